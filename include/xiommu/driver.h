@@ -1,0 +1,316 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xiommu driver-facing API.
+ *
+ * This is the contract between the xiommu core ("iommu-lite": units,
+ * endpoints, groups, domains, DMA ownership) and the hardware drivers
+ * (drivers/intel, drivers/arm, drivers/virtio, drivers/mock).
+ *
+ * Terms:
+ *  - unit:     one hardware IOMMU instance (a VT-d DRHD, an SMMUv3, a
+ *              virtio-iommu device, a mock instance): struct xiommu_device.
+ *  - endpoint: a struct device whose DMA a unit translates:
+ *              struct xiommu_endpoint. The core never uses the kernel's own
+ *              dev->iommu or dev->iommu_group fields.
+ *  - group:    the smallest set of endpoints the IOMMU can isolate from each
+ *              other (PCI DMA aliases, missing ACS, conventional PCI behind a
+ *              PCIe-to-PCI bridge): struct xiommu_group. Ownership and domain
+ *              attachment are always per group.
+ *  - domain:   a translation context: blocking (no DMA), identity (DMA
+ *              addresses are physical addresses) or paging (an I/O page table
+ *              the core fills through map_pages/unmap_pages).
+ *
+ * Address conventions: "iova" and "paddr" are byte addresses, "size" and
+ * "pgsize" are bytes; "last" is inclusive, "end" is exclusive.
+ *
+ * Lifecycle of a unit:
+ *   1. the driver fills a struct xiommu_device (ops, bus, name, parent dev)
+ *      and calls xiommu_device_register();
+ *   2. the core walks @bus and calls ops->probe_device() for every device;
+ *      each device the unit translates becomes an endpoint, is put in a group
+ *      (ops->device_group()) and the group is attached to the unit's identity
+ *      domain (or blocking domain if the driver has no identity domain), so
+ *      kernel drivers keep working. Later hot-added devices go the same way.
+ *   3. only after xiommu_device_register() returns does the driver turn
+ *      translation on in hardware;
+ *   4. xiommu_device_unregister() releases every endpoint (ops->release_device)
+ *      after which the driver turns translation off and frees the unit.
+ *
+ * Locking: driver ops may sleep unless stated otherwise. The core serialises
+ * attach_dev, probe_device and release_device calls for the endpoints of one
+ * group under the group mutex. map_pages/unmap_pages/iotlb_sync/iova_to_phys
+ * can run concurrently on one domain for disjoint IOVA ranges and must be
+ * safe against each other; the core never maps or unmaps overlapping ranges
+ * concurrently.
+ */
+#ifndef XIOMMU_DRIVER_H
+#define XIOMMU_DRIVER_H
+
+#include <linux/device.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+struct xiommu_device;
+struct xiommu_domain;
+struct xiommu_endpoint;
+struct xiommu_group;
+
+/**
+ * enum xiommu_cap - per-endpoint capabilities a driver advertises
+ * @XIOMMU_CAP_IOMMUFD: the driver has been tested with the xiommu iommufd
+ *	layer and its paging domains honour every rule of this header. This is
+ *	a positive opt-in: the core refuses to bind endpoints of drivers that do
+ *	not report it (see the upstream IOMMU_CAP_IOMMUFD discussion).
+ * @XIOMMU_CAP_CACHE_COHERENCY: DMA through this endpoint is cache coherent.
+ * @XIOMMU_CAP_ENFORCE_CACHE_COHERENCY: paging domains can be switched to
+ *	force snooping (ops->enforce_cache_coherency).
+ * @XIOMMU_CAP_DIRTY_TRACKING: paging domains can track dirty IOPTEs.
+ * @XIOMMU_CAP_INTR_ISOLATION: MSIs from this endpoint are isolated
+ *	(interrupt remapping or an equivalent); without it user-owned devices
+ *	can forge interrupts.
+ */
+enum xiommu_cap {
+	XIOMMU_CAP_IOMMUFD,
+	XIOMMU_CAP_CACHE_COHERENCY,
+	XIOMMU_CAP_ENFORCE_CACHE_COHERENCY,
+	XIOMMU_CAP_DIRTY_TRACKING,
+	XIOMMU_CAP_INTR_ISOLATION,
+};
+
+/**
+ * enum xiommu_domain_type - what a domain does to DMA
+ * @XIOMMU_DOMAIN_BLOCKED: every DMA is refused (and reported as a fault where
+ *	the hardware reports faults).
+ * @XIOMMU_DOMAIN_IDENTITY: DMA addresses are host physical addresses
+ *	(passthrough / bypass); kernel-owned endpoints sit here.
+ * @XIOMMU_DOMAIN_PAGING: DMA is translated by an I/O page table filled by
+ *	the core through map_pages/unmap_pages.
+ */
+enum xiommu_domain_type {
+	XIOMMU_DOMAIN_BLOCKED,
+	XIOMMU_DOMAIN_IDENTITY,
+	XIOMMU_DOMAIN_PAGING,
+};
+
+/* IOPTE permission bits passed to map_pages (@prot). */
+#define XIOMMU_READ	(1 << 0)	/* the device may read memory */
+#define XIOMMU_WRITE	(1 << 1)	/* the device may write memory */
+#define XIOMMU_CACHE	(1 << 2)	/* snoop / coherent access */
+
+/**
+ * struct xiommu_domain_geometry - IOVA window of a paging domain
+ * @aperture_start: first IOVA the domain can translate
+ * @aperture_end: last IOVA (inclusive) the domain can translate
+ */
+struct xiommu_domain_geometry {
+	dma_addr_t aperture_start;
+	dma_addr_t aperture_end;
+};
+
+/**
+ * struct xiommu_iotlb_gather - IOVA range collected by unmap for one flush
+ * @start: first IOVA unmapped, ULONG_MAX when empty
+ * @end: last IOVA unmapped (inclusive), 0 when empty
+ * @pgsize: largest IOPTE size unmapped (bytes), a hint for invalidation
+ * @freelist: page-table pages to free after the IOTLB flush
+ *
+ * unmap_pages() adds to the gather; the core then calls iotlb_sync() once,
+ * which must flush the IOTLB for [start, end] and free @freelist.
+ */
+struct xiommu_iotlb_gather {
+	unsigned long start;
+	unsigned long end;
+	size_t pgsize;
+	struct list_head freelist;
+};
+
+/**
+ * xiommu_iotlb_gather_init - reset a gather to empty
+ * @gather: gather to reset
+ */
+static inline void xiommu_iotlb_gather_init(struct xiommu_iotlb_gather *gather)
+{
+	gather->start = ULONG_MAX;
+	gather->end = 0;
+	gather->pgsize = 0;
+	INIT_LIST_HEAD(&gather->freelist);
+}
+
+/**
+ * xiommu_iotlb_gather_add - widen a gather by one unmapped range
+ * @gather: gather to widen
+ * @iova: first IOVA unmapped
+ * @size: bytes unmapped
+ */
+static inline void xiommu_iotlb_gather_add(struct xiommu_iotlb_gather *gather,
+					   unsigned long iova, size_t size)
+{
+	if (iova < gather->start)
+		gather->start = iova;
+	if (iova + size - 1 > gather->end)
+		gather->end = iova + size - 1;
+}
+
+/**
+ * struct xiommu_domain_ops - operations on one domain
+ * @attach_dev: make @dev's DMA go through @domain. Called with the group
+ *	mutex held, once per endpoint of the group. Must be atomic from the
+ *	device's point of view: the old translation stays valid until the new
+ *	one is installed (replace without a window). Returns 0, -EINVAL if the
+ *	domain is incompatible with the endpoint (the core then tries or
+ *	creates another domain), -ENOMEM, or another errno for hardware failure.
+ * @map_pages: map @pgcount IOPTEs of @pgsize bytes (one of the domain's
+ *	pgsize_bitmap sizes) from @iova to @paddr with @prot (XIOMMU_READ |
+ *	XIOMMU_WRITE | XIOMMU_CACHE). May allocate with @gfp. Sets *@mapped to
+ *	the bytes actually mapped, also on failure (the core unmaps those).
+ *	Returns 0, -ENOMEM, -EINVAL (outside the aperture or misaligned) or
+ *	-EEXIST (an IOPTE is already present).
+ * @unmap_pages: clear @pgcount IOPTEs of @pgsize bytes from @iova, add the
+ *	range to @gather, return the bytes unmapped. Must neither fail nor
+ *	allocate memory; the core only unmaps ranges it mapped with the same
+ *	or a smaller IOPTE split (never splits a larger IOPTE).
+ * @iotlb_sync: flush the IOTLB for the range in @gather and free the
+ *	page-table pages gathered; after return no DMA uses the old IOPTEs.
+ * @iova_to_phys: walk the page table; 0 when @iova is not mapped.
+ * @enforce_cache_coherency: make every present and future IOPTE snoop;
+ *	return false if the hardware cannot.
+ * @free: free the domain (never called while attached).
+ */
+struct xiommu_domain_ops {
+	int (*attach_dev)(struct xiommu_domain *domain, struct device *dev);
+	int (*map_pages)(struct xiommu_domain *domain, unsigned long iova,
+			 phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			 int prot, gfp_t gfp, size_t *mapped);
+	size_t (*unmap_pages)(struct xiommu_domain *domain, unsigned long iova,
+			      size_t pgsize, size_t pgcount,
+			      struct xiommu_iotlb_gather *gather);
+	void (*iotlb_sync)(struct xiommu_domain *domain,
+			   struct xiommu_iotlb_gather *gather);
+	phys_addr_t (*iova_to_phys)(struct xiommu_domain *domain,
+				    dma_addr_t iova);
+	bool (*enforce_cache_coherency)(struct xiommu_domain *domain);
+	void (*free)(struct xiommu_domain *domain);
+};
+
+/**
+ * struct xiommu_domain - a translation context
+ * @type: enum xiommu_domain_type
+ * @ops: the domain's operations
+ * @owner: the unit that allocated the domain. The core refuses to attach a
+ *	domain to an endpoint of any other unit (-EINVAL, "the ops check"),
+ *	so domains never cross drivers or instances.
+ * @pgsize_bitmap: IOPTE sizes in bytes map_pages accepts (paging only)
+ * @geometry: IOVA window (paging only)
+ *
+ * Drivers embed this in their own domain struct and allocate it from
+ * xiommu_ops.domain_alloc_paging; blocking and identity domains may be
+ * static per unit. The core sets @owner and @type after allocation if the
+ * driver left them zero.
+ */
+struct xiommu_domain {
+	enum xiommu_domain_type type;
+	const struct xiommu_domain_ops *ops;
+	struct xiommu_device *owner;
+	unsigned long pgsize_bitmap;
+	struct xiommu_domain_geometry geometry;
+};
+
+/**
+ * struct xiommu_resv_region - an IOVA range an endpoint cannot use
+ * @list: link in the caller's list
+ * @start: first IOVA of the region
+ * @length: bytes
+ * @type: XIOMMU_RESV_* (reserved = never map; msi = the MSI doorbell window)
+ */
+struct xiommu_resv_region {
+	struct list_head list;
+	dma_addr_t start;
+	size_t length;
+	int type;
+};
+
+#define XIOMMU_RESV_RESERVED	0
+#define XIOMMU_RESV_MSI		1
+
+/**
+ * struct xiommu_ops - per-driver operations
+ * @owner: module providing the driver (pinned while the unit is registered
+ *	and while any of its domains exists)
+ * @name: short driver name for logs ("vtd", "smmuv3", "virtio", "mock")
+ * @probe_device: return 0 if @iommu translates @dev and set up per-endpoint
+ *	state (xiommu_endpoint_set_priv()); -ENODEV if @dev is not behind
+ *	@iommu. Called with no locks held.
+ * @release_device: drop the per-endpoint state; the endpoint is already
+ *	detached from every domain the core attached.
+ * @device_group: return the group @dev belongs in: normally
+ *	xiommu_pci_device_group() or xiommu_generic_device_group().
+ *	Returns an ERR_PTR on failure.
+ * @capable: report an enum xiommu_cap for @dev.
+ * @domain_alloc_paging: allocate an empty paging domain usable by @dev
+ *	(@flags: 0 for now; others -EOPNOTSUPP). Returns ERR_PTR(-ENOMEM) etc.
+ * @get_resv_regions: append struct xiommu_resv_region entries (allocated
+ *	with xiommu_alloc_resv_region()) for @dev to @head.
+ * @hw_info: fill @data (at most @len bytes) with the IOMMU_GET_HW_INFO
+ *	payload for @dev, set *@type to an enum iommu_hw_info_type value and
+ *	return the bytes the driver's full structure has (may exceed @len).
+ *	Optional.
+ * @identity_domain: a static identity (passthrough) domain, or NULL if the
+ *	driver has none (then kernel-owned endpoints sit in @blocked_domain).
+ * @blocked_domain: a static blocking domain. Required.
+ */
+struct xiommu_ops {
+	struct module *owner;
+	const char *name;
+	int (*probe_device)(struct xiommu_device *iommu, struct device *dev);
+	void (*release_device)(struct device *dev);
+	struct xiommu_group *(*device_group)(struct device *dev);
+	bool (*capable)(struct device *dev, enum xiommu_cap cap);
+	struct xiommu_domain *(*domain_alloc_paging)(struct device *dev,
+						     u32 flags);
+	void (*get_resv_regions)(struct device *dev, struct list_head *head);
+	int (*hw_info)(struct device *dev, void *data, size_t len, u32 *type);
+	struct xiommu_domain *identity_domain;
+	struct xiommu_domain *blocked_domain;
+};
+
+/**
+ * struct xiommu_device - one hardware IOMMU unit registered with the core
+ * @ops: driver operations
+ * @bus: bus whose devices this unit may translate (walked at register time
+ *	and watched for hot-add/removal)
+ * @dev: the unit's own device (parent for logs/sysfs), may be NULL
+ * @name: unique instance name ("dmar0", "mock1"), used in logs
+ * @list: core-private: link in the registry
+ *
+ * The driver owns the memory; it must stay valid until
+ * xiommu_device_unregister() returns.
+ */
+struct xiommu_device {
+	const struct xiommu_ops *ops;
+	const struct bus_type *bus;
+	struct device *dev;
+	char name[32];
+	struct list_head list;
+};
+
+int xiommu_device_register(struct xiommu_device *iommu);
+void xiommu_device_unregister(struct xiommu_device *iommu);
+
+void xiommu_endpoint_set_priv(struct device *dev, void *priv);
+void *xiommu_endpoint_priv(struct device *dev);
+struct xiommu_device *xiommu_endpoint_iommu(struct device *dev);
+
+struct xiommu_group *xiommu_pci_device_group(struct device *dev);
+struct xiommu_group *xiommu_generic_device_group(struct device *dev);
+
+struct xiommu_resv_region *xiommu_alloc_resv_region(dma_addr_t start,
+						    size_t length, int type,
+						    gfp_t gfp);
+
+void xiommu_report_fault(struct xiommu_device *iommu, struct device *dev,
+			 u32 sid, u64 iova, bool write, const char *reason);
+u64 xiommu_fault_count(struct xiommu_device *iommu);
+struct dentry *xiommu_debugfs_dir(struct xiommu_device *iommu);
+
+#endif /* XIOMMU_DRIVER_H */

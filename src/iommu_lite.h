@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * iommu-lite: the core's own small IOMMU layer (src/registry.c, src/group.c).
+ *
+ * The kernel's IOMMU core is not used for the devices xiommu manages. This
+ * header is what the iommufd layer (src/ioas.c, hwpt.c, device.c, ...) uses
+ * from iommu-lite: endpoint lookup, groups and their DMA ownership, domain
+ * allocation and the map/unmap helpers that split a range into the largest
+ * IOPTE sizes the domain supports.
+ *
+ * Core-internal: not exported to other modules.
+ *
+ * Lock order: xiommu_registry_lock (mutex) -> group->mutex.
+ */
+#ifndef XIOMMU_IOMMU_LITE_H
+#define XIOMMU_IOMMU_LITE_H
+
+#include <xiommu/driver.h>
+
+/**
+ * struct xiommu_group - a set of endpoints isolated together
+ * @kref: references: one per endpoint plus xiommu_group_get() callers
+ * @mutex: protects every field below and serialises attach_dev calls
+ * @devices: list of struct xiommu_endpoint (->group_node), under @mutex
+ * @iommu: the unit translating the group (all endpoints share it)
+ * @default_domain: where the group sits while kernel-owned: the unit's
+ *	identity domain if it has one, else its blocking domain
+ * @blocking_domain: the unit's blocking domain
+ * @domain: the domain every endpoint of the group is attached to now
+ * @owner: cookie of the DMA owner (an iommufd context) or NULL
+ * @owner_cnt: xiommu_group_claim_dma_owner() calls not yet released
+ * @id: small number for logs and debugfs
+ */
+struct xiommu_group {
+	struct kref kref;
+	struct mutex mutex;
+	struct list_head devices;
+	struct xiommu_device *iommu;
+	struct xiommu_domain *default_domain;
+	struct xiommu_domain *blocking_domain;
+	struct xiommu_domain *domain;
+	void *owner;
+	unsigned int owner_cnt;
+	int id;
+};
+
+struct xiommu_group *xiommu_group_get(struct device *dev);
+void xiommu_group_put(struct xiommu_group *group);
+
+int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner);
+void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner);
+int xiommu_group_replace_domain(struct xiommu_group *group,
+				struct xiommu_domain *domain);
+void xiommu_group_block(struct xiommu_group *group);
+struct xiommu_domain *xiommu_group_domain(struct xiommu_group *group);
+
+bool xiommu_dev_capable(struct device *dev, enum xiommu_cap cap);
+int xiommu_dev_hw_info(struct device *dev, void *data, size_t len, u32 *type);
+void xiommu_dev_get_resv_regions(struct device *dev, struct list_head *head);
+void xiommu_put_resv_regions(struct list_head *head);
+
+struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags);
+void xiommu_domain_free(struct xiommu_domain *domain);
+bool xiommu_domain_compatible(struct xiommu_domain *domain,
+			      struct device *dev);
+
+int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
+	       phys_addr_t paddr, size_t size, int prot, gfp_t gfp);
+size_t xiommu_unmap(struct xiommu_domain *domain, unsigned long iova,
+		    size_t size);
+phys_addr_t xiommu_iova_to_phys(struct xiommu_domain *domain, dma_addr_t iova);
+
+int xiommu_lite_init(void);
+void xiommu_lite_exit(void);
+
+#endif /* XIOMMU_IOMMU_LITE_H */
