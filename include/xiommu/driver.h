@@ -50,6 +50,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/atomic.h>
 
 struct xiommu_device;
 struct xiommu_domain;
@@ -166,10 +167,12 @@ static inline void xiommu_iotlb_gather_add(struct xiommu_iotlb_gather *gather,
  *	the bytes actually mapped, also on failure (the core unmaps those).
  *	Returns 0, -ENOMEM, -EINVAL (outside the aperture or misaligned) or
  *	-EEXIST (an IOPTE is already present).
- * @unmap_pages: clear @pgcount IOPTEs of @pgsize bytes from @iova, add the
- *	range to @gather, return the bytes unmapped. Must neither fail nor
- *	allocate memory; the core only unmaps ranges it mapped with the same
- *	or a smaller IOPTE split (never splits a larger IOPTE).
+ * @unmap_pages: clear every IOPTE in [@iova, @iova + @pgsize * @pgcount),
+ *	add the range to @gather and return the bytes cleared. Must neither
+ *	fail nor allocate memory. The core only unmaps whole ranges it mapped,
+ *	so the range never cuts a present IOPTE in two; but @pgsize may be
+ *	larger than the IOPTEs actually present (a 2 MiB request over 512
+ *	4 KiB IOPTEs): the driver clears whatever it finds in the range.
  * @iotlb_sync: flush the IOTLB for the range in @gather and free the
  *	page-table pages gathered; after return no DMA uses the old IOPTEs.
  * @iova_to_phys: walk the page table; 0 when @iova is not mapped.
@@ -241,8 +244,9 @@ struct xiommu_resv_region {
  * @probe_device: return 0 if @iommu translates @dev and set up per-endpoint
  *	state (xiommu_endpoint_set_priv()); -ENODEV if @dev is not behind
  *	@iommu. Called with no locks held.
- * @release_device: drop the per-endpoint state; the endpoint is already
- *	detached from every domain the core attached.
+ * @release_device: drop the per-endpoint state. The core does not detach
+ *	the endpoint first: on hot-removal the device is gone, and on
+ *	xiommu_device_unregister() the driver turns translation off after.
  * @device_group: return the group @dev belongs in: normally
  *	xiommu_pci_device_group() or xiommu_generic_device_group().
  *	Returns an ERR_PTR on failure.
@@ -282,6 +286,8 @@ struct xiommu_ops {
  * @dev: the unit's own device (parent for logs/sysfs), may be NULL
  * @name: unique instance name ("dmar0", "mock1"), used in logs
  * @list: core-private: link in the registry
+ * @debugfs: core-private: /sys/kernel/debug/xiommu/<name>/
+ * @faults: core-private: faults reported by xiommu_report_fault()
  *
  * The driver owns the memory; it must stay valid until
  * xiommu_device_unregister() returns.
@@ -292,6 +298,8 @@ struct xiommu_device {
 	struct device *dev;
 	char name[32];
 	struct list_head list;
+	struct dentry *debugfs;
+	atomic64_t faults;
 };
 
 int xiommu_device_register(struct xiommu_device *iommu);
@@ -302,6 +310,18 @@ void *xiommu_endpoint_priv(struct device *dev);
 struct xiommu_device *xiommu_endpoint_iommu(struct device *dev);
 
 struct xiommu_group *xiommu_pci_device_group(struct device *dev);
+
+/*
+ * PCI helpers. Debian's 6.1 kernel does not export pci_for_each_dma_alias()
+ * or pci_acs_path_enabled() to modules (only built-in IOMMU drivers use
+ * them), so the core provides its own: drivers must use these.
+ */
+struct pci_dev;
+int xiommu_pci_for_each_dma_alias(struct pci_dev *pdev,
+				  int (*fn)(struct pci_dev *pdev, u16 alias,
+					    void *data),
+				  void *data);
+bool xiommu_pci_acs_enabled(struct pci_dev *pdev, u16 acs_flags);
 struct xiommu_group *xiommu_generic_device_group(struct device *dev);
 
 struct xiommu_resv_region *xiommu_alloc_resv_region(dma_addr_t start,
