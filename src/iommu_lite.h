@@ -15,6 +15,8 @@
 #ifndef XIOMMU_IOMMU_LITE_H
 #define XIOMMU_IOMMU_LITE_H
 
+#include <linux/kref.h>
+#include <linux/workqueue.h>
 #include <xiommu/driver.h>
 
 /**
@@ -29,6 +31,9 @@
  * @domain: the domain every endpoint of the group is attached to now
  * @owner: cookie of the DMA owner (an iommufd context) or NULL
  * @owner_cnt: xiommu_group_claim_dma_owner() calls not yet released
+ * @revoked: a kernel driver bound to a member while owned: the group is
+ *	held on the blocking domain until the owner releases it (fail closed)
+ * @check_work: re-checks viability after a driver bound to a member
  * @id: small number for logs and debugfs
  */
 struct xiommu_group {
@@ -41,8 +46,46 @@ struct xiommu_group {
 	struct xiommu_domain *domain;
 	void *owner;
 	unsigned int owner_cnt;
+	bool revoked;
+	struct work_struct check_work;
 	int id;
 };
+
+/**
+ * struct xiommu_endpoint - a device translated by one unit
+ * @node: link in the registry's endpoint table (registry lock + ep lock)
+ * @dev: the device (a reference is held)
+ * @iommu: the unit translating it
+ * @group: its group (a group reference is held); set once at probe
+ * @group_node: link in group->devices (group->mutex)
+ * @priv: driver-private per-endpoint state
+ * @faults: faults reported for this endpoint
+ * @saved_override: driver_override before the group was claimed
+ *	(group->mutex)
+ * @override_set: the claim set driver_override and must restore it
+ *	(group->mutex)
+ */
+struct xiommu_endpoint {
+	struct hlist_node node;
+	struct device *dev;
+	struct xiommu_device *iommu;
+	struct xiommu_group *group;
+	struct list_head group_node;
+	void *priv;
+	atomic64_t faults;
+	const char *saved_override;
+	bool override_set;
+};
+
+/* registry.c <-> group.c */
+struct xiommu_endpoint *xiommu_ep_lookup(struct device *dev);
+int xiommu_group_add_endpoint(struct xiommu_group *group,
+			      struct xiommu_endpoint *ep);
+void xiommu_group_remove_endpoint(struct xiommu_group *group,
+				  struct xiommu_endpoint *ep);
+void xiommu_group_driver_bound(struct xiommu_group *group, struct device *dev);
+void xiommu_ep_guard(struct xiommu_endpoint *ep, const char *drv_name);
+void xiommu_ep_unguard(struct xiommu_endpoint *ep);
 
 struct xiommu_group *xiommu_group_get(struct device *dev);
 void xiommu_group_put(struct xiommu_group *group);

@@ -1,0 +1,788 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iommu-lite groups, DMA ownership and domains.
+ *
+ * A group is the unit of isolation: every endpoint in it is always attached
+ * to the same domain (group->domain). Groups are formed when endpoints are
+ * probed (xiommu_pci_device_group() for PCI) and live as long as they have
+ * endpoints or references.
+ *
+ * DMA ownership (the rules of Documentation/groups.md):
+ *  - a group starts kernel-owned, attached to its default domain (the
+ *    unit's identity domain: kernel drivers keep using physical addresses);
+ *  - xiommu_group_claim_dma_owner() gives the group to one owner (an iommufd
+ *    context) if it is viable, i.e. every member is unbound, bound to a
+ *    driver that manages DMA through xiommu (driver_managed_dma) or is a PCI
+ *    bridge; idle PCI members get a driver_override so no kernel driver
+ *    auto-binds, and the whole group moves to the blocking domain;
+ *  - the owner moves the group between domains with
+ *    xiommu_group_replace_domain(), which never leaves a window where DMA
+ *    escapes: each endpoint goes straight from the old domain to the new;
+ *  - the last release restores the overrides and the default domain;
+ *  - fail closed: if a kernel driver binds to a member of an owned group
+ *    anyway (an administrator rewrote driver_override), the group is moved
+ *    to the blocking domain and marked revoked: no user domain is attached
+ *    again until the owner releases the group.
+ *
+ * Locking: group->mutex protects the group's fields and serialises the
+ * driver's attach_dev calls for its endpoints. It nests inside the registry
+ * lock and outside device locks (driver_set_override()).
+ */
+#define pr_fmt(fmt) "xiommu: " fmt
+
+#include <linux/idr.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include "iommu_lite.h"
+
+/* The DMA-managing driver idle members of an owned group are reserved for. */
+#define XIOMMU_GUARD_OVERRIDE	"xiommu-vfio-pci"
+
+/* ACS features that isolate peer-to-peer DMA (PCIe spec 6.12). */
+#define XIOMMU_REQ_ACS	(PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
+
+static DEFINE_IDA(xiommu_group_ida);
+
+static void xiommu_group_check_work(struct work_struct *work);
+
+static struct xiommu_group *xiommu_group_alloc(void)
+{
+	struct xiommu_group *group;
+	int id;
+
+	group = kzalloc(sizeof(*group), GFP_KERNEL);
+	if (!group)
+		return ERR_PTR(-ENOMEM);
+	id = ida_alloc(&xiommu_group_ida, GFP_KERNEL);
+	if (id < 0) {
+		kfree(group);
+		return ERR_PTR(id);
+	}
+	group->id = id;
+	kref_init(&group->kref);
+	mutex_init(&group->mutex);
+	INIT_LIST_HEAD(&group->devices);
+	INIT_WORK(&group->check_work, xiommu_group_check_work);
+	return group;
+}
+
+static void xiommu_group_release(struct kref *kref)
+{
+	struct xiommu_group *group = container_of(kref, struct xiommu_group,
+						  kref);
+
+	WARN_ON(!list_empty(&group->devices) || group->owner);
+	ida_free(&xiommu_group_ida, group->id);
+	mutex_destroy(&group->mutex);
+	kfree(group);
+}
+
+/**
+ * xiommu_group_put() - drop a group reference
+ * @group: group from xiommu_group_get() or a device_group op
+ */
+void xiommu_group_put(struct xiommu_group *group)
+{
+	kref_put(&group->kref, xiommu_group_release);
+}
+
+/* The group of an endpoint already probed; registry lock held. */
+static struct xiommu_group *group_of(struct device *dev)
+{
+	struct xiommu_endpoint *ep = dev ? xiommu_ep_lookup(dev) : NULL;
+
+	return ep ? ep->group : NULL;
+}
+
+static struct xiommu_group *group_ref(struct xiommu_group *group)
+{
+	kref_get(&group->kref);
+	return group;
+}
+
+/**
+ * xiommu_generic_device_group() - a new group holding only @dev
+ * @dev: the device being probed
+ *
+ * Return: a new group (reference passed to the caller) or ERR_PTR(-ENOMEM).
+ */
+struct xiommu_group *xiommu_generic_device_group(struct device *dev)
+{
+	return xiommu_group_alloc();
+}
+EXPORT_SYMBOL_GPL(xiommu_generic_device_group);
+
+/**
+ * xiommu_pci_for_each_dma_alias() - call @fn for each requester ID of @pdev
+ * @pdev: a PCI device
+ * @fn: called with the device that owns the ID on the wire and the ID
+ *	(bus << 8 | devfn); a non-zero return stops the walk and is returned
+ * @data: passed to @fn
+ *
+ * The IDs a transaction from @pdev may carry when it reaches the IOMMU:
+ * its own, the quirk aliases the PCI core recorded (pdev->dma_alias_mask),
+ * and the IDs bridges on the way up substitute: a PCIe-to-PCI/PCI-X bridge
+ * uses its secondary bus number with devfn 0 (PCI Express to PCI/PCI-X
+ * Bridge spec r1.0, 2.3), a conventional PCI bridge its own ID. Root and
+ * switch ports forward the ID unchanged.
+ *
+ * Return: 0, or the first non-zero value @fn returned.
+ */
+int xiommu_pci_for_each_dma_alias(struct pci_dev *pdev,
+				  int (*fn)(struct pci_dev *pdev, u16 alias,
+					    void *data),
+				  void *data)
+{
+	struct pci_bus *bus;
+	unsigned int devfn;
+	int rc;
+
+	rc = fn(pdev, pci_dev_id(pdev), data);
+	if (rc)
+		return rc;
+
+	if (pdev->dma_alias_mask) {
+		for_each_set_bit(devfn, pdev->dma_alias_mask, 256) {
+			rc = fn(pdev, PCI_DEVID(pdev->bus->number, devfn), data);
+			if (rc)
+				return rc;
+		}
+	}
+
+	for (bus = pdev->bus; !pci_is_root_bus(bus); bus = bus->parent) {
+		struct pci_dev *bridge = bus->self;
+
+		if (!bridge)
+			continue;
+		if (!pci_is_pcie(bridge)) {
+			rc = fn(bridge, pci_dev_id(bridge), data);
+		} else {
+			switch (pci_pcie_type(bridge)) {
+			case PCI_EXP_TYPE_PCI_BRIDGE:
+				rc = fn(bridge,
+					PCI_DEVID(bridge->subordinate->number, 0),
+					data);
+				break;
+			case PCI_EXP_TYPE_PCIE_BRIDGE:
+				rc = fn(bridge, pci_dev_id(bridge), data);
+				break;
+			default:
+				continue;
+			}
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xiommu_pci_for_each_dma_alias);
+
+/**
+ * xiommu_pci_acs_enabled() - does @pdev enable the ACS features in @acs_flags
+ * @pdev: a PCI device
+ * @acs_flags: PCI_ACS_* control bits required
+ *
+ * Reads the ACS extended capability (PCIe spec 7.7.8). Features the
+ * function does not implement count as satisfied, as the PCIe spec lets a
+ * function omit controls for paths it cannot have. Conventional PCI
+ * devices and PCI/PCIe bridges have no isolation. Single-function
+ * endpoints are isolated from peers by definition. Unlike the kernel's
+ * pci_acs_enabled(), device-specific ACS quirks are not known here.
+ *
+ * Return: true if every requested feature is enabled.
+ */
+bool xiommu_pci_acs_enabled(struct pci_dev *pdev, u16 acs_flags)
+{
+	u16 cap, ctrl;
+	int pos;
+
+	if (!pci_is_pcie(pdev))
+		return false;
+	switch (pci_pcie_type(pdev)) {
+	case PCI_EXP_TYPE_PCI_BRIDGE:
+	case PCI_EXP_TYPE_PCIE_BRIDGE:
+		return false;
+	case PCI_EXP_TYPE_ENDPOINT:
+	case PCI_EXP_TYPE_LEG_END:
+	case PCI_EXP_TYPE_RC_END:
+		if (!pdev->multifunction)
+			return true;
+		break;
+	default:
+		break;
+	}
+
+	pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_ACS);
+	if (!pos)
+		return false;
+	pci_read_config_word(pdev, pos + PCI_ACS_CAP, &cap);
+	pci_read_config_word(pdev, pos + PCI_ACS_CTRL, &ctrl);
+	acs_flags &= cap | PCI_ACS_EC;
+	return (ctrl & acs_flags) == acs_flags;
+}
+EXPORT_SYMBOL_GPL(xiommu_pci_acs_enabled);
+
+/* Every bridge from @pdev up to the root isolates peer-to-peer DMA. */
+static bool acs_path_enabled(struct pci_dev *pdev)
+{
+	for (; pdev; pdev = pci_upstream_bridge(pdev))
+		if (!xiommu_pci_acs_enabled(pdev, XIOMMU_REQ_ACS))
+			return false;
+	return true;
+}
+
+static int alias_group_cb(struct pci_dev *pdev, u16 alias, void *data)
+{
+	struct xiommu_group **group = data;
+	struct pci_dev *owner = pdev;
+
+	/* A quirk alias names another function on the same bus. */
+	if (alias != pci_dev_id(pdev) && PCI_BUS_NUM(alias) == pdev->bus->number) {
+		owner = pci_get_slot(pdev->bus, alias & 0xff);
+		*group = owner ? group_of(&owner->dev) : NULL;
+		pci_dev_put(owner);
+	} else {
+		*group = group_of(&owner->dev);
+	}
+	return *group ? 1 : 0;
+}
+
+/**
+ * xiommu_pci_device_group() - find or make the group of a PCI device
+ * @dev: a PCI device being probed (called from ops->device_group)
+ *
+ * @dev joins an existing group when the IOMMU cannot tell it apart from
+ * that group's members: it shares a requester ID with them (DMA aliases,
+ * devices behind a PCIe-to-PCI bridge share the bridge's group), a bridge
+ * above it lacks ACS isolation, or it is a function of a multi-function
+ * device without ACS. Otherwise it gets a new group.
+ *
+ * Context: called by the core with the registry lock held.
+ * Return: the group with a reference for the caller, or an ERR_PTR.
+ */
+struct xiommu_group *xiommu_pci_device_group(struct device *dev)
+{
+	struct pci_dev *pdev = to_pci_dev(dev);
+	struct xiommu_group *group = NULL;
+	struct pci_bus *bus;
+	unsigned int fn;
+
+	if (xiommu_pci_for_each_dma_alias(pdev, alias_group_cb, &group))
+		return group_ref(group);
+
+	for (bus = pdev->bus; !pci_is_root_bus(bus); bus = bus->parent) {
+		if (!bus->self)
+			continue;
+		if (acs_path_enabled(bus->self))
+			break;
+		group = group_of(&bus->self->dev);
+		if (group)
+			return group_ref(group);
+	}
+
+	if (pdev->multifunction &&
+	    !xiommu_pci_acs_enabled(pdev, XIOMMU_REQ_ACS)) {
+		for (fn = 0; fn < 8; fn++) {
+			struct pci_dev *sib;
+
+			sib = pci_get_slot(pdev->bus,
+					   PCI_DEVFN(PCI_SLOT(pdev->devfn), fn));
+			group = (sib && sib != pdev) ? group_of(&sib->dev) : NULL;
+			pci_dev_put(sib);
+			if (group)
+				return group_ref(group);
+		}
+	}
+
+	return xiommu_group_alloc();
+}
+EXPORT_SYMBOL_GPL(xiommu_pci_device_group);
+
+/*
+ * May @dev sit in a user-owned group: no driver, a driver that manages DMA
+ * through xiommu (6.1 keeps driver_managed_dma in the bus driver structs),
+ * or a PCI bridge, which forwards but does not originate DMA on its own.
+ */
+static bool dev_dma_owner_ok(struct device *dev)
+{
+	struct device_driver *drv = READ_ONCE(dev->driver);
+
+	if (!drv)
+		return true;
+	if (!dev_is_pci(dev))
+		return false;
+	return to_pci_driver(drv)->driver_managed_dma ||
+	       pci_is_bridge(to_pci_dev(dev));
+}
+
+/* Viable for user ownership: no member is driven by a DMA-using kernel driver. */
+static bool group_viable(struct xiommu_group *group, struct device **culprit)
+{
+	struct xiommu_endpoint *ep;
+
+	lockdep_assert_held(&group->mutex);
+	list_for_each_entry(ep, &group->devices, group_node) {
+		if (dev_dma_owner_ok(ep->dev))
+			continue;
+		if (culprit)
+			*culprit = ep->dev;
+		return false;
+	}
+	return true;
+}
+
+/*
+ * Move every endpoint of @group to @domain. Each attach_dev replaces the
+ * endpoint's translation in place; on failure the endpoints already moved
+ * go back to the old domain (or, if even that fails, to blocking).
+ */
+static int __group_set_domain(struct xiommu_group *group,
+			      struct xiommu_domain *domain)
+{
+	struct xiommu_domain *old = group->domain;
+	struct xiommu_endpoint *ep, *done;
+	int rc;
+
+	lockdep_assert_held(&group->mutex);
+	list_for_each_entry(ep, &group->devices, group_node) {
+		rc = domain->ops->attach_dev(domain, ep->dev);
+		if (rc)
+			goto err_rollback;
+	}
+	group->domain = domain;
+	return 0;
+
+err_rollback:
+	list_for_each_entry(done, &group->devices, group_node) {
+		struct xiommu_domain *back = old;
+
+		if (done == ep)
+			break;
+		if (back->ops->attach_dev(back, done->dev)) {
+			back = group->blocking_domain;
+			if (back->ops->attach_dev(back, done->dev))
+				dev_err(done->dev,
+					"xiommu: cannot restore translation after a failed attach\n");
+		}
+	}
+	return rc;
+}
+
+int xiommu_group_add_endpoint(struct xiommu_group *group,
+			      struct xiommu_endpoint *ep)
+{
+	const struct xiommu_ops *ops = ep->iommu->ops;
+	struct xiommu_domain *domain;
+	int rc;
+
+	mutex_lock(&group->mutex);
+	if (!group->iommu) {
+		group->iommu = ep->iommu;
+		group->blocking_domain = ops->blocked_domain;
+		group->default_domain = ops->identity_domain ?: ops->blocked_domain;
+	} else if (group->iommu != ep->iommu) {
+		/* A group never spans units: isolation is per unit. */
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+
+	domain = group->domain ?: group->default_domain;
+	rc = domain->ops->attach_dev(domain, ep->dev);
+	if (rc)
+		goto out_unlock;
+	group->domain = domain;
+	list_add_tail(&ep->group_node, &group->devices);
+	if (group->owner)
+		xiommu_ep_guard(ep, XIOMMU_GUARD_OVERRIDE);
+out_unlock:
+	mutex_unlock(&group->mutex);
+	return rc;
+}
+
+void xiommu_group_remove_endpoint(struct xiommu_group *group,
+				  struct xiommu_endpoint *ep)
+{
+	mutex_lock(&group->mutex);
+	list_del_init(&ep->group_node);
+	mutex_unlock(&group->mutex);
+}
+
+/**
+ * xiommu_group_claim_dma_owner() - give a group to one user-space owner
+ * @group: the group
+ * @owner: cookie identifying the owner (an iommufd context)
+ *
+ * The first claim checks viability, guards idle PCI members with a
+ * driver_override, pins the driver module and moves the group to the
+ * blocking domain. Later claims by the same owner only count.
+ *
+ * Return: 0; -EBUSY if another owner holds the group or a member is bound
+ * to a kernel driver that does not manage DMA through xiommu; -ENODEV if
+ * the driver is going away; an attach_dev errno.
+ */
+int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner)
+{
+	struct device *culprit = NULL;
+	struct xiommu_endpoint *ep;
+	int rc = 0;
+
+	mutex_lock(&group->mutex);
+	if (group->owner) {
+		if (group->owner == owner)
+			group->owner_cnt++;
+		else
+			rc = -EBUSY;
+		goto out_unlock;
+	}
+	if (!group_viable(group, &culprit)) {
+		dev_info(culprit,
+			 "xiommu: group %d not viable: %s is bound to a kernel driver\n",
+			 group->id, dev_name(culprit));
+		rc = -EBUSY;
+		goto out_unlock;
+	}
+	if (!try_module_get(group->iommu->ops->owner)) {
+		rc = -ENODEV;
+		goto out_unlock;
+	}
+	rc = __group_set_domain(group, group->blocking_domain);
+	if (rc) {
+		module_put(group->iommu->ops->owner);
+		goto out_unlock;
+	}
+	list_for_each_entry(ep, &group->devices, group_node)
+		xiommu_ep_guard(ep, XIOMMU_GUARD_OVERRIDE);
+	group->owner = owner;
+	group->owner_cnt = 1;
+	group->revoked = false;
+out_unlock:
+	mutex_unlock(&group->mutex);
+	return rc;
+}
+
+/**
+ * xiommu_group_release_dma_owner() - undo one xiommu_group_claim_dma_owner()
+ * @group: the group
+ * @owner: the cookie passed to the claim
+ *
+ * The last release restores driver_override on the guarded members and
+ * returns the group to its default domain.
+ */
+void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner)
+{
+	struct xiommu_endpoint *ep;
+
+	mutex_lock(&group->mutex);
+	if (WARN_ON(group->owner != owner || !group->owner_cnt))
+		goto out_unlock;
+	if (--group->owner_cnt)
+		goto out_unlock;
+	if (__group_set_domain(group, group->default_domain))
+		dev_err(group->iommu->dev,
+			"xiommu: group %d: cannot restore the default domain\n",
+			group->id);
+	list_for_each_entry(ep, &group->devices, group_node)
+		xiommu_ep_unguard(ep);
+	group->owner = NULL;
+	group->revoked = false;
+	module_put(group->iommu->ops->owner);
+out_unlock:
+	mutex_unlock(&group->mutex);
+}
+
+/**
+ * xiommu_domain_compatible() - may @domain be attached to @dev (the ops check)
+ * @domain: a paging domain
+ * @dev: an endpoint
+ *
+ * Return: true only if the unit translating @dev allocated @domain.
+ */
+bool xiommu_domain_compatible(struct xiommu_domain *domain, struct device *dev)
+{
+	return domain->owner && domain->owner == xiommu_endpoint_iommu(dev);
+}
+
+/**
+ * xiommu_group_replace_domain() - move an owned group to another domain
+ * @group: a group claimed by xiommu_group_claim_dma_owner()
+ * @domain: the new domain; a paging domain of the group's unit or the
+ *	group's blocking domain
+ *
+ * Every endpoint goes straight from its current translation to @domain
+ * (attach_dev replaces in place), so no DMA escapes during the move. A
+ * replace onto the current domain does nothing.
+ *
+ * Return: 0; -EINVAL if the group is not owned or @domain belongs to
+ * another unit or driver; -EBUSY if the group was revoked because a kernel
+ * driver bound to a member; an attach_dev errno (the group then stays on
+ * its old domain).
+ */
+int xiommu_group_replace_domain(struct xiommu_group *group,
+				struct xiommu_domain *domain)
+{
+	int rc = 0;
+
+	mutex_lock(&group->mutex);
+	if (!group->owner) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	if (domain != group->blocking_domain &&
+	    domain->owner != group->iommu) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	if (domain == group->domain)
+		goto out_unlock;
+	if (group->revoked && domain != group->blocking_domain) {
+		rc = -EBUSY;
+		goto out_unlock;
+	}
+	rc = __group_set_domain(group, domain);
+out_unlock:
+	mutex_unlock(&group->mutex);
+	return rc;
+}
+
+/**
+ * xiommu_group_block() - move an owned group to its blocking domain
+ * @group: a claimed group
+ */
+void xiommu_group_block(struct xiommu_group *group)
+{
+	mutex_lock(&group->mutex);
+	if (group->domain != group->blocking_domain &&
+	    __group_set_domain(group, group->blocking_domain))
+		pr_err("group %d: cannot attach the blocking domain\n",
+		       group->id);
+	mutex_unlock(&group->mutex);
+}
+
+/**
+ * xiommu_group_domain() - the domain the group is attached to now
+ * @group: a group
+ *
+ * Return: the domain; only stable while the caller owns the group.
+ */
+struct xiommu_domain *xiommu_group_domain(struct xiommu_group *group)
+{
+	struct xiommu_domain *domain;
+
+	mutex_lock(&group->mutex);
+	domain = group->domain;
+	mutex_unlock(&group->mutex);
+	return domain;
+}
+
+static void xiommu_group_check_work(struct work_struct *work)
+{
+	struct xiommu_group *group = container_of(work, struct xiommu_group,
+						  check_work);
+	struct device *culprit = NULL;
+
+	mutex_lock(&group->mutex);
+	if (group->owner && !group_viable(group, &culprit)) {
+		dev_err(culprit,
+			"xiommu: kernel driver %s bound to a member of user-owned group %d: blocking the group's DMA (fail closed)\n",
+			culprit->driver ? culprit->driver->name : "?",
+			group->id);
+		group->revoked = true;
+		if (group->domain != group->blocking_domain &&
+		    __group_set_domain(group, group->blocking_domain))
+			pr_err("group %d: cannot attach the blocking domain\n",
+			       group->id);
+	}
+	mutex_unlock(&group->mutex);
+	xiommu_group_put(group);
+}
+
+/*
+ * A driver was bound to @dev, a member of @group. Called from the bus
+ * notifier with the device lock and the endpoint spinlock held: defer.
+ */
+void xiommu_group_driver_bound(struct xiommu_group *group, struct device *dev)
+{
+	if (dev_dma_owner_ok(dev))
+		return;
+	kref_get(&group->kref);
+	if (!schedule_work(&group->check_work))
+		xiommu_group_put(group);
+}
+
+/**
+ * xiommu_domain_alloc_paging() - allocate a paging domain for @dev's unit
+ * @dev: an endpoint
+ * @flags: allocation flags (none defined yet)
+ *
+ * Pins the driver module until xiommu_domain_free().
+ *
+ * Return: the domain, or ERR_PTR(-ENODEV) when no unit translates @dev,
+ * -EOPNOTSUPP when the driver has no paging domains or @flags is not 0,
+ * -ENOMEM.
+ */
+struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
+{
+	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);
+	const struct xiommu_ops *ops;
+	struct xiommu_domain *domain;
+
+	if (!iommu)
+		return ERR_PTR(-ENODEV);
+	ops = iommu->ops;
+	if (!ops->domain_alloc_paging || flags)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!try_module_get(ops->owner))
+		return ERR_PTR(-ENODEV);
+	domain = ops->domain_alloc_paging(dev, flags);
+	if (IS_ERR_OR_NULL(domain)) {
+		module_put(ops->owner);
+		return domain ? domain : ERR_PTR(-ENOMEM);
+	}
+	domain->type = XIOMMU_DOMAIN_PAGING;
+	domain->owner = iommu;
+	return domain;
+}
+
+/**
+ * xiommu_domain_free() - free a paging domain
+ * @domain: a domain from xiommu_domain_alloc_paging(), attached nowhere
+ */
+void xiommu_domain_free(struct xiommu_domain *domain)
+{
+	struct module *owner = domain->owner->ops->owner;
+
+	domain->ops->free(domain);
+	module_put(owner);
+}
+
+/*
+ * The largest IOPTE size usable at @iova -> @paddr for up to @size bytes,
+ * and how many of them fit before a larger size becomes usable.
+ */
+static size_t pick_pgsize(struct xiommu_domain *domain, unsigned long iova,
+			  phys_addr_t paddr, size_t size, size_t *count)
+{
+	unsigned long addr_merge = iova | paddr;
+	unsigned long pgsizes, bigger;
+	unsigned int idx;
+	size_t pgsize;
+
+	pgsizes = domain->pgsize_bitmap & GENMASK(__fls(size), 0);
+	if (addr_merge)
+		pgsizes &= GENMASK(__ffs(addr_merge), 0);
+	if (!pgsizes)
+		return 0;
+	idx = __fls(pgsizes);
+	pgsize = BIT(idx);
+	*count = size >> idx;
+
+	/* Stop where iova and paddr both reach the next larger alignment. */
+	bigger = domain->pgsize_bitmap & ~GENMASK(idx, 0);
+	if (bigger) {
+		unsigned long big = BIT(__ffs(bigger));
+
+		if (!((iova ^ paddr) & (big - 1))) {
+			size_t gap = big - (iova & (big - 1));
+
+			*count = min_t(size_t, *count, gap >> idx);
+		}
+	}
+	return pgsize;
+}
+
+/**
+ * xiommu_map() - map a physically contiguous range into a paging domain
+ * @domain: the domain
+ * @iova: first IOVA (aligned to the smallest IOPTE size)
+ * @paddr: first physical address (same alignment)
+ * @size: bytes (multiple of the smallest IOPTE size)
+ * @prot: XIOMMU_READ | XIOMMU_WRITE | XIOMMU_CACHE
+ * @gfp: allocation flags for page-table memory
+ *
+ * Uses the largest IOPTE sizes the alignment of @iova and @paddr allows. On
+ * failure nothing of the range stays mapped.
+ *
+ * Return: 0, -EINVAL for misalignment, or the driver's errno.
+ */
+int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
+	       phys_addr_t paddr, size_t size, int prot, gfp_t gfp)
+{
+	unsigned long orig_iova = iova;
+	size_t orig_size = size;
+	int rc = 0;
+
+	while (size) {
+		size_t count = 0, mapped = 0, pgsize;
+
+		pgsize = pick_pgsize(domain, iova, paddr, size, &count);
+		if (!pgsize) {
+			rc = -EINVAL;
+			break;
+		}
+		rc = domain->ops->map_pages(domain, iova, paddr, pgsize, count,
+					    prot, gfp, &mapped);
+		iova += mapped;
+		paddr += mapped;
+		size -= mapped;
+		if (rc)
+			break;
+		if (WARN_ON_ONCE(!mapped)) {
+			rc = -EIO;
+			break;
+		}
+	}
+	if (rc && size != orig_size)
+		xiommu_unmap(domain, orig_iova, orig_size - size);
+	return rc;
+}
+
+/**
+ * xiommu_unmap() - unmap a range of a paging domain and flush the IOTLB
+ * @domain: the domain
+ * @iova: first IOVA of a range the core mapped
+ * @size: bytes; the range covers whole mappings (see unmap_pages in driver.h)
+ *
+ * Never fails and never allocates. When it returns, no DMA uses the range.
+ *
+ * Return: bytes unmapped.
+ */
+size_t xiommu_unmap(struct xiommu_domain *domain, unsigned long iova,
+		    size_t size)
+{
+	struct xiommu_iotlb_gather gather;
+	size_t done = 0;
+
+	xiommu_iotlb_gather_init(&gather);
+	while (done < size) {
+		size_t count = 0, pgsize, got;
+
+		pgsize = pick_pgsize(domain, iova + done, iova + done,
+				     size - done, &count);
+		if (!pgsize)
+			break;
+		got = domain->ops->unmap_pages(domain, iova + done, pgsize,
+					       count, &gather);
+		if (!got)
+			break;
+		done += got;
+	}
+	if (domain->ops->iotlb_sync)
+		domain->ops->iotlb_sync(domain, &gather);
+	return done;
+}
+
+/**
+ * xiommu_iova_to_phys() - translate an IOVA through a paging domain
+ * @domain: the domain
+ * @iova: the IOVA
+ *
+ * Return: the physical address, or 0 if @iova is not mapped.
+ */
+phys_addr_t xiommu_iova_to_phys(struct xiommu_domain *domain, dma_addr_t iova)
+{
+	return domain->ops->iova_to_phys ? domain->ops->iova_to_phys(domain, iova)
+					 : 0;
+}

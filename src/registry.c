@@ -1,0 +1,617 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * iommu-lite registry: IOMMU units, endpoints and the bus watch.
+ *
+ * The kernel's IOMMU core is not used for the devices xiommu manages, so the
+ * core keeps its own records:
+ *
+ *  - xiommu_units: every registered struct xiommu_device, in registration
+ *    order. A device is offered to the units of its bus in that order; the
+ *    first whose probe_device() accepts it translates it.
+ *  - xiommu_endpoints: a hash table from struct device * to struct
+ *    xiommu_endpoint. We never touch dev->iommu or dev->iommu_group: those
+ *    belong to the kernel's IOMMU core, which may be managing other devices.
+ *  - bus watches: one bus notifier per bus that has a unit, so devices
+ *    added later are probed, removed ones released, and kernel drivers
+ *    binding to user-owned groups are caught (fail closed, see group.c).
+ *
+ * Locking: xiommu_registry_lock (a mutex) protects the unit list, the
+ * endpoint table and the bus watches; it is taken before any group->mutex.
+ * Endpoint fields other than @group_node are written once, under the
+ * registry lock, before the endpoint is published.
+ */
+#define pr_fmt(fmt) "xiommu: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/hashtable.h>
+#include <linux/module.h>
+#include <linux/pci.h>
+#include <linux/seq_file.h>
+#include <linux/slab.h>
+
+#include "iommu_lite.h"
+
+static DEFINE_MUTEX(xiommu_registry_lock);
+static LIST_HEAD(xiommu_units);
+/* Writers hold the registry lock and this; atomic-context readers this. */
+static DEFINE_SPINLOCK(xiommu_ep_lock);
+static DEFINE_HASHTABLE(xiommu_endpoints, 8);
+static LIST_HEAD(xiommu_bus_watches);
+static struct dentry *xiommu_debugfs_root;
+
+/**
+ * struct xiommu_bus_watch - a bus notifier shared by the units of one bus
+ * @list: link in xiommu_bus_watches
+ * @bus: the bus
+ * @nb: notifier registered on @bus
+ * @users: units on @bus
+ */
+struct xiommu_bus_watch {
+	struct list_head list;
+	const struct bus_type *bus;
+	struct notifier_block nb;
+	unsigned int users;
+};
+
+/* Registry lock or endpoint spinlock held. */
+struct xiommu_endpoint *xiommu_ep_lookup(struct device *dev)
+{
+	struct xiommu_endpoint *ep;
+
+	hash_for_each_possible(xiommu_endpoints, ep, node, (unsigned long)dev)
+		if (ep->dev == dev)
+			return ep;
+	return NULL;
+}
+
+/* Endpoints are published before probe_device() so drivers can set priv. */
+static struct xiommu_endpoint *ep_find(struct device *dev)
+{
+	struct xiommu_endpoint *ep;
+
+	mutex_lock(&xiommu_registry_lock);
+	ep = xiommu_ep_lookup(dev);
+	mutex_unlock(&xiommu_registry_lock);
+	return ep;
+}
+
+/**
+ * xiommu_endpoint_set_priv() - attach driver-private state to an endpoint
+ * @dev: device being probed or already an endpoint
+ * @priv: driver data, returned by xiommu_endpoint_priv()
+ *
+ * Callable from ops->probe_device() onwards.
+ */
+void xiommu_endpoint_set_priv(struct device *dev, void *priv)
+{
+	struct xiommu_endpoint *ep = ep_find(dev);
+
+	if (ep)
+		ep->priv = priv;
+}
+EXPORT_SYMBOL_GPL(xiommu_endpoint_set_priv);
+
+/**
+ * xiommu_endpoint_priv() - driver-private state of an endpoint
+ * @dev: an endpoint
+ *
+ * Return: what the driver set with xiommu_endpoint_set_priv(), or NULL.
+ */
+void *xiommu_endpoint_priv(struct device *dev)
+{
+	struct xiommu_endpoint *ep = ep_find(dev);
+
+	return ep ? ep->priv : NULL;
+}
+EXPORT_SYMBOL_GPL(xiommu_endpoint_priv);
+
+/**
+ * xiommu_endpoint_iommu() - the unit translating @dev
+ * @dev: any device
+ *
+ * Return: the unit, or NULL if no registered unit translates @dev.
+ */
+struct xiommu_device *xiommu_endpoint_iommu(struct device *dev)
+{
+	struct xiommu_endpoint *ep = ep_find(dev);
+
+	return ep ? ep->iommu : NULL;
+}
+EXPORT_SYMBOL_GPL(xiommu_endpoint_iommu);
+
+/*
+ * driver_override on idle members of a claimed group, so that no kernel
+ * driver auto-binds to them while user space owns the group. Only PCI has
+ * an override in 6.1's struct device model that we can reach.
+ */
+void xiommu_ep_guard(struct xiommu_endpoint *ep, const char *drv_name)
+{
+	struct pci_dev *pdev;
+	const char *old;
+
+	if (!dev_is_pci(ep->dev) || ep->override_set || ep->dev->driver)
+		return;
+	pdev = to_pci_dev(ep->dev);
+	/* driver_set_override() takes the device lock itself. */
+	device_lock(ep->dev);
+	old = pdev->driver_override;
+	ep->saved_override = old ? kstrdup(old, GFP_KERNEL) : NULL;
+	device_unlock(ep->dev);
+	if (!driver_set_override(ep->dev, &pdev->driver_override, drv_name,
+				 strlen(drv_name)))
+		ep->override_set = true;
+	else
+		kfree(ep->saved_override);
+}
+
+void xiommu_ep_unguard(struct xiommu_endpoint *ep)
+{
+	struct pci_dev *pdev;
+	const char *s;
+
+	if (!ep->override_set)
+		return;
+	pdev = to_pci_dev(ep->dev);
+	s = ep->saved_override;
+	driver_set_override(ep->dev, &pdev->driver_override, s ? s : "",
+			    s ? strlen(s) : 0);
+	kfree(s);
+	ep->saved_override = NULL;
+	ep->override_set = false;
+}
+
+/* Called with the registry lock held. */
+static int xiommu_probe_one(struct xiommu_device *iommu, struct device *dev)
+{
+	struct xiommu_endpoint *ep;
+	struct xiommu_group *group;
+	int rc;
+
+	lockdep_assert_held(&xiommu_registry_lock);
+	if (xiommu_ep_lookup(dev))
+		return 0;
+
+	ep = kzalloc(sizeof(*ep), GFP_KERNEL);
+	if (!ep)
+		return -ENOMEM;
+	ep->dev = get_device(dev);
+	ep->iommu = iommu;
+	INIT_LIST_HEAD(&ep->group_node);
+	atomic64_set(&ep->faults, 0);
+	spin_lock_irq(&xiommu_ep_lock);
+	hash_add(xiommu_endpoints, &ep->node, (unsigned long)dev);
+	spin_unlock_irq(&xiommu_ep_lock);
+
+	rc = iommu->ops->probe_device(iommu, dev);
+	if (rc)
+		goto err_unpublish;
+
+	group = iommu->ops->device_group(dev);
+	if (IS_ERR(group)) {
+		rc = PTR_ERR(group);
+		goto err_release;
+	}
+	rc = xiommu_group_add_endpoint(group, ep);
+	if (rc)
+		goto err_put_group;
+	ep->group = group;
+	return 0;
+
+err_put_group:
+	xiommu_group_put(group);
+err_release:
+	if (iommu->ops->release_device)
+		iommu->ops->release_device(dev);
+err_unpublish:
+	spin_lock_irq(&xiommu_ep_lock);
+	hash_del(&ep->node);
+	spin_unlock_irq(&xiommu_ep_lock);
+	put_device(ep->dev);
+	kfree(ep);
+	return rc == -ENODEV ? 0 : rc;
+}
+
+/* Called with the registry lock held. */
+static void xiommu_release_one(struct xiommu_endpoint *ep)
+{
+	lockdep_assert_held(&xiommu_registry_lock);
+	xiommu_group_remove_endpoint(ep->group, ep);
+	xiommu_ep_unguard(ep);
+	if (ep->iommu->ops->release_device)
+		ep->iommu->ops->release_device(ep->dev);
+	spin_lock_irq(&xiommu_ep_lock);
+	hash_del(&ep->node);
+	spin_unlock_irq(&xiommu_ep_lock);
+	xiommu_group_put(ep->group);
+	put_device(ep->dev);
+	kfree(ep);
+}
+
+static void xiommu_probe_dev_all_units(struct device *dev)
+{
+	struct xiommu_device *iommu;
+
+	list_for_each_entry(iommu, &xiommu_units, list) {
+		if (iommu->bus != dev->bus)
+			continue;
+		if (xiommu_probe_one(iommu, dev))
+			dev_warn(dev, "xiommu: probe by %s failed\n",
+				 iommu->name);
+		if (xiommu_ep_lookup(dev))
+			return;
+	}
+}
+
+static int xiommu_bus_notify(struct notifier_block *nb, unsigned long action,
+			     void *data)
+{
+	struct device *dev = data;
+	struct xiommu_endpoint *ep;
+
+	/*
+	 * BOUND_DRIVER arrives with the device lock held, and the claim path
+	 * takes device locks under group->mutex: only look the group up here
+	 * and let group.c check it from a work item.
+	 */
+	if (action == BUS_NOTIFY_BOUND_DRIVER) {
+		spin_lock_irq(&xiommu_ep_lock);
+		ep = xiommu_ep_lookup(dev);
+		if (ep)
+			xiommu_group_driver_bound(ep->group, dev);
+		spin_unlock_irq(&xiommu_ep_lock);
+		return NOTIFY_DONE;
+	}
+
+	mutex_lock(&xiommu_registry_lock);
+	switch (action) {
+	case BUS_NOTIFY_ADD_DEVICE:
+		xiommu_probe_dev_all_units(dev);
+		break;
+	case BUS_NOTIFY_REMOVED_DEVICE:
+		ep = xiommu_ep_lookup(dev);
+		if (ep)
+			xiommu_release_one(ep);
+		break;
+	}
+	mutex_unlock(&xiommu_registry_lock);
+	return NOTIFY_DONE;
+}
+
+static int xiommu_bus_watch_get(const struct bus_type *bus)
+{
+	struct xiommu_bus_watch *w;
+	int rc;
+
+	list_for_each_entry(w, &xiommu_bus_watches, list) {
+		if (w->bus == bus) {
+			w->users++;
+			return 0;
+		}
+	}
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		return -ENOMEM;
+	w->bus = bus;
+	w->users = 1;
+	w->nb.notifier_call = xiommu_bus_notify;
+	/* 6.1's bus_register_notifier() takes a non-const bus. */
+	rc = bus_register_notifier((struct bus_type *)bus, &w->nb);
+	if (rc) {
+		kfree(w);
+		return rc;
+	}
+	list_add(&w->list, &xiommu_bus_watches);
+	return 0;
+}
+
+static void xiommu_bus_watch_put(const struct bus_type *bus)
+{
+	struct xiommu_bus_watch *w;
+
+	list_for_each_entry(w, &xiommu_bus_watches, list) {
+		if (w->bus != bus)
+			continue;
+		if (--w->users)
+			return;
+		list_del(&w->list);
+		bus_unregister_notifier((struct bus_type *)bus, &w->nb);
+		kfree(w);
+		return;
+	}
+}
+
+static int xiommu_probe_walk(struct device *dev, void *data)
+{
+	struct xiommu_device *iommu = data;
+
+	if (xiommu_probe_one(iommu, dev))
+		dev_warn(dev, "xiommu: probe by %s failed\n", iommu->name);
+	return 0;
+}
+
+static int faults_get(void *data, u64 *val)
+{
+	struct xiommu_device *iommu = data;
+
+	*val = atomic64_read(&iommu->faults);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(faults_fops, faults_get, NULL, "%llu\n");
+
+static const char *domain_type_name(struct xiommu_domain *domain)
+{
+	if (!domain)
+		return "none";
+	switch (domain->type) {
+	case XIOMMU_DOMAIN_BLOCKED:
+		return "blocked";
+	case XIOMMU_DOMAIN_IDENTITY:
+		return "identity";
+	case XIOMMU_DOMAIN_PAGING:
+		return "paging";
+	}
+	return "?";
+}
+
+/*
+ * /sys/kernel/debug/xiommu/<unit>/endpoints: one line per endpoint,
+ * "<device> group <id> domain <type> owned <0|1> faults <n>".
+ */
+static int endpoints_show(struct seq_file *s, void *unused)
+{
+	struct xiommu_device *iommu = s->private;
+	struct xiommu_endpoint *ep;
+	int bkt;
+
+	mutex_lock(&xiommu_registry_lock);
+	hash_for_each(xiommu_endpoints, bkt, ep, node) {
+		struct xiommu_group *group = ep->group;
+
+		if (ep->iommu != iommu)
+			continue;
+		mutex_lock(&group->mutex);
+		seq_printf(s, "%s group %d domain %s owned %d faults %lld\n",
+			   dev_name(ep->dev), group->id,
+			   domain_type_name(group->domain), !!group->owner,
+			   (long long)atomic64_read(&ep->faults));
+		mutex_unlock(&group->mutex);
+	}
+	mutex_unlock(&xiommu_registry_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(endpoints);
+
+/**
+ * xiommu_device_register() - register an IOMMU unit with the core
+ * @iommu: unit with @ops, @bus and @name filled in
+ *
+ * Probes every device already on @iommu->bus (see the lifecycle in
+ * driver.h): each accepted device becomes an endpoint in a group attached
+ * to the unit's default domain (identity, else blocking). Devices added to
+ * the bus later are probed as they appear. The driver turns translation on
+ * only after this returns.
+ *
+ * Context: process context, may sleep. Takes the registry lock.
+ * Return: 0, -EINVAL if the ops lack a mandatory member, -EEXIST if @iommu
+ * is already registered, -ENOMEM.
+ */
+int xiommu_device_register(struct xiommu_device *iommu)
+{
+	const struct xiommu_ops *ops = iommu->ops;
+	struct xiommu_device *it;
+	int rc;
+
+	if (!ops || !iommu->bus || !ops->probe_device || !ops->device_group ||
+	    !ops->blocked_domain || !ops->capable)
+		return -EINVAL;
+
+	/* Static domains belong to the unit's driver: fill in the owner. */
+	ops->blocked_domain->type = XIOMMU_DOMAIN_BLOCKED;
+	if (ops->identity_domain)
+		ops->identity_domain->type = XIOMMU_DOMAIN_IDENTITY;
+	atomic64_set(&iommu->faults, 0);
+
+	mutex_lock(&xiommu_registry_lock);
+	list_for_each_entry(it, &xiommu_units, list) {
+		if (it == iommu) {
+			rc = -EEXIST;
+			goto out_unlock;
+		}
+	}
+	rc = xiommu_bus_watch_get(iommu->bus);
+	if (rc)
+		goto out_unlock;
+	list_add_tail(&iommu->list, &xiommu_units);
+
+	iommu->debugfs = debugfs_create_dir(iommu->name, xiommu_debugfs_root);
+	debugfs_create_file("faults", 0444, iommu->debugfs, iommu, &faults_fops);
+	debugfs_create_file("endpoints", 0444, iommu->debugfs, iommu,
+			    &endpoints_fops);
+
+	bus_for_each_dev((struct bus_type *)iommu->bus, NULL, iommu,
+			 xiommu_probe_walk);
+	pr_info("%s: registered (%s)\n", iommu->name, ops->name);
+out_unlock:
+	mutex_unlock(&xiommu_registry_lock);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xiommu_device_register);
+
+/**
+ * xiommu_device_unregister() - remove an IOMMU unit
+ * @iommu: a registered unit
+ *
+ * Releases every endpoint of the unit. The caller guarantees no group of
+ * the unit is owned by user space (ownership pins the driver module, so
+ * module unload cannot reach here while it is).
+ *
+ * Context: process context, may sleep. Takes the registry lock.
+ */
+void xiommu_device_unregister(struct xiommu_device *iommu)
+{
+	struct xiommu_endpoint *ep;
+	struct hlist_node *tmp;
+	int bkt;
+
+	mutex_lock(&xiommu_registry_lock);
+	hash_for_each_safe(xiommu_endpoints, bkt, tmp, ep, node)
+		if (ep->iommu == iommu)
+			xiommu_release_one(ep);
+	list_del(&iommu->list);
+	xiommu_bus_watch_put(iommu->bus);
+	debugfs_remove_recursive(iommu->debugfs);
+	iommu->debugfs = NULL;
+	mutex_unlock(&xiommu_registry_lock);
+	pr_info("%s: unregistered\n", iommu->name);
+}
+EXPORT_SYMBOL_GPL(xiommu_device_unregister);
+
+/**
+ * xiommu_debugfs_dir() - the unit's debugfs directory
+ * @iommu: a registered unit
+ *
+ * Return: /sys/kernel/debug/xiommu/<name>/, where the driver may add files
+ * (removed with the unit).
+ */
+struct dentry *xiommu_debugfs_dir(struct xiommu_device *iommu)
+{
+	return iommu->debugfs;
+}
+EXPORT_SYMBOL_GPL(xiommu_debugfs_dir);
+
+/**
+ * xiommu_report_fault() - log and count a DMA fault
+ * @iommu: the unit that recorded the fault
+ * @dev: the endpoint that issued the DMA, or NULL if the source ID matches
+ *	no endpoint
+ * @sid: the source ID as the hardware reported it (PCI requester ID for
+ *	VT-d and virtio-iommu, stream ID for SMMUv3)
+ * @iova: the faulting IOVA (bytes)
+ * @write: the DMA was a write to memory
+ * @reason: short human-readable reason decoded by the driver
+ *
+ * The log line is rate-limited; the counters (unit and endpoint) are not.
+ * Context: any context, does not sleep.
+ */
+void xiommu_report_fault(struct xiommu_device *iommu, struct device *dev,
+			 u32 sid, u64 iova, bool write, const char *reason)
+{
+	struct xiommu_endpoint *ep;
+	unsigned long flags;
+
+	atomic64_inc(&iommu->faults);
+	if (dev) {
+		spin_lock_irqsave(&xiommu_ep_lock, flags);
+		ep = xiommu_ep_lookup(dev);
+		if (ep)
+			atomic64_inc(&ep->faults);
+		spin_unlock_irqrestore(&xiommu_ep_lock, flags);
+	}
+	pr_warn_ratelimited("%s: DMA %s fault from %s (source id %#x) at IOVA %#llx: %s\n",
+			    iommu->name, write ? "write" : "read",
+			    dev ? dev_name(dev) : "unknown device", sid,
+			    (unsigned long long)iova, reason);
+}
+EXPORT_SYMBOL_GPL(xiommu_report_fault);
+
+/**
+ * xiommu_fault_count() - faults reported on a unit since registration
+ * @iommu: a registered unit
+ *
+ * Return: the count (also in /sys/kernel/debug/xiommu/<name>/faults).
+ */
+u64 xiommu_fault_count(struct xiommu_device *iommu)
+{
+	return atomic64_read(&iommu->faults);
+}
+EXPORT_SYMBOL_GPL(xiommu_fault_count);
+
+/**
+ * xiommu_alloc_resv_region() - allocate a reserved-region entry
+ * @start: first IOVA
+ * @length: bytes
+ * @type: XIOMMU_RESV_RESERVED or XIOMMU_RESV_MSI
+ * @gfp: allocation flags
+ *
+ * Return: the entry (freed by the core), or NULL on allocation failure.
+ */
+struct xiommu_resv_region *xiommu_alloc_resv_region(dma_addr_t start,
+						    size_t length, int type,
+						    gfp_t gfp)
+{
+	struct xiommu_resv_region *r = kzalloc(sizeof(*r), gfp);
+
+	if (!r)
+		return NULL;
+	INIT_LIST_HEAD(&r->list);
+	r->start = start;
+	r->length = length;
+	r->type = type;
+	return r;
+}
+EXPORT_SYMBOL_GPL(xiommu_alloc_resv_region);
+
+void xiommu_put_resv_regions(struct list_head *head)
+{
+	struct xiommu_resv_region *r, *tmp;
+
+	list_for_each_entry_safe(r, tmp, head, list) {
+		list_del(&r->list);
+		kfree(r);
+	}
+}
+
+/* Look up the endpoint and pin its group; NULL if @dev has no unit. */
+struct xiommu_group *xiommu_group_get(struct device *dev)
+{
+	struct xiommu_endpoint *ep;
+	struct xiommu_group *group = NULL;
+
+	mutex_lock(&xiommu_registry_lock);
+	ep = xiommu_ep_lookup(dev);
+	if (ep && ep->group) {
+		group = ep->group;
+		kref_get(&group->kref);
+	}
+	mutex_unlock(&xiommu_registry_lock);
+	return group;
+}
+
+bool xiommu_dev_capable(struct device *dev, enum xiommu_cap cap)
+{
+	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);
+
+	return iommu && iommu->ops->capable(dev, cap);
+}
+
+int xiommu_dev_hw_info(struct device *dev, void *data, size_t len, u32 *type)
+{
+	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);
+
+	if (!iommu)
+		return -ENODEV;
+	if (!iommu->ops->hw_info) {
+		*type = 0;
+		return 0;
+	}
+	return iommu->ops->hw_info(dev, data, len, type);
+}
+
+void xiommu_dev_get_resv_regions(struct device *dev, struct list_head *head)
+{
+	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);
+
+	if (iommu && iommu->ops->get_resv_regions)
+		iommu->ops->get_resv_regions(dev, head);
+}
+
+int xiommu_lite_init(void)
+{
+	xiommu_debugfs_root = debugfs_create_dir("xiommu", NULL);
+	return 0;
+}
+
+void xiommu_lite_exit(void)
+{
+	debugfs_remove_recursive(xiommu_debugfs_root);
+}
