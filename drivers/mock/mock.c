@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * xiommu_mock: a software IOMMU for testing the xiommu core.
+ *
+ * The module registers a bus ("xiommu_mock") and mock IOMMU units on it.
+ * Devices on that bus are created on demand (IOMMU_TEST_OP_MOCK_DOMAIN);
+ * each is its own group, is translated by the unit chosen at creation and
+ * has no kernel driver. Nothing ever does DMA: a paging domain is only a
+ * software page table (an xarray of IO-page-sized entries) that the test
+ * ioctl compares with what user space mapped, which is how the core's
+ * map/unmap/pin logic is checked without hardware.
+ *
+ * Units (see mock_cfgs[]):
+ *  - mock0: upstream v6.6 mock geometry: IOPTEs of MOCK_IO_PAGE_SIZE (half
+ *    a CPU page) only, aperture [MOCK_APERTURE_START, MOCK_APERTURE_LAST].
+ *    IOMMU_TEST_OP_MOCK_DOMAIN devices use it.
+ *  - mock1: also accepts XIOMMU_MOCK_HUGE_PAGE_SIZE IOPTEs and has a wider
+ *    aperture, so domains of the two units are never interchangeable.
+ *
+ * The driver checks the core's side of the driver.h contract and counts
+ * violations (debugfs xiommu/<unit>/violations, plus a one-time WARN): a
+ * map over a present IOPTE, an unmap that cuts an IOPTE in two, a domain
+ * freed while it still maps something.
+ *
+ * Locking: mock_domain.ptes is an xarray: its lock serialises writers and
+ * lookups run under RCU, which is all the concurrency driver.h allows
+ * (map/unmap of disjoint ranges in parallel). Units and the bus are set up
+ * before and torn down after every other user (module init/exit).
+ */
+#define pr_fmt(fmt) "xiommu_mock: " fmt
+
+#include <linux/bitfield.h>
+#include <linux/debugfs.h>
+#include <linux/idr.h>
+#include <linux/log2.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/wait.h>
+
+#include <xiommu/xiommu.h>
+
+#include "mock.h"
+
+static const struct mock_unit_cfg mock_cfgs[] = {
+	{
+		.name = "mock0",
+		.pgsize_bitmap = MOCK_IO_PAGE_SIZE,
+		.aperture_start = MOCK_APERTURE_START,
+		.aperture_last = MOCK_APERTURE_LAST,
+	},
+	{
+		.name = "mock1",
+		.pgsize_bitmap = MOCK_IO_PAGE_SIZE | XIOMMU_MOCK_HUGE_PAGE_SIZE,
+		.aperture_start = MOCK_APERTURE_START,
+		.aperture_last = (1ULL << 39) - 1,
+	},
+};
+
+static struct mock_unit mock_units[ARRAY_SIZE(mock_cfgs)];
+
+static struct bus_type mock_bus = {
+	.name = "xiommu_mock",
+};
+
+static DEFINE_IDA(mock_dev_ida);
+/* Mock devices not yet released: module exit waits for zero. */
+static atomic_t mock_dev_count = ATOMIC_INIT(0);
+static DECLARE_WAIT_QUEUE_HEAD(mock_dev_wq);
+
+static void mock_violation(struct mock_unit *unit, const char *what,
+			   unsigned long iova)
+{
+	atomic_inc(&unit->violations);
+	pr_err("%s: core broke the driver contract: %s at IOVA %#lx\n",
+	       unit->cfg->name, what, iova);
+	WARN_ON_ONCE(1);
+}
+
+static struct mock_dev *to_mock_dev(struct device *dev)
+{
+	if (!dev || dev->bus != &mock_bus)
+		return NULL;
+	return container_of(dev, struct mock_dev, dev);
+}
+
+/* ---- static domains ---- */
+
+static int mock_nop_attach(struct xiommu_domain *domain, struct device *dev)
+{
+	struct mock_dev *mdev = to_mock_dev(dev);
+
+	if (!mdev || domain->owner != &mdev->unit->iommu)
+		return -EINVAL;
+	return 0;
+}
+
+static const struct xiommu_domain_ops mock_static_domain_ops = {
+	.attach_dev = mock_nop_attach,
+};
+
+/* ---- paging domains ---- */
+
+static const struct xiommu_domain_ops mock_paging_ops;
+
+/**
+ * to_mock_paging() - the mock paging domain behind a core domain
+ * @domain: any domain
+ *
+ * Return: the mock domain, or NULL if @domain is not a mock paging domain
+ * (another driver's, or a static one).
+ */
+struct mock_domain *to_mock_paging(struct xiommu_domain *domain)
+{
+	if (!domain || domain->ops != &mock_paging_ops)
+		return NULL;
+	return container_of(domain, struct mock_domain, domain);
+}
+
+static int mock_domain_attach(struct xiommu_domain *domain,
+			      struct device *dev)
+{
+	return mock_nop_attach(domain, dev);
+}
+
+static unsigned long mock_pte(phys_addr_t paddr, int prot, bool head,
+			      unsigned int order)
+{
+	unsigned long pte = FIELD_PREP(MOCK_PTE_PFN, paddr / MOCK_IO_PAGE_SIZE);
+
+	if (prot & XIOMMU_READ)
+		pte |= MOCK_PTE_READ;
+	if (prot & XIOMMU_WRITE)
+		pte |= MOCK_PTE_WRITE;
+	if (prot & XIOMMU_CACHE)
+		pte |= MOCK_PTE_CACHE;
+	if (head)
+		pte |= MOCK_PTE_HEAD;
+	return pte | FIELD_PREP(MOCK_PTE_ORDER, order);
+}
+
+static void mock_erase(struct mock_domain *md, unsigned long first,
+		       unsigned long last)
+{
+	XA_STATE(xas, &md->ptes, first);
+	void *entry;
+
+	xas_lock(&xas);
+	xas_for_each(&xas, entry, last)
+		xas_store(&xas, NULL);
+	xas_unlock(&xas);
+}
+
+static int mock_map_one(struct mock_domain *md, unsigned long iova,
+			phys_addr_t paddr, size_t pgsize, int prot, gfp_t gfp)
+{
+	unsigned int order = ilog2(pgsize / MOCK_IO_PAGE_SIZE);
+	unsigned long idx = iova / MOCK_IO_PAGE_SIZE;
+	unsigned long n = pgsize / MOCK_IO_PAGE_SIZE;
+	unsigned long i;
+	int rc;
+
+	for (i = 0; i != n; i++) {
+		unsigned long pte = mock_pte(paddr + i * MOCK_IO_PAGE_SIZE,
+					     prot, i == 0, order);
+
+		rc = xa_insert(&md->ptes, idx + i, xa_mk_value(pte), gfp);
+		if (rc)
+			goto err_erase;
+	}
+	return 0;
+
+err_erase:
+	/* Never leave half an IOPTE behind: *mapped counts whole ones. */
+	if (i)
+		mock_erase(md, idx, idx + i - 1);
+	if (rc == -EBUSY) {
+		mock_violation(md->unit, "map over a present IOPTE",
+			       iova + i * MOCK_IO_PAGE_SIZE);
+		return -EEXIST;
+	}
+	return rc;
+}
+
+static int mock_domain_map_pages(struct xiommu_domain *domain,
+				 unsigned long iova, phys_addr_t paddr,
+				 size_t pgsize, size_t pgcount, int prot,
+				 gfp_t gfp, size_t *mapped)
+{
+	struct mock_domain *md = container_of(domain, struct mock_domain,
+					      domain);
+	const struct mock_unit_cfg *cfg = md->unit->cfg;
+	unsigned long size, last;
+	int rc;
+
+	if (!is_power_of_2(pgsize) || !(pgsize & cfg->pgsize_bitmap) ||
+	    !IS_ALIGNED(iova | paddr, pgsize) || !pgcount)
+		return -EINVAL;
+	if (check_mul_overflow((unsigned long)pgsize, (unsigned long)pgcount,
+			       &size) ||
+	    check_add_overflow(iova, size - 1, &last) ||
+	    iova < cfg->aperture_start || last > cfg->aperture_last)
+		return -EINVAL;
+
+	for (; pgcount; pgcount--) {
+		rc = mock_map_one(md, iova, paddr, pgsize, prot, gfp);
+		if (rc)
+			return rc;
+		*mapped += pgsize;
+		iova += pgsize;
+		paddr += pgsize;
+	}
+	return 0;
+}
+
+static bool mock_is_tail(struct mock_domain *md, unsigned long idx)
+{
+	void *entry = xa_load(&md->ptes, idx);
+
+	return entry && !(xa_to_value(entry) & MOCK_PTE_HEAD);
+}
+
+static size_t mock_domain_unmap_pages(struct xiommu_domain *domain,
+				      unsigned long iova, size_t pgsize,
+				      size_t pgcount,
+				      struct xiommu_iotlb_gather *gather)
+{
+	struct mock_domain *md = container_of(domain, struct mock_domain,
+					      domain);
+	size_t size = pgsize * pgcount;
+	unsigned long first = iova / MOCK_IO_PAGE_SIZE;
+	unsigned long end = (iova + size) / MOCK_IO_PAGE_SIZE;
+
+	if (!size)
+		return 0;
+	if (!IS_ALIGNED(iova | size, MOCK_IO_PAGE_SIZE)) {
+		mock_violation(md->unit, "unaligned unmap", iova);
+		return 0;
+	}
+	/* The range must neither start nor end inside an IOPTE. */
+	if (mock_is_tail(md, first))
+		mock_violation(md->unit, "unmap starts inside an IOPTE", iova);
+	if (end && mock_is_tail(md, end))
+		mock_violation(md->unit, "unmap ends inside an IOPTE",
+			       iova + size);
+
+	mock_erase(md, first, end - 1);
+	xiommu_iotlb_gather_add(gather, iova, size);
+	if (pgsize > gather->pgsize)
+		gather->pgsize = pgsize;
+	return size;
+}
+
+static void mock_domain_iotlb_sync(struct xiommu_domain *domain,
+				   struct xiommu_iotlb_gather *gather)
+{
+	/* No IOTLB and no page-table pages to free. */
+}
+
+static phys_addr_t mock_domain_iova_to_phys(struct xiommu_domain *domain,
+					    dma_addr_t iova)
+{
+	struct mock_domain *md = container_of(domain, struct mock_domain,
+					      domain);
+	void *entry = xa_load(&md->ptes, iova / MOCK_IO_PAGE_SIZE);
+
+	if (!entry)
+		return 0;
+	return mock_pte_phys(xa_to_value(entry)) + iova % MOCK_IO_PAGE_SIZE;
+}
+
+static void mock_domain_free(struct xiommu_domain *domain)
+{
+	struct mock_domain *md = container_of(domain, struct mock_domain,
+					      domain);
+
+	if (!xa_empty(&md->ptes))
+		mock_violation(md->unit, "domain freed while mapping",
+			       md->unit->cfg->aperture_start);
+	xa_destroy(&md->ptes);
+	kfree(md);
+}
+
+static const struct xiommu_domain_ops mock_paging_ops = {
+	.attach_dev = mock_domain_attach,
+	.map_pages = mock_domain_map_pages,
+	.unmap_pages = mock_domain_unmap_pages,
+	.iotlb_sync = mock_domain_iotlb_sync,
+	.iova_to_phys = mock_domain_iova_to_phys,
+	.free = mock_domain_free,
+};
+
+static struct xiommu_domain *mock_domain_alloc_paging(struct device *dev,
+						      u32 flags)
+{
+	struct mock_dev *mdev = to_mock_dev(dev);
+	struct mock_domain *md;
+
+	if (flags)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!mdev)
+		return ERR_PTR(-EINVAL);
+
+	md = kzalloc(sizeof(*md), GFP_KERNEL_ACCOUNT);
+	if (!md)
+		return ERR_PTR(-ENOMEM);
+	md->unit = mdev->unit;
+	xa_init(&md->ptes);
+	md->domain.type = XIOMMU_DOMAIN_PAGING;
+	md->domain.ops = &mock_paging_ops;
+	md->domain.owner = &mdev->unit->iommu;
+	md->domain.pgsize_bitmap = mdev->unit->cfg->pgsize_bitmap;
+	md->domain.geometry.aperture_start = mdev->unit->cfg->aperture_start;
+	md->domain.geometry.aperture_end = mdev->unit->cfg->aperture_last;
+	return &md->domain;
+}
+
+/* ---- unit ops ---- */
+
+/*
+ * Called by the core with its registry lock held: must not call back into
+ * the core (xiommu_endpoint_*() take that lock).
+ */
+static int mock_probe_device(struct xiommu_device *iommu, struct device *dev)
+{
+	struct mock_dev *mdev = to_mock_dev(dev);
+
+	if (!mdev || &mdev->unit->iommu != iommu)
+		return -ENODEV;
+	return 0;
+}
+
+static void mock_release_device(struct device *dev)
+{
+}
+
+static struct xiommu_group *mock_device_group(struct device *dev)
+{
+	return xiommu_generic_device_group(dev);
+}
+
+static bool mock_capable(struct device *dev, enum xiommu_cap cap)
+{
+	switch (cap) {
+	case XIOMMU_CAP_IOMMUFD:
+	case XIOMMU_CAP_CACHE_COHERENCY:
+	case XIOMMU_CAP_INTR_ISOLATION:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void mock_get_resv_regions(struct device *dev, struct list_head *head)
+{
+	/* Mock devices have no reserved IOVA and no MSI window. */
+}
+
+static int mock_hw_info(struct device *dev, void *data, size_t len, u32 *type)
+{
+	struct iommu_test_hw_info info = {
+		.flags = 0,
+		.test_reg = IOMMU_HW_INFO_SELFTEST_REGVAL,
+	};
+
+	memcpy(data, &info, min(len, sizeof(info)));
+	*type = IOMMU_HW_INFO_TYPE_SELFTEST;
+	return sizeof(info);
+}
+
+static const struct xiommu_ops mock_ops_template = {
+	.owner = THIS_MODULE,
+	.name = "mock",
+	.probe_device = mock_probe_device,
+	.release_device = mock_release_device,
+	.device_group = mock_device_group,
+	.capable = mock_capable,
+	.domain_alloc_paging = mock_domain_alloc_paging,
+	.get_resv_regions = mock_get_resv_regions,
+	.hw_info = mock_hw_info,
+};
+
+/* ---- mock devices ---- */
+
+static void mock_dev_release(struct device *dev)
+{
+	struct mock_dev *mdev = container_of(dev, struct mock_dev, dev);
+
+	ida_free(&mock_dev_ida, mdev->id);
+	kfree(mdev);
+	if (atomic_dec_and_test(&mock_dev_count))
+		wake_up(&mock_dev_wq);
+}
+
+/**
+ * mock_dev_create() - add a device translated by @unit to the mock bus
+ * @unit: the unit that must translate it
+ *
+ * The core probes the device while it is added; the device is an endpoint
+ * in its own group, attached to the unit's identity domain, on return.
+ *
+ * Context: process context, may sleep.
+ * Return: the device, or ERR_PTR(-ENOMEM), ERR_PTR(-ENODEV) if the core
+ * did not take it (probe or group allocation failed).
+ */
+struct mock_dev *mock_dev_create(struct mock_unit *unit)
+{
+	struct mock_dev *mdev;
+	int rc;
+
+	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL_ACCOUNT);
+	if (!mdev)
+		return ERR_PTR(-ENOMEM);
+	mdev->id = ida_alloc(&mock_dev_ida, GFP_KERNEL);
+	if (mdev->id < 0) {
+		rc = mdev->id;
+		kfree(mdev);
+		return ERR_PTR(rc);
+	}
+	atomic_inc(&mock_dev_count);
+	mdev->unit = unit;
+	device_initialize(&mdev->dev);
+	mdev->dev.bus = &mock_bus;
+	mdev->dev.release = mock_dev_release;
+	/* From here on the release function frees mdev and the id. */
+	rc = dev_set_name(&mdev->dev, "xiommu_mock%d", mdev->id);
+	if (rc)
+		goto err_put;
+	rc = device_add(&mdev->dev);
+	if (rc)
+		goto err_put;
+	if (xiommu_endpoint_iommu(&mdev->dev) != &unit->iommu) {
+		rc = -ENODEV;
+		goto err_del;
+	}
+	return mdev;
+
+err_del:
+	device_del(&mdev->dev);
+err_put:
+	put_device(&mdev->dev);
+	return ERR_PTR(rc);
+}
+
+/**
+ * mock_dev_destroy() - remove a mock device
+ * @mdev: from mock_dev_create(); must be unbound from every iommufd
+ */
+void mock_dev_destroy(struct mock_dev *mdev)
+{
+	device_unregister(&mdev->dev);
+}
+
+/**
+ * mock_default_unit() - the unit of IOMMU_TEST_OP_MOCK_DOMAIN devices
+ */
+struct mock_unit *mock_default_unit(void)
+{
+	return &mock_units[0];
+}
+
+/* ---- module ---- */
+
+static int violations_get(void *data, u64 *val)
+{
+	struct mock_unit *unit = data;
+
+	*val = atomic_read(&unit->violations);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(violations_fops, violations_get, NULL, "%llu\n");
+
+static int mock_unit_register(struct mock_unit *unit,
+			      const struct mock_unit_cfg *cfg)
+{
+	int rc;
+
+	unit->cfg = cfg;
+	unit->ops = mock_ops_template;
+	unit->blocked.type = XIOMMU_DOMAIN_BLOCKED;
+	unit->blocked.ops = &mock_static_domain_ops;
+	unit->blocked.owner = &unit->iommu;
+	unit->identity.type = XIOMMU_DOMAIN_IDENTITY;
+	unit->identity.ops = &mock_static_domain_ops;
+	unit->identity.owner = &unit->iommu;
+	unit->ops.blocked_domain = &unit->blocked;
+	unit->ops.identity_domain = &unit->identity;
+	atomic_set(&unit->violations, 0);
+
+	unit->iommu.ops = &unit->ops;
+	unit->iommu.bus = &mock_bus;
+	strscpy(unit->iommu.name, cfg->name, sizeof(unit->iommu.name));
+
+	rc = xiommu_device_register(&unit->iommu);
+	if (rc)
+		return rc;
+	debugfs_create_file("violations", 0444,
+			    xiommu_debugfs_dir(&unit->iommu), unit,
+			    &violations_fops);
+	return 0;
+}
+
+static int __init mock_init(void)
+{
+	unsigned int i;
+	int rc;
+
+	rc = bus_register(&mock_bus);
+	if (rc)
+		return rc;
+
+	for (i = 0; i != ARRAY_SIZE(mock_units); i++) {
+		rc = mock_unit_register(&mock_units[i], &mock_cfgs[i]);
+		if (rc)
+			goto err_unregister_units;
+	}
+
+	rc = mock_test_init();
+	if (rc)
+		goto err_unregister_units;
+	return 0;
+
+err_unregister_units:
+	while (i--)
+		xiommu_device_unregister(&mock_units[i].iommu);
+	bus_unregister(&mock_bus);
+	return rc;
+}
+
+static void __exit mock_exit(void)
+{
+	unsigned int i = ARRAY_SIZE(mock_units);
+
+	/*
+	 * Every selftest device object pins this module, so no mock device
+	 * is bound here; wait for references others still hold on released
+	 * devices (their release function lives in this module).
+	 */
+	mock_test_exit();
+	wait_event(mock_dev_wq, !atomic_read(&mock_dev_count));
+	while (i--)
+		xiommu_device_unregister(&mock_units[i].iommu);
+	bus_unregister(&mock_bus);
+	ida_destroy(&mock_dev_ida);
+}
+
+module_init(mock_init);
+module_exit(mock_exit);
+
+MODULE_DESCRIPTION("xiommu mock IOMMU and IOMMU_TEST_CMD");
+MODULE_LICENSE("GPL");

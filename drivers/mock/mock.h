@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xiommu_mock internals shared by the driver (mock.c) and the
+ * IOMMU_TEST_CMD handler (test_cmd.c).
+ */
+#ifndef XIOMMU_MOCK_H
+#define XIOMMU_MOCK_H
+
+#include <linux/bitfield.h>
+#include <linux/bits.h>
+#include <linux/xarray.h>
+#include <xiommu/driver.h>
+#include <xiommu/iommufd_test.h>
+
+/*
+ * Every mock unit translates in IO pages of this size (bytes); units
+ * differ in the larger IOPTE sizes they accept and in their aperture.
+ */
+#define MOCK_IO_PAGE_SIZE	XIOMMU_MOCK_IO_PAGE_SIZE
+
+/**
+ * struct mock_unit_cfg - what makes one mock unit different from another
+ * @name: unit name ("mock0"), also the debugfs directory name
+ * @pgsize_bitmap: IOPTE sizes (bytes) its paging domains accept; always
+ *	includes MOCK_IO_PAGE_SIZE
+ * @aperture_start: first IOVA its paging domains translate
+ * @aperture_last: last IOVA (inclusive)
+ */
+struct mock_unit_cfg {
+	const char *name;
+	unsigned long pgsize_bitmap;
+	dma_addr_t aperture_start;
+	dma_addr_t aperture_last;
+};
+
+/**
+ * struct mock_unit - one registered mock IOMMU unit
+ * @iommu: the unit as the core knows it
+ * @ops: this unit's copy of the driver ops (the static domains differ)
+ * @cfg: geometry
+ * @blocked: the unit's blocking domain
+ * @identity: the unit's identity domain, where kernel-owned mock devices sit
+ * @violations: driver contract violations seen (see mock_violation()), in
+ *	debugfs as xiommu/<name>/violations
+ */
+struct mock_unit {
+	struct xiommu_device iommu;
+	struct xiommu_ops ops;
+	const struct mock_unit_cfg *cfg;
+	struct xiommu_domain blocked;
+	struct xiommu_domain identity;
+	atomic_t violations;
+};
+
+/**
+ * struct mock_dev - a device on the xiommu_mock bus
+ * @dev: the device; its bus is the mock bus and it has no driver
+ * @unit: the unit that translates it (chosen at creation)
+ * @id: number in the device name "xiommu_mock<id>"
+ */
+struct mock_dev {
+	struct device dev;
+	struct mock_unit *unit;
+	int id;
+};
+
+/*
+ * Software IOPTE stored in struct mock_domain.ptes, one xarray value per IO
+ * page (index = IOVA / MOCK_IO_PAGE_SIZE), also inside a larger IOPTE:
+ *	PFN:   physical address / MOCK_IO_PAGE_SIZE
+ *	READ, WRITE, CACHE: the prot bits map_pages got
+ *	HEAD:  the first IO page of an IOPTE (unmap must never start or end
+ *	       inside an IOPTE, see mock_domain_unmap_pages())
+ *	ORDER: log2(IOPTE size / MOCK_IO_PAGE_SIZE)
+ * xa_mk_value() holds up to 63 bits.
+ */
+#define MOCK_PTE_PFN		GENMASK(43, 0)
+#define MOCK_PTE_READ		BIT(44)
+#define MOCK_PTE_WRITE		BIT(45)
+#define MOCK_PTE_CACHE		BIT(46)
+#define MOCK_PTE_HEAD		BIT(47)
+#define MOCK_PTE_ORDER		GENMASK(53, 48)
+
+/* Physical address an IO page's software IOPTE points to. */
+static inline phys_addr_t mock_pte_phys(unsigned long pte)
+{
+	return (phys_addr_t)FIELD_GET(MOCK_PTE_PFN, pte) * MOCK_IO_PAGE_SIZE;
+}
+
+/**
+ * struct mock_domain - a mock paging domain
+ * @domain: the core-visible domain
+ * @unit: the unit that allocated it
+ * @ptes: the software page table (see MOCK_PTE_*); the xarray's own lock
+ *	serialises writers, readers use RCU (xa_load)
+ */
+struct mock_domain {
+	struct xiommu_domain domain;
+	struct mock_unit *unit;
+	struct xarray ptes;
+};
+
+struct mock_dev *mock_dev_create(struct mock_unit *unit);
+void mock_dev_destroy(struct mock_dev *mdev);
+struct mock_unit *mock_default_unit(void);
+struct mock_domain *to_mock_paging(struct xiommu_domain *domain);
+
+int mock_test_init(void);
+void mock_test_exit(void);
+
+#endif /* XIOMMU_MOCK_H */

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: GPL-2.0-only WITH Linux-syscall-note */
+/*
+ * IOMMU_TEST_CMD: the test-only ioctl of /dev/iommu, served by the
+ * xiommu_mock module.
+ *
+ * Binary compatible with the selftest ABI of upstream Linux v6.6
+ * (drivers/iommu/iommufd/iommufd_test.h at v6.6): the same op numbers,
+ * constants, struct layout and ioctl number, so upstream's selftest
+ * programs of that release can drive it. With xiommu_mock not loaded the
+ * ioctl fails with ENOTTY, like an upstream kernel built without
+ * CONFIG_IOMMUFD_TEST.
+ *
+ * Names starting with XIOMMU_ are xiommu additions that upstream v6.6 does
+ * not have; everything else has the upstream name and value.
+ */
+#ifndef _UAPI_XIOMMU_IOMMUFD_TEST_H
+#define _UAPI_XIOMMU_IOMMUFD_TEST_H
+
+#include <linux/types.h>
+#include <linux/iommufd.h>
+
+/**
+ * DOC: IOMMU_TEST_CMD errors
+ *
+ * Besides the errors each op lists:
+ *
+ * - EINVAL: @size is smaller than offsetofend(struct iommu_test_cmd, last);
+ * - E2BIG: @size is larger than the structure this kernel knows and a byte
+ *   past the known structure is non-zero;
+ * - EFAULT: the structure (or a buffer it points to) is not readable, or
+ *   the reply cannot be written back;
+ * - EOPNOTSUPP: unknown or not yet implemented @op, or @__reserved is not
+ *   zero (upstream v6.6 ignores @__reserved; every upstream test zeroes it);
+ * - ENOENT: @id (or another object id) names no object of the needed type.
+ */
+
+/* Test operations, the value of iommu_test_cmd.op. */
+enum {
+	IOMMU_TEST_OP_ADD_RESERVED = 1,
+	IOMMU_TEST_OP_MOCK_DOMAIN,
+	IOMMU_TEST_OP_MD_CHECK_MAP,
+	IOMMU_TEST_OP_MD_CHECK_REFS,
+	IOMMU_TEST_OP_CREATE_ACCESS,
+	IOMMU_TEST_OP_DESTROY_ACCESS_PAGES,
+	IOMMU_TEST_OP_ACCESS_PAGES,
+	IOMMU_TEST_OP_ACCESS_RW,
+	IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT,
+	IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
+	IOMMU_TEST_OP_ACCESS_REPLACE_IOAS,
+};
+
+/*
+ * IOVA window of the default mock unit's paging domains, in bytes
+ * ("last" is inclusive): IOVAs outside it are reserved in every IOAS a
+ * mock domain is attached to.
+ */
+enum {
+	MOCK_APERTURE_START = 1UL << 24,
+	MOCK_APERTURE_LAST = (1UL << 31) - 1,
+};
+
+/* iommu_test_cmd.access_pages.flags */
+enum {
+	MOCK_FLAGS_ACCESS_WRITE = 1 << 0,
+	MOCK_FLAGS_ACCESS_SYZ = 1 << 16,
+};
+
+/* iommu_test_cmd.access_rw.flags */
+enum {
+	MOCK_ACCESS_RW_WRITE = 1 << 0,
+	MOCK_ACCESS_RW_SLOW_PATH = 1 << 2,
+};
+
+/* iommu_test_cmd.create_access.flags */
+enum {
+	MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES = 1 << 0,
+};
+
+/*
+ * xiommu addition: the IOPTE sizes of the default mock unit, in bytes.
+ * Every mock paging domain translates in XIOMMU_MOCK_IO_PAGE_SIZE units
+ * (half of a 4 KiB CPU page, as upstream's mock does, so that the core's
+ * sub-page paths are exercised); IOAS_IOVA_RANGES reports it as
+ * out_iova_alignment once a mock domain is attached.
+ * XIOMMU_MOCK_HUGE_PAGE_SIZE is the large IOPTE size of the second mock
+ * unit (not used by IOMMU_TEST_OP_MOCK_DOMAIN).
+ */
+#define XIOMMU_MOCK_IO_PAGE_SIZE	2048UL
+#define XIOMMU_MOCK_HUGE_PAGE_SIZE	(512 * XIOMMU_MOCK_IO_PAGE_SIZE)
+
+/**
+ * struct iommu_test_cmd - ioctl(IOMMU_TEST_CMD)
+ * @size: sizeof(struct iommu_test_cmd), at least
+ *	offsetofend(struct iommu_test_cmd, last)
+ * @op: one of IOMMU_TEST_OP_*
+ * @id: the object the op works on (see each op)
+ * @__reserved: must be 0
+ * @add_reserved: IOMMU_TEST_OP_ADD_RESERVED: reserve the IOVA range
+ *	[@add_reserved.start, @add_reserved.start + @add_reserved.length)
+ *	(bytes) in IOAS @id, as if a device needed it. EADDRINUSE if the range
+ *	intersects a mapping or an allowed range.
+ * @mock_domain: IOMMU_TEST_OP_MOCK_DOMAIN: create a mock device, bind it to
+ *	this iommufd and attach it to @id (an IOAS or a mock paging HWPT).
+ *	Returns @mock_domain.out_stdev_id (the selftest device object:
+ *	IOMMU_DESTROY of it unbinds and deletes the device),
+ *	@mock_domain.out_hwpt_id (the HWPT the device ended up in) and
+ *	@mock_domain.out_idev_id (the device id, as VFIO_DEVICE_BIND_IOMMUFD
+ *	returns it). Errors are those of the attach (ENOENT: no such IOAS or
+ *	HWPT; EINVAL: the HWPT is incompatible with a mock device).
+ * @mock_domain_replace: IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE: move selftest
+ *	device @id to @mock_domain_replace.pt_id (IOAS or HWPT) without a
+ *	detach in between; on return pt_id is the HWPT now in use.
+ * @check_map: IOMMU_TEST_OP_MD_CHECK_MAP: check that in the mock paging
+ *	HWPT @id every IOVA in [@check_map.iova, + @check_map.length) is
+ *	mapped to the physical address backing the user address
+ *	@check_map.uptr at the same offset. All three must be multiples of
+ *	the domain's IO page size (EINVAL otherwise, and if uptr + length
+ *	overflows). EINVAL if @id is not a mock paging HWPT or an IOVA is
+ *	unmapped or maps elsewhere; EFAULT if @check_map.uptr is not mapped.
+ * @check_refs: IOMMU_TEST_OP_MD_CHECK_REFS: check that every non-compound
+ *	page backing [@check_refs.uptr, + @check_refs.length) (CPU page
+ *	aligned, EINVAL otherwise) is pinned exactly @check_refs.refs times
+ *	(page refcount / GUP_PIN_COUNTING_BIAS); EIO if not.
+ * @create_access: IOMMU_TEST_OP_CREATE_ACCESS: create an in-kernel access
+ *	to IOAS @id; returns a file descriptor in @create_access.out_access_fd.
+ *	@create_access.flags: MOCK_FLAGS_ACCESS_CREATE_*.
+ * @destroy_access_pages: IOMMU_TEST_OP_DESTROY_ACCESS_PAGES: unpin the
+ *	pages pinned by ACCESS_PAGES call
+ *	@destroy_access_pages.access_pages_id of access fd @id.
+ * @access_pages: IOMMU_TEST_OP_ACCESS_PAGES: pin the pages of IOVA range
+ *	[@access_pages.iova, + @access_pages.length) through access fd @id
+ *	and check they back @access_pages.uptr; returns an id for
+ *	DESTROY_ACCESS_PAGES in @access_pages.out_access_pages_id.
+ * @access_rw: IOMMU_TEST_OP_ACCESS_RW: copy @access_rw.length bytes
+ *	between IOVA @access_rw.iova and user buffer @access_rw.uptr through
+ *	access fd @id; @access_rw.flags: MOCK_ACCESS_RW_*.
+ * @memory_limit: IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT: bound the core's
+ *	temporary allocations while pinning to @memory_limit.limit bytes
+ *	(EINVAL below the size of one batch element).
+ * @access_replace_ioas: IOMMU_TEST_OP_ACCESS_REPLACE_IOAS: move access fd
+ *	@id to IOAS @access_replace_ioas.ioas_id.
+ * @last: unused; marks the end of the smallest accepted structure
+ *
+ * Source: upstream Linux v6.6 drivers/iommu/iommufd/iommufd_test.h and
+ * selftest.c. Which ops xiommu_mock implements so far is listed in
+ * Documentation/mock.md; the others fail with EOPNOTSUPP.
+ */
+struct iommu_test_cmd {
+	__u32 size;
+	__u32 op;
+	__u32 id;
+	__u32 __reserved;
+	union {
+		struct {
+			__aligned_u64 start;
+			__aligned_u64 length;
+		} add_reserved;
+		struct {
+			__u32 out_stdev_id;
+			__u32 out_hwpt_id;
+			__u32 out_idev_id;
+		} mock_domain;
+		struct {
+			__u32 pt_id;
+		} mock_domain_replace;
+		struct {
+			__aligned_u64 iova;
+			__aligned_u64 length;
+			__aligned_u64 uptr;
+		} check_map;
+		struct {
+			__aligned_u64 length;
+			__aligned_u64 uptr;
+			__u32 refs;
+		} check_refs;
+		struct {
+			__u32 out_access_fd;
+			__u32 flags;
+		} create_access;
+		struct {
+			__u32 access_pages_id;
+		} destroy_access_pages;
+		struct {
+			__u32 flags;
+			__u32 out_access_pages_id;
+			__aligned_u64 iova;
+			__aligned_u64 length;
+			__aligned_u64 uptr;
+		} access_pages;
+		struct {
+			__aligned_u64 iova;
+			__aligned_u64 length;
+			__aligned_u64 uptr;
+			__u32 flags;
+		} access_rw;
+		struct {
+			__u32 limit;
+		} memory_limit;
+		struct {
+			__u32 ioas_id;
+		} access_replace_ioas;
+	};
+	__u32 last;
+};
+
+#define IOMMU_TEST_CMD _IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + 32)
+
+/* IOMMU_GET_HW_INFO of a mock device: out_data_type and its payload. */
+#define IOMMU_HW_INFO_TYPE_SELFTEST	0xfeedbeef
+#define IOMMU_HW_INFO_SELFTEST_REGVAL	0xdeadbeef
+
+/**
+ * struct iommu_test_hw_info - IOMMU_GET_HW_INFO payload of a mock device
+ *	(type IOMMU_HW_INFO_TYPE_SELFTEST)
+ * @flags: always 0
+ * @test_reg: always IOMMU_HW_INFO_SELFTEST_REGVAL, a value user space can
+ *	check to see the driver's data arrived
+ */
+struct iommu_test_hw_info {
+	__u32 flags;
+	__u32 test_reg;
+};
+
+#endif /* _UAPI_XIOMMU_IOMMUFD_TEST_H */
