@@ -1,0 +1,45 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Test tiers, included by the top-level Makefile. Documentation/harness.md
+# explains the harness; in short:
+#   make check-host    W=1 module build without warnings, userspace build
+#   make check-stock   the selftests in QEMU guests running Debian's kernel
+#   make check         every tier; the last line of output is
+#                      "N passed, N failed, N skipped", non-zero exit if
+#                      anything failed
+#   make run           the demo on the vtd profile
+# Results and logs: build/results/<tier>/.
+
+CHECK_RESULTS := $(BUILD)/results
+
+# Which build/bin/ test binaries run on which scripts/vm profile, by name:
+# PROFILE:GLOB[,GLOB...]. Every binary of a profile runs in one guest boot.
+STOCK_TESTS := \
+	mock:iommufd_* \
+	vtd:vtd_*,dma_*
+
+CHECK_TEST_TIMEOUT ?= 300
+CHECK_BOOT_TIMEOUT ?= 300
+export CHECK_TEST_TIMEOUT CHECK_BOOT_TIMEOUT
+
+check-host: deps
+	@rm -rf $(CHECK_RESULTS)/host
+	+@scripts/check-host || true
+	@scripts/check-summary $(CHECK_RESULTS)/host
+
+check-stock: deps
+	@rm -rf $(CHECK_RESULTS)/stock
+	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
+	@scripts/check-summary $(CHECK_RESULTS)/stock
+
+check: deps
+	@rm -rf $(CHECK_RESULTS)
+	+@scripts/check-host || true
+	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
+	@scripts/check-summary $(CHECK_RESULTS)
+
+run: deps modules tools
+	scripts/vm --profile vtd --add $(BUILD)/bin/xiommu-demo -- /xiommu-demo
+
+bench: deps
+	@echo "bench: no benchmarks yet"
