@@ -596,7 +596,9 @@ static ssize_t xvfio_config_write(struct xvfio_file *df,
 
 	if (pos >= pdev->cfg_size)
 		return -EINVAL;
-	if (pos < PCI_COMMAND || count > PCI_COMMAND + 4 - pos)
+	/* Only the dword at PCI_COMMAND: command + status. */
+	if (pos < PCI_COMMAND || pos >= PCI_COMMAND + 4 ||
+	    count > PCI_COMMAND + 4 - pos)
 		return -EPERM;
 	if (!count)
 		return 0;
