@@ -38,7 +38,7 @@ check: deps
 	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)
 
-run: deps modules tools
+run: deps modules $(BUILD)/bin/xiommu-demo
 	scripts/vm --profile vtd --add $(BUILD)/bin/xiommu-demo -- /xiommu-demo
 
 bench: deps
