@@ -12,7 +12,9 @@
  * system header already provides it. (Later kernels append PASID fields to
  * the attach/detach structs behind flags; xiommu implements the v6.6
  * subset: flags must be 0.)
- *
+ */
+
+/**
  * DOC: errno meanings common to the three ioctls
  *
  * - EINVAL: @argsz smaller than the v6.6 struct, @flags not 0, a negative
@@ -20,7 +22,8 @@
  *   bound, or (ATTACH/DETACH) the fd not bound yet. Until BIND succeeds
  *   every other ioctl on the fd, and read/write/mmap, fail with EINVAL.
  * - EFAULT: the argument pointer is not readable or writable.
- * - EBADF: (BIND) @iommufd is not an open file descriptor.
+ * - EBADF: (BIND) @iommufd is not an open file descriptor; EBADFD: it is
+ *   open but not a /dev/iommu file.
  * - ENODEV: the device was removed from the driver (the fd is revoked).
  * - Any other errno from BIND and ATTACH is the xiommu core's answer,
  *   passed through unchanged: e.g. EBUSY when the device's group is owned
