@@ -1,0 +1,1145 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * io_pagetable: the IOVA map of one IOAS.
+ *
+ * The data structures
+ * -------------------
+ * An IOAS says "IOVA range X shows user memory Y" for any number of
+ * ranges, and every paging domain (HWPT) attached to the IOAS must show
+ * exactly that. struct xiommu_iopt keeps:
+ *
+ *  - area_itree: the mappings ("areas"), an interval tree keyed by IOVA
+ *    [start, last]. Each area points at a byte slice of a pages object
+ *    (pages.c: pinned user memory, shared by reference). Areas never
+ *    overlap, so "which mapping covers this IOVA" and "which mappings touch
+ *    this range" are O(log n + k) lookups.
+ *  - reserved_itree: IOVA that must never be mapped: what lies outside an
+ *    attached domain's aperture (owner: the domain) and each attached
+ *    device's reserved regions, e.g. the MSI window (owner: the device
+ *    object). Reservations may overlap each other but never an area;
+ *    they are added and removed by owner as domains and devices come and
+ *    go. Fixed-IOVA maps into them fail with EINVAL; IOMMU_IOAS_IOVA_RANGES
+ *    reports the holes between them.
+ *  - allowed_itree: ranges user space asked to keep usable
+ *    (IOMMU_IOAS_ALLOW_IOVAS). If not empty, kernel-chosen IOVAs come only
+ *    from these ranges, and no reservation may cut into them (attach fails
+ *    with EADDRINUSE instead).
+ *  - domains: every domain mirroring the map. A new domain is filled with
+ *    every area before it is added; a new area is mapped into every domain
+ *    before it becomes visible; a removed area is unmapped from every
+ *    domain before its pages are released.
+ *  - iova_alignment: the power of two all IOVAs, lengths and page offsets
+ *    must respect: the largest smallest-IOPTE size among the domains, or 1
+ *    with no domain (mappings then need no alignment at all, as upstream).
+ *    A domain whose smallest IOPTE is larger than PAGE_SIZE cannot mirror
+ *    arbitrary user memory and is refused.
+ *
+ * The kernel's interval tree (lib/interval_tree.c) gives overlap search for
+ * free; the hole walk (struct xiommu_iova_hole_iter) finds the gaps between
+ * the used ranges of up to two trees and serves both the IOVA allocator
+ * (holes in reserved + areas, first fit, inside the allowed ranges,
+ * aligned like the user address so large IOPTEs stay possible) and
+ * IOMMU_IOAS_IOVA_RANGES (holes in reserved). Nothing here is per-page:
+ * the cost of a map or unmap is in pinning and in the domains.
+ *
+ * Creating and removing areas
+ * ---------------------------
+ * A map first reserves its IOVA by inserting the area with pages == NULL
+ * (under iova_rwsem), then pins, then maps the area into every domain while
+ * holding domains_rwsem for read (so the domain list cannot change), and
+ * only then publishes area->pages. An area with NULL pages is "being
+ * created": unmap of it fails with EBUSY, and it cannot be seen by a
+ * domain being added, because adding a domain takes domains_rwsem for
+ * write. An unmap validates the whole range first (every area touched must
+ * lie entirely inside it, else ENOENT) and then removes all of it, so it
+ * either unmaps everything asked or nothing. Pages are put (and unpinned
+ * if last) after the locks are dropped.
+ *
+ * Locking: domains_rwsem -> iova_rwsem, see struct xiommu_iopt.
+ */
+#include <linux/err.h>
+#include <linux/interval_tree.h>
+#include <linux/lockdep.h>
+#include <linux/log2.h>
+#include <linux/mm.h>
+#include <linux/overflow.h>
+#include <linux/slab.h>
+#include <xiommu/driver.h>
+
+#include "io_pagetable.h"
+#include "iommu_lite.h"
+
+/* ------------------------------------------------------------------------
+ * Holes between the used ranges of up to two interval trees
+ */
+
+/* The used node with the lowest start touching [cur, last], or NULL. */
+static struct interval_tree_node *
+hole_iter_first_used(struct xiommu_iova_hole_iter *iter, unsigned long cur)
+{
+	struct interval_tree_node *best = NULL;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(iter->trees); i++) {
+		struct interval_tree_node *node;
+
+		if (!iter->trees[i])
+			continue;
+		node = interval_tree_iter_first(iter->trees[i], cur,
+						iter->last);
+		if (node && (!best || node->start < best->start))
+			best = node;
+	}
+	return best;
+}
+
+static bool hole_iter_find(struct xiommu_iova_hole_iter *iter)
+{
+	unsigned long cur = iter->cur;
+
+	for (;;) {
+		struct interval_tree_node *used = hole_iter_first_used(iter,
+								       cur);
+
+		if (!used || used->start > cur) {
+			iter->start_hole = cur;
+			iter->last_hole = used ? used->start - 1 : iter->last;
+			if (iter->last_hole == iter->last)
+				iter->done = true;
+			else
+				iter->cur = iter->last_hole + 1;
+			return true;
+		}
+		/* cur is used up to used->last; continue behind it */
+		if (used->last >= iter->last) {
+			iter->done = true;
+			return false;
+		}
+		cur = used->last + 1;
+	}
+}
+
+/**
+ * xiommu_iova_hole_first() - start walking the holes of [first, last]
+ * @iter: iterator
+ * @t1: tree of used ranges, or NULL
+ * @t2: second tree of used ranges, or NULL
+ * @first: first IOVA of the walk
+ * @last: last IOVA of the walk (inclusive)
+ *
+ * Context: the caller holds the lock of both trees across the walk.
+ * Return: true with the first hole in @iter, false if there is none.
+ */
+bool xiommu_iova_hole_first(struct xiommu_iova_hole_iter *iter,
+			    struct rb_root_cached *t1,
+			    struct rb_root_cached *t2, unsigned long first,
+			    unsigned long last)
+{
+	iter->trees[0] = t1;
+	iter->trees[1] = t2;
+	iter->cur = first;
+	iter->last = last;
+	iter->done = first > last;
+	if (iter->done)
+		return false;
+	return hole_iter_find(iter);
+}
+
+/**
+ * xiommu_iova_hole_next() - advance to the next hole
+ * @iter: iterator started with xiommu_iova_hole_first()
+ *
+ * Return: true with the next hole in @iter, false when the walk is over.
+ */
+bool xiommu_iova_hole_next(struct xiommu_iova_hole_iter *iter)
+{
+	if (iter->done)
+		return false;
+	return hole_iter_find(iter);
+}
+
+/* ------------------------------------------------------------------------
+ * Table setup and teardown
+ */
+
+/**
+ * xiommu_iopt_init() - initialise an empty IOVA map
+ * @iopt: the map
+ */
+void xiommu_iopt_init(struct xiommu_iopt *iopt)
+{
+	init_rwsem(&iopt->domains_rwsem);
+	init_rwsem(&iopt->iova_rwsem);
+	iopt->area_itree = RB_ROOT_CACHED;
+	iopt->reserved_itree = RB_ROOT_CACHED;
+	iopt->allowed_itree = RB_ROOT_CACHED;
+	INIT_LIST_HEAD(&iopt->domains);
+	/* Without domains any byte-granular IOVA works, as upstream. */
+	iopt->iova_alignment = 1;
+}
+
+static void iopt_free_itree(struct rb_root_cached *root, size_t offset)
+{
+	struct interval_tree_node *node;
+
+	while ((node = interval_tree_iter_first(root, 0, ULONG_MAX))) {
+		interval_tree_remove(node, root);
+		kfree((void *)node - offset);
+	}
+}
+
+/**
+ * xiommu_iopt_destroy() - free an IOVA map
+ * @iopt: the map, with no area, domain or reservation left
+ */
+void xiommu_iopt_destroy(struct xiommu_iopt *iopt)
+{
+	iopt_free_itree(&iopt->allowed_itree,
+			offsetof(struct xiommu_allowed, node));
+	WARN_ON(!RB_EMPTY_ROOT(&iopt->area_itree.rb_root));
+	WARN_ON(!RB_EMPTY_ROOT(&iopt->reserved_itree.rb_root));
+	WARN_ON(!list_empty(&iopt->domains));
+}
+
+/* ------------------------------------------------------------------------
+ * IOVA choice and checks
+ */
+
+/*
+ * First fit of @length bytes in [first, last] avoiding reservations and
+ * areas. The IOVA keeps @align (a power of two) and, when @align is below
+ * PAGE_SIZE, the user address's page offset.
+ */
+static int iopt_alloc_in_span(struct xiommu_iopt *iopt, unsigned long *iova,
+			      unsigned long first, unsigned long last,
+			      unsigned long length, unsigned long align,
+			      unsigned long page_offset)
+{
+	struct xiommu_iova_hole_iter hole;
+
+	for_each_xiommu_iova_hole(&hole, &iopt->reserved_itree,
+				  &iopt->area_itree, first, last) {
+		unsigned long cand;
+
+		if (hole.last_hole - hole.start_hole < length - 1)
+			continue;
+		if (align >= PAGE_SIZE) {
+			cand = ALIGN(hole.start_hole, align);
+		} else {
+			cand = ALIGN_DOWN(hole.start_hole, PAGE_SIZE) +
+			       page_offset;
+			if (cand < hole.start_hole)
+				cand += PAGE_SIZE;
+		}
+		/* cand < start_hole: ALIGN() wrapped at the top */
+		if (cand < hole.start_hole || cand > hole.last_hole ||
+		    hole.last_hole - cand < length - 1)
+			continue;
+		*iova = cand;
+		return 0;
+	}
+	return -ENOSPC;
+}
+
+/*
+ * Choose an IOVA for @length bytes of user memory at @uptr. IOVA 0 and the
+ * last page are never chosen.
+ */
+static int iopt_alloc_iova(struct xiommu_iopt *iopt, unsigned long *iova,
+			   unsigned long uptr, unsigned long length)
+{
+	const unsigned long lo = PAGE_SIZE, hi = ULONG_MAX - PAGE_SIZE;
+	struct interval_tree_node *node;
+	unsigned long align;
+
+	lockdep_assert_held(&iopt->iova_rwsem);
+
+	/* keeps roundup_pow_of_two() in range */
+	if (!length || length >= ULONG_MAX / 2)
+		return -EOVERFLOW;
+
+	/* As aligned as the user address, so large IOPTEs stay possible. */
+	align = roundup_pow_of_two(length);
+	if (uptr)
+		align = min(align, 1UL << __ffs(uptr));
+	if (align < iopt->iova_alignment)
+		return -EINVAL;
+
+	if (RB_EMPTY_ROOT(&iopt->allowed_itree.rb_root))
+		return iopt_alloc_in_span(iopt, iova, lo, hi, length, align,
+					  offset_in_page(uptr));
+
+	for (node = interval_tree_iter_first(&iopt->allowed_itree, lo, hi);
+	     node; node = interval_tree_iter_next(node, lo, hi)) {
+		if (!iopt_alloc_in_span(iopt, iova, max(node->start, lo),
+					min(node->last, hi), length, align,
+					offset_in_page(uptr)))
+			return 0;
+	}
+	return -ENOSPC;
+}
+
+/* Is the fixed range [iova, iova + length) usable? */
+static int iopt_check_iova(struct xiommu_iopt *iopt, unsigned long iova,
+			   unsigned long length)
+{
+	unsigned long last;
+
+	lockdep_assert_held(&iopt->iova_rwsem);
+
+	if (iova & (iopt->iova_alignment - 1))
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	if (interval_tree_iter_first(&iopt->reserved_itree, iova, last))
+		return -EINVAL;
+	if (interval_tree_iter_first(&iopt->area_itree, iova, last))
+		return -EEXIST;
+	return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Map
+ */
+
+/* Pin the area's pages for the domains (the area needs @pages given). */
+static int iopt_area_fill(struct xiommu_area *area,
+			  struct xiommu_pages *pages)
+{
+	int rc;
+
+	rc = xiommu_pages_add_user(pages, &area->pages_node,
+				   area->start_byte / PAGE_SIZE,
+				   (area->start_byte +
+				    xiommu_area_length(area) - 1) / PAGE_SIZE);
+	if (!rc)
+		area->filled = true;
+	return rc;
+}
+
+static void iopt_area_unfill(struct xiommu_area *area,
+			     struct xiommu_pages *pages)
+{
+	if (!area->filled)
+		return;
+	xiommu_pages_remove_user(pages, &area->pages_node);
+	area->filled = false;
+}
+
+/* Unmap every slice in [first, end) of @slices from @domain. */
+static void iopt_unmap_slices(struct xiommu_domain *domain,
+			      struct list_head *slices,
+			      struct xiommu_pages_slice *end)
+{
+	struct xiommu_pages_slice *slice;
+
+	list_for_each_entry(slice, slices, next) {
+		struct xiommu_area *area = slice->area;
+
+		if (slice == end)
+			break;
+		WARN_ON_ONCE(xiommu_unmap(domain, area->node.start,
+					  xiommu_area_length(area)) !=
+			     xiommu_area_length(area));
+	}
+}
+
+/*
+ * Undo the domain maps of xiommu_iopt_map_slices(): every slice in the
+ * domains before @stop_dom, the slices before @stop_slice in @stop_dom.
+ */
+static void iopt_unmap_slices_until(struct xiommu_iopt *iopt,
+				    struct list_head *slices,
+				    struct xiommu_iopt_domain *stop_dom,
+				    struct xiommu_pages_slice *stop_slice)
+{
+	struct xiommu_iopt_domain *idom;
+
+	list_for_each_entry(idom, &iopt->domains, node) {
+		if (idom == stop_dom) {
+			iopt_unmap_slices(idom->domain, slices, stop_slice);
+			return;
+		}
+		iopt_unmap_slices(idom->domain, slices, NULL);
+	}
+}
+
+/* Free the areas of the slices before @stop (NULL: all). */
+static void iopt_free_slice_areas(struct list_head *slices,
+				  struct xiommu_pages_slice *stop)
+{
+	struct xiommu_pages_slice *slice;
+
+	list_for_each_entry(slice, slices, next) {
+		if (slice == stop)
+			break;
+		kfree(slice->area);
+		slice->area = NULL;
+	}
+}
+
+/* Reserve the IOVA: insert an area with NULL pages for every slice. */
+static int iopt_insert_areas(struct xiommu_iopt *iopt,
+			     struct list_head *slices, unsigned long length,
+			     unsigned long *iova, int prot, unsigned int flags)
+{
+	struct xiommu_pages_slice *slice, *undo;
+	unsigned long cur;
+	int rc;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+
+	if (!length || (length & (iopt->iova_alignment - 1)))
+		return -EINVAL;
+
+	if (flags & XIOMMU_IOPT_ALLOC_IOVA) {
+		slice = list_first_entry(slices, struct xiommu_pages_slice,
+					 next);
+		rc = iopt_alloc_iova(iopt, iova,
+				     (unsigned long)slice->pages->uptr +
+					     slice->start_byte,
+				     length);
+	} else {
+		rc = iopt_check_iova(iopt, *iova, length);
+	}
+	if (rc)
+		return rc;
+
+	cur = *iova;
+	list_for_each_entry(slice, slices, next) {
+		struct xiommu_area *area = slice->area;
+
+		if ((prot & XIOMMU_WRITE) && !slice->pages->writable) {
+			rc = -EPERM;
+			goto err_remove;
+		}
+		if (offset_in_page(slice->start_byte) &
+		    (iopt->iova_alignment - 1)) {
+			rc = -EINVAL;
+			goto err_remove;
+		}
+		area->pages = NULL;
+		area->start_byte = slice->start_byte;
+		area->prot = prot;
+		area->node.start = cur;
+		area->node.last = cur + slice->length - 1;
+		interval_tree_insert(&area->node, &iopt->area_itree);
+		cur += slice->length;
+	}
+	return 0;
+
+err_remove:
+	list_for_each_entry(undo, slices, next) {
+		if (undo == slice)
+			break;
+		interval_tree_remove(&undo->area->node, &iopt->area_itree);
+	}
+	return rc;
+}
+
+/**
+ * xiommu_iopt_map_slices() - map memory slices at consecutive IOVAs
+ * @iopt: the IOVA map
+ * @slices: list of struct xiommu_pages_slice, mapped in order
+ * @length: sum of the slices' lengths
+ * @iova: in: the IOVA (fixed); out: the IOVA used (XIOMMU_IOPT_ALLOC_IOVA)
+ * @prot: XIOMMU_READ/WRITE/CACHE
+ * @flags: XIOMMU_IOPT_ALLOC_IOVA or 0
+ *
+ * With domains attached the memory is pinned (if it is not yet) and mapped
+ * into each; without, nothing is pinned. The slices keep their own page
+ * references; each new area takes one.
+ *
+ * Context: process context of the mapping process; takes the iopt locks.
+ * Return: 0 or -EINVAL (zero or misaligned length/IOVA/offset, fixed range
+ * reserved), -EOVERFLOW, -EEXIST (fixed range in use), -ENOSPC (no room),
+ * -EPERM (writeable mapping of read-only pages), a pinning errno (-EFAULT,
+ * -ENOMEM) or a domain map errno. On failure nothing changed.
+ */
+int xiommu_iopt_map_slices(struct xiommu_iopt *iopt, struct list_head *slices,
+			   unsigned long length, unsigned long *iova, int prot,
+			   unsigned int flags)
+{
+	struct xiommu_pages_slice *slice = NULL;
+	struct xiommu_iopt_domain *idom;
+	int rc = 0;
+
+	list_for_each_entry(slice, slices, next) {
+		slice->area = kzalloc(sizeof(*slice->area), GFP_KERNEL_ACCOUNT);
+		if (!slice->area) {
+			rc = -ENOMEM;
+			goto out_free;
+		}
+	}
+
+	down_read(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+	rc = iopt_insert_areas(iopt, slices, length, iova, prot, flags);
+	up_write(&iopt->iova_rwsem);
+	if (rc)
+		goto out_unlock_domains;
+
+	if (!list_empty(&iopt->domains)) {
+		list_for_each_entry(slice, slices, next) {
+			rc = iopt_area_fill(slice->area, slice->pages);
+			if (rc)
+				goto err_unfill;
+		}
+	}
+
+	list_for_each_entry(idom, &iopt->domains, node) {
+		list_for_each_entry(slice, slices, next) {
+			rc = xiommu_pages_map_domain(slice->pages,
+						     slice->start_byte,
+						     slice->length,
+						     idom->domain,
+						     slice->area->node.start,
+						     prot,
+						     iopt->disable_large_pages);
+			if (rc)
+				goto err_unmap;
+		}
+	}
+
+	/* Publish: from now on the areas are normal mappings. */
+	down_write(&iopt->iova_rwsem);
+	list_for_each_entry(slice, slices, next) {
+		xiommu_pages_get(slice->pages);
+		slice->area->pages = slice->pages;
+		slice->area = NULL;
+	}
+	up_write(&iopt->iova_rwsem);
+	up_read(&iopt->domains_rwsem);
+	return 0;
+
+err_unmap:
+	iopt_unmap_slices_until(iopt, slices, idom, slice);
+err_unfill:
+	list_for_each_entry(slice, slices, next)
+		iopt_area_unfill(slice->area, slice->pages);
+	down_write(&iopt->iova_rwsem);
+	list_for_each_entry(slice, slices, next)
+		interval_tree_remove(&slice->area->node, &iopt->area_itree);
+	up_write(&iopt->iova_rwsem);
+out_unlock_domains:
+	up_read(&iopt->domains_rwsem);
+	slice = NULL;
+out_free:
+	iopt_free_slice_areas(slices, slice);
+	return rc;
+}
+
+/**
+ * xiommu_iopt_map_user() - pin user memory and map it
+ * @iopt: the IOVA map
+ * @iova: in: the IOVA (fixed); out: the IOVA used (XIOMMU_IOPT_ALLOC_IOVA)
+ * @uptr: user address of the memory (current process)
+ * @length: bytes
+ * @prot: XIOMMU_READ/WRITE/CACHE; XIOMMU_WRITE pins for writing
+ * @flags: XIOMMU_IOPT_ALLOC_IOVA or 0
+ * @mode: where to charge pages when they get pinned
+ *
+ * Return: 0, -EINVAL, -EOVERFLOW, -EEXIST, -ENOSPC, -EFAULT, -ENOMEM (see
+ * xiommu_iopt_map_slices() and xiommu_pages_alloc()). On failure nothing
+ * stays pinned or charged.
+ */
+int xiommu_iopt_map_user(struct xiommu_iopt *iopt, unsigned long *iova,
+			 void __user *uptr, unsigned long length, int prot,
+			 unsigned int flags, enum xiommu_account_mode mode)
+{
+	struct xiommu_pages_slice slice = {};
+	LIST_HEAD(slices);
+	int rc;
+
+	slice.pages = xiommu_pages_alloc(uptr, length, prot & XIOMMU_WRITE,
+					 mode);
+	if (IS_ERR(slice.pages))
+		return PTR_ERR(slice.pages);
+	slice.start_byte = (unsigned long)uptr -
+			   (unsigned long)slice.pages->uptr;
+	slice.length = length;
+	list_add(&slice.next, &slices);
+
+	rc = xiommu_iopt_map_slices(iopt, &slices, length, iova, prot, flags);
+	/* On success the area holds its own reference. */
+	xiommu_pages_put(slice.pages);
+	return rc;
+}
+
+/**
+ * xiommu_iopt_get_slices() - take the memory behind an IOVA range
+ * @iopt: the IOVA map
+ * @iova: first IOVA
+ * @length: bytes; [@iova, @iova + @length) must be mapped without a gap
+ * @slices: list to add struct xiommu_pages_slice entries to (each holding a
+ *	page reference); free with xiommu_iopt_free_slices()
+ *
+ * Return: 0; -EINVAL zero @length; -EOVERFLOW range wraps; -ENOENT part of
+ * the range is not mapped (or still being mapped); -ENOMEM.
+ */
+int xiommu_iopt_get_slices(struct xiommu_iopt *iopt, unsigned long iova,
+			   unsigned long length, struct list_head *slices)
+{
+	struct interval_tree_node *node;
+	unsigned long last, cur = iova;
+	int rc = 0;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+
+	down_read(&iopt->iova_rwsem);
+	for (;;) {
+		struct xiommu_pages_slice *slice;
+		struct xiommu_area *area;
+
+		node = interval_tree_iter_first(&iopt->area_itree, cur, cur);
+		area = node ? container_of(node, struct xiommu_area, node) :
+			      NULL;
+		if (!area || !area->pages) {
+			rc = -ENOENT;
+			break;
+		}
+		slice = kzalloc(sizeof(*slice), GFP_KERNEL_ACCOUNT);
+		if (!slice) {
+			rc = -ENOMEM;
+			break;
+		}
+		xiommu_pages_get(area->pages);
+		slice->pages = area->pages;
+		slice->start_byte = area->start_byte + (cur - node->start);
+		slice->length = min(last, node->last) - cur + 1;
+		list_add_tail(&slice->next, slices);
+		if (node->last >= last)
+			break;
+		cur = node->last + 1;
+	}
+	up_read(&iopt->iova_rwsem);
+	if (rc)
+		xiommu_iopt_free_slices(slices);
+	return rc;
+}
+
+/**
+ * xiommu_iopt_free_slices() - free a slice list and its page references
+ * @slices: list from xiommu_iopt_get_slices()
+ */
+void xiommu_iopt_free_slices(struct list_head *slices)
+{
+	struct xiommu_pages_slice *slice, *tmp;
+
+	list_for_each_entry_safe(slice, tmp, slices, next) {
+		list_del(&slice->next);
+		xiommu_pages_put(slice->pages);
+		kfree(slice);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Unmap
+ */
+static int iopt_unmap_range(struct xiommu_iopt *iopt, unsigned long first,
+			    unsigned long last, unsigned long *unmapped)
+{
+	struct interval_tree_node *node;
+	struct xiommu_area *area, *tmp;
+	unsigned long bytes = 0;
+	LIST_HEAD(removed);
+	int rc = -ENOENT;
+
+	down_read(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+
+	/* All or nothing: check every area the range touches first. */
+	for (node = interval_tree_iter_first(&iopt->area_itree, first, last);
+	     node; node = interval_tree_iter_next(node, first, last)) {
+		area = container_of(node, struct xiommu_area, node);
+		if (!area->pages) {
+			rc = -EBUSY;
+			goto out_unlock;
+		}
+		if (node->start < first || node->last > last) {
+			rc = -ENOENT;
+			goto out_unlock;
+		}
+		rc = 0;
+	}
+	if (rc)
+		goto out_unlock;
+
+	while ((node = interval_tree_iter_first(&iopt->area_itree, first,
+						last))) {
+		struct xiommu_iopt_domain *idom;
+		unsigned long len;
+
+		area = container_of(node, struct xiommu_area, node);
+		len = xiommu_area_length(area);
+		interval_tree_remove(node, &iopt->area_itree);
+		list_for_each_entry(idom, &iopt->domains, node)
+			WARN_ON_ONCE(xiommu_unmap(idom->domain, node->start,
+						  len) != len);
+		list_add_tail(&area->free_item, &removed);
+		bytes += len;
+	}
+
+out_unlock:
+	up_write(&iopt->iova_rwsem);
+	up_read(&iopt->domains_rwsem);
+
+	/* No domain maps them any more: unpin outside the locks. */
+	list_for_each_entry_safe(area, tmp, &removed, free_item) {
+		iopt_area_unfill(area, area->pages);
+		xiommu_pages_put(area->pages);
+		kfree(area);
+	}
+	if (unmapped)
+		*unmapped = bytes;
+	return rc;
+}
+
+/**
+ * xiommu_iopt_unmap() - remove the mappings inside an IOVA range
+ * @iopt: the IOVA map
+ * @iova: first IOVA
+ * @length: bytes
+ * @unmapped: returns the bytes unmapped
+ *
+ * Every mapping the range touches must lie entirely inside it.
+ *
+ * Return: 0; -EINVAL zero @length; -EOVERFLOW range wraps; -ENOENT nothing
+ * mapped in the range or a mapping sticks out of it (nothing unmapped);
+ * -EBUSY a mapping in the range is still being created.
+ */
+int xiommu_iopt_unmap(struct xiommu_iopt *iopt, unsigned long iova,
+		      unsigned long length, unsigned long *unmapped)
+{
+	unsigned long last;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(iova, length - 1, &last))
+		return -EOVERFLOW;
+	return iopt_unmap_range(iopt, iova, last, unmapped);
+}
+
+/**
+ * xiommu_iopt_unmap_all() - remove every mapping
+ * @iopt: the IOVA map
+ * @unmapped: returns the bytes unmapped, or NULL
+ *
+ * Return: 0 (also when there was nothing), or -EBUSY if a mapping is still
+ * being created.
+ */
+int xiommu_iopt_unmap_all(struct xiommu_iopt *iopt, unsigned long *unmapped)
+{
+	int rc;
+
+	rc = iopt_unmap_range(iopt, 0, ULONG_MAX, unmapped);
+	return rc == -ENOENT ? 0 : rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Reserved and allowed ranges
+ */
+static int iopt_reserve(struct xiommu_iopt *iopt, unsigned long start,
+			unsigned long last, void *owner)
+{
+	struct xiommu_reserved *reserved;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+
+	if (interval_tree_iter_first(&iopt->area_itree, start, last) ||
+	    interval_tree_iter_first(&iopt->allowed_itree, start, last))
+		return -EADDRINUSE;
+
+	reserved = kzalloc(sizeof(*reserved), GFP_KERNEL_ACCOUNT);
+	if (!reserved)
+		return -ENOMEM;
+	reserved->node.start = start;
+	reserved->node.last = last;
+	reserved->owner = owner;
+	interval_tree_insert(&reserved->node, &iopt->reserved_itree);
+	return 0;
+}
+
+static void iopt_remove_reserved(struct xiommu_iopt *iopt, void *owner)
+{
+	struct interval_tree_node *node, *next;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+
+	for (node = interval_tree_iter_first(&iopt->reserved_itree, 0,
+					     ULONG_MAX);
+	     node; node = next) {
+		struct xiommu_reserved *reserved =
+			container_of(node, struct xiommu_reserved, node);
+
+		next = interval_tree_iter_next(node, 0, ULONG_MAX);
+		if (reserved->owner == owner) {
+			interval_tree_remove(node, &iopt->reserved_itree);
+			kfree(reserved);
+		}
+	}
+}
+
+/**
+ * xiommu_iopt_reserve_dev_regions() - reserve a device's reserved regions
+ * @iopt: the IOVA map
+ * @dev: the device (xiommu_dev_get_resv_regions())
+ * @owner: cookie for xiommu_iopt_remove_reserved(), unique per device and
+ *	not yet used in @iopt
+ *
+ * Return: 0; -EADDRINUSE a region overlaps a mapping or an allowed range;
+ * -EINVAL a region wraps; -ENOMEM. On failure nothing is reserved.
+ */
+int xiommu_iopt_reserve_dev_regions(struct xiommu_iopt *iopt,
+				    struct device *dev, void *owner)
+{
+	struct xiommu_resv_region *resv;
+	LIST_HEAD(regions);
+	int rc = 0;
+
+	xiommu_dev_get_resv_regions(dev, &regions);
+
+	down_write(&iopt->iova_rwsem);
+	list_for_each_entry(resv, &regions, list) {
+		unsigned long last;
+
+		if (!resv->length)
+			continue;
+		if (check_add_overflow((unsigned long)resv->start,
+				       (unsigned long)resv->length - 1,
+				       &last)) {
+			rc = -EINVAL;
+			break;
+		}
+		rc = iopt_reserve(iopt, resv->start, last, owner);
+		if (rc)
+			break;
+	}
+	if (rc)
+		iopt_remove_reserved(iopt, owner);
+	up_write(&iopt->iova_rwsem);
+
+	xiommu_put_resv_regions(&regions);
+	return rc;
+}
+
+/**
+ * xiommu_iopt_remove_reserved() - drop every reservation of an owner
+ * @iopt: the IOVA map
+ * @owner: the cookie given when reserving
+ */
+void xiommu_iopt_remove_reserved(struct xiommu_iopt *iopt, void *owner)
+{
+	down_write(&iopt->iova_rwsem);
+	iopt_remove_reserved(iopt, owner);
+	up_write(&iopt->iova_rwsem);
+}
+
+/**
+ * xiommu_iopt_set_allowed() - replace the allowed ranges
+ * @iopt: the IOVA map
+ * @allowed: in: tree of struct xiommu_allowed, non-overlapping; out: the
+ *	tree the caller must free (the old ranges on success, its own on
+ *	failure)
+ *
+ * Return: 0, or -EADDRINUSE if a new range overlaps a reservation.
+ */
+int xiommu_iopt_set_allowed(struct xiommu_iopt *iopt,
+			    struct rb_root_cached *allowed)
+{
+	struct interval_tree_node *node;
+	int rc = 0;
+
+	down_write(&iopt->iova_rwsem);
+	for (node = interval_tree_iter_first(allowed, 0, ULONG_MAX); node;
+	     node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		if (interval_tree_iter_first(&iopt->reserved_itree,
+					     node->start, node->last)) {
+			rc = -EADDRINUSE;
+			break;
+		}
+	}
+	if (!rc)
+		swap(*allowed, iopt->allowed_itree);
+	up_write(&iopt->iova_rwsem);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Domains
+ */
+
+/* Do all areas respect @align (IOVA, length and page offset)? */
+static int iopt_check_alignment(struct xiommu_iopt *iopt, unsigned long align)
+{
+	struct interval_tree_node *node;
+
+	lockdep_assert_held(&iopt->iova_rwsem);
+
+	for (node = interval_tree_iter_first(&iopt->area_itree, 0, ULONG_MAX);
+	     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		struct xiommu_area *area = container_of(node,
+							struct xiommu_area,
+							node);
+
+		if ((node->start | xiommu_area_length(area) |
+		     offset_in_page(area->start_byte)) & (align - 1))
+			return -EADDRINUSE;
+	}
+	return 0;
+}
+
+static unsigned long domain_min_pgsize(struct xiommu_domain *domain)
+{
+	return 1UL << __ffs(domain->pgsize_bitmap);
+}
+
+/* Recompute iova_alignment after a domain left or an option changed. */
+static int iopt_update_alignment(struct xiommu_iopt *iopt)
+{
+	struct xiommu_iopt_domain *idom;
+	unsigned long align;
+	int rc;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+	lockdep_assert_held(&iopt->domains_rwsem);
+
+	align = iopt->disable_large_pages ? PAGE_SIZE : 1;
+	list_for_each_entry(idom, &iopt->domains, node)
+		align = max(align, domain_min_pgsize(idom->domain));
+	if (align > iopt->iova_alignment) {
+		rc = iopt_check_alignment(iopt, align);
+		if (rc)
+			return rc;
+	}
+	iopt->iova_alignment = align;
+	return 0;
+}
+
+static void iopt_unmap_all_areas(struct xiommu_iopt *iopt,
+				 struct xiommu_domain *domain,
+				 struct interval_tree_node *end)
+{
+	struct interval_tree_node *node;
+
+	for (node = interval_tree_iter_first(&iopt->area_itree, 0, ULONG_MAX);
+	     node != end; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		unsigned long len = node->last - node->start + 1;
+
+		WARN_ON_ONCE(xiommu_unmap(domain, node->start, len) != len);
+	}
+}
+
+/* Unpin the areas before @end (NULL: all) that are filled. */
+static void iopt_unfill_all_areas(struct xiommu_iopt *iopt,
+				  struct interval_tree_node *end)
+{
+	struct interval_tree_node *node;
+
+	for (node = interval_tree_iter_first(&iopt->area_itree, 0, ULONG_MAX);
+	     node != end; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		struct xiommu_area *area = container_of(node,
+							struct xiommu_area,
+							node);
+
+		iopt_area_unfill(area, area->pages);
+	}
+}
+
+/* Pin every area for the iopt's first domain; all or nothing. */
+static int iopt_fill_all_areas(struct xiommu_iopt *iopt)
+{
+	struct interval_tree_node *node;
+	int rc;
+
+	lockdep_assert_held_write(&iopt->domains_rwsem);
+
+	for (node = interval_tree_iter_first(&iopt->area_itree, 0, ULONG_MAX);
+	     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		struct xiommu_area *area = container_of(node,
+							struct xiommu_area,
+							node);
+
+		rc = iopt_area_fill(area, area->pages);
+		if (rc) {
+			iopt_unfill_all_areas(iopt, node);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/**
+ * xiommu_iopt_add_domain() - make a domain mirror the IOVA map
+ * @iopt: the IOVA map
+ * @domain: an empty paging domain
+ *
+ * Reserves the IOVA outside the domain's aperture, pins the memory of
+ * every area if this is the first domain, maps every area into the domain
+ * and raises the map's alignment to the domain's smallest IOPTE.
+ *
+ * Return: 0; -EINVAL the domain's smallest IOPTE exceeds PAGE_SIZE;
+ * -EADDRINUSE a mapping lies outside the aperture, an allowed range does,
+ * or a mapping is not aligned to the domain's IOPTE size; -EFAULT or
+ * -ENOMEM from pinning (memory mapped earlier is gone, RLIMIT_MEMLOCK);
+ * -ENOMEM or a driver errno from mapping. On failure nothing changed.
+ */
+int xiommu_iopt_add_domain(struct xiommu_iopt *iopt,
+			   struct xiommu_domain *domain)
+{
+	const struct xiommu_domain_geometry *geo = &domain->geometry;
+	struct interval_tree_node *node;
+	struct xiommu_iopt_domain *idom;
+	unsigned long align;
+	int rc;
+
+	if (!domain->pgsize_bitmap)
+		return -EINVAL;
+	idom = kzalloc(sizeof(*idom), GFP_KERNEL_ACCOUNT);
+	if (!idom)
+		return -ENOMEM;
+	idom->domain = domain;
+
+	down_write(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+
+	align = max(domain_min_pgsize(domain), iopt->iova_alignment);
+	if (align > PAGE_SIZE) {
+		rc = -EINVAL;
+		goto err_unlock;
+	}
+	if (align != iopt->iova_alignment) {
+		rc = iopt_check_alignment(iopt, align);
+		if (rc)
+			goto err_unlock;
+	}
+
+	if (geo->aperture_start) {
+		rc = iopt_reserve(iopt, 0, geo->aperture_start - 1, domain);
+		if (rc)
+			goto err_unreserve;
+	}
+	if (geo->aperture_end < ULONG_MAX) {
+		rc = iopt_reserve(iopt, geo->aperture_end + 1, ULONG_MAX,
+				  domain);
+		if (rc)
+			goto err_unreserve;
+	}
+
+	/* The first domain needs the memory pinned. */
+	if (list_empty(&iopt->domains)) {
+		rc = iopt_fill_all_areas(iopt);
+		if (rc)
+			goto err_unreserve;
+	}
+
+	/* domains_rwsem held for write: every area has its pages. */
+	for (node = interval_tree_iter_first(&iopt->area_itree, 0, ULONG_MAX);
+	     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		struct xiommu_area *area = container_of(node,
+							struct xiommu_area,
+							node);
+
+		rc = xiommu_pages_map_domain(area->pages, area->start_byte,
+					     xiommu_area_length(area), domain,
+					     node->start, area->prot,
+					     iopt->disable_large_pages);
+		if (rc)
+			goto err_unmap;
+	}
+
+	list_add_tail(&idom->node, &iopt->domains);
+	iopt->iova_alignment = align;
+	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
+	return 0;
+
+err_unmap:
+	iopt_unmap_all_areas(iopt, domain, node);
+	if (list_empty(&iopt->domains))
+		iopt_unfill_all_areas(iopt, NULL);
+err_unreserve:
+	iopt_remove_reserved(iopt, domain);
+err_unlock:
+	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
+	kfree(idom);
+	return rc;
+}
+
+/**
+ * xiommu_iopt_remove_domain() - stop a domain mirroring the IOVA map
+ * @iopt: the IOVA map
+ * @domain: a domain added with xiommu_iopt_add_domain(), attached to no
+ *	device any more
+ *
+ * Unmaps every area from the domain, unpins the memory if it was the last
+ * domain, and drops its aperture reservations.
+ */
+void xiommu_iopt_remove_domain(struct xiommu_iopt *iopt,
+			       struct xiommu_domain *domain)
+{
+	struct xiommu_iopt_domain *idom, *found = NULL;
+
+	down_write(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+	list_for_each_entry(idom, &iopt->domains, node) {
+		if (idom->domain == domain) {
+			found = idom;
+			break;
+		}
+	}
+	if (!WARN_ON(!found)) {
+		list_del(&found->node);
+		iopt_unmap_all_areas(iopt, domain, NULL);
+		/* Without domains nothing needs the memory pinned. */
+		if (list_empty(&iopt->domains))
+			iopt_unfill_all_areas(iopt, NULL);
+		iopt_remove_reserved(iopt, domain);
+		/* Alignment only drops: cannot fail. */
+		WARN_ON(iopt_update_alignment(iopt));
+	}
+	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
+	kfree(found);
+}
+
+/**
+ * xiommu_iopt_set_large_pages() - allow or forbid IOPTEs above PAGE_SIZE
+ * @iopt: the IOVA map
+ * @enable: true to allow (default), false to map PAGE_SIZE pieces only
+ *
+ * Return: 0; -EINVAL disabling while domains hold mappings (they may use
+ * large IOPTEs already); -EADDRINUSE disabling would raise the alignment
+ * to PAGE_SIZE and a mapping is not page aligned.
+ */
+int xiommu_iopt_set_large_pages(struct xiommu_iopt *iopt, bool enable)
+{
+	int rc = 0;
+
+	down_write(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+	if (enable) {
+		iopt->disable_large_pages = false;
+		WARN_ON(iopt_update_alignment(iopt));
+		goto out_unlock;
+	}
+	if (iopt->disable_large_pages)
+		goto out_unlock;
+	if (!list_empty(&iopt->domains) &&
+	    !RB_EMPTY_ROOT(&iopt->area_itree.rb_root)) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	iopt->disable_large_pages = true;
+	rc = iopt_update_alignment(iopt);
+	if (rc)
+		iopt->disable_large_pages = false;
+out_unlock:
+	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
+	return rc;
+}
