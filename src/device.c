@@ -1,0 +1,636 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Device objects: devices bound to an iommufd context by a driver (the
+ * vfio-pci-style driver, the mock's selftest devices) and their attachment
+ * to HWPTs.
+ *
+ * Groups. The hardware isolates groups, not devices, so everything here is
+ * kept per group and context (struct xiommu_igroup):
+ *
+ *  - bind: the first device of a group bound in a context claims the whole
+ *    group for the context (iommu-lite moves it to the blocking domain);
+ *    later devices of the group join. Another context cannot bind any
+ *    device of the group (EBUSY).
+ *  - attach of a device not attached yet: if no device of its group is
+ *    attached, the group moves to the HWPT's domain; if one is, the device
+ *    may only join that same HWPT (else EINVAL).
+ *  - attach of an attached device replaces: the whole group moves to the
+ *    new HWPT's domain in one step (each endpoint goes straight from the old
+ *    translation to the new); all attached devices of the group follow,
+ *    and a replace onto the group's current HWPT does nothing. User space
+ *    is still expected to attach every device of the group, which then is
+ *    a no-op.
+ *  - detach: the device leaves the HWPT's device list and its reserved
+ *    regions leave the IOAS. While other devices of its group stay
+ *    attached the group (and so this device too, which the hardware cannot
+ *    separate from them) keeps translating through the HWPT; when the last
+ *    one detaches the group moves to the blocking domain. Never to
+ *    identity/passthrough.
+ *  - unbind: detaches if needed; the last unbind of the group in the
+ *    context releases ownership and iommu-lite returns the group to its
+ *    default (kernel) domain.
+ *
+ * Each attached device's reserved regions (MSI window and the like) are
+ * reserved in the IOAS of its HWPT; existing mappings there make the attach
+ * fail with EADDRINUSE.
+ *
+ * Locking: ioas->mutex -> igroup->lock -> iopt locks, group->mutex.
+ */
+#define pr_fmt(fmt) "xiommu: " fmt
+
+#include <linux/device.h>
+#include <linux/module.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "iommufd_private.h"
+
+static bool allow_unsafe_interrupts;
+module_param(allow_unsafe_interrupts, bool, 0644);
+MODULE_PARM_DESC(allow_unsafe_interrupts,
+		 "Bind devices to /dev/iommu even when their IOMMU cannot isolate MSIs (no interrupt remapping): a device given to user space can then raise arbitrary interrupts. Insecure; for compatibility with VFIO's parameter of the same name. Default: N");
+
+/* ------------------------------------------------------------------------
+ * Groups in a context
+ */
+/* Called by kref_put_mutex() with ictx->groups_lock held; drops it. */
+static void xiommu_igroup_release(struct kref *kref)
+{
+	struct xiommu_igroup *igroup = container_of(kref, struct xiommu_igroup,
+						    ref);
+	struct xiommu_ictx *ictx = igroup->ictx;
+
+	WARN_ON(igroup->hwpt || !list_empty(&igroup->device_list));
+	xa_erase(&ictx->groups, igroup->group->id);
+	mutex_unlock(&ictx->groups_lock);
+
+	xiommu_group_put(igroup->group);
+	mutex_destroy(&igroup->lock);
+	kfree(igroup);
+}
+
+static void xiommu_igroup_put(struct xiommu_igroup *igroup)
+{
+	kref_put_mutex(&igroup->ref, xiommu_igroup_release,
+		       &igroup->ictx->groups_lock);
+}
+
+/* Find or make @group's igroup in @ictx; consumes the caller's group ref. */
+static struct xiommu_igroup *xiommu_igroup_get(struct xiommu_ictx *ictx,
+					       struct xiommu_group *group)
+{
+	struct xiommu_igroup *igroup;
+	int rc;
+
+	mutex_lock(&ictx->groups_lock);
+	igroup = xa_load(&ictx->groups, group->id);
+	if (igroup) {
+		/* Under groups_lock a listed igroup still has references. */
+		kref_get(&igroup->ref);
+		mutex_unlock(&ictx->groups_lock);
+		xiommu_group_put(group);
+		return igroup;
+	}
+
+	igroup = kzalloc(sizeof(*igroup), GFP_KERNEL_ACCOUNT);
+	if (!igroup) {
+		rc = -ENOMEM;
+		goto err_unlock;
+	}
+	kref_init(&igroup->ref);
+	mutex_init(&igroup->lock);
+	INIT_LIST_HEAD(&igroup->device_list);
+	igroup->ictx = ictx;
+	igroup->group = group;
+	rc = xa_err(xa_store(&ictx->groups, group->id, igroup,
+			     GFP_KERNEL_ACCOUNT));
+	if (rc) {
+		mutex_destroy(&igroup->lock);
+		kfree(igroup);
+		goto err_unlock;
+	}
+	mutex_unlock(&ictx->groups_lock);
+	return igroup;
+
+err_unlock:
+	mutex_unlock(&ictx->groups_lock);
+	xiommu_group_put(group);
+	return ERR_PTR(rc);
+}
+
+/* ------------------------------------------------------------------------
+ * Bind and unbind
+ */
+
+/**
+ * xiommu_get_idev() - look up a device object by ID
+ * @ictx: context
+ * @id: object ID
+ *
+ * Return: the device object with a short-term reference
+ * (xiommu_put_object()), or ERR_PTR(-ENOENT).
+ */
+struct xiommu_idev *xiommu_get_idev(struct xiommu_ictx *ictx, u32 id)
+{
+	struct xiommu_object *obj;
+
+	obj = xiommu_get_object(ictx, id, XIOMMU_OBJ_DEVICE);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	return container_of(obj, struct xiommu_idev, obj);
+}
+
+/* Object destroy: reached only through xiommu_idev_unbind(), detached. */
+void xiommu_idev_destroy(struct xiommu_object *obj)
+{
+	struct xiommu_idev *idev = container_of(obj, struct xiommu_idev, obj);
+
+	WARN_ON(idev->attached);
+	xiommu_group_release_dma_owner(idev->igroup->group, idev->ictx);
+	xiommu_igroup_put(idev->igroup);
+	put_device(idev->dev);
+}
+
+/**
+ * xiommu_idev_bind() - bind a device to an iommufd context
+ * @ictx: context (the device object takes its own reference)
+ * @dev: the device; its driver must not let it do DMA on its own while
+ *	bound (it manages DMA through xiommu)
+ * @id: returns the device object's ID, for user space
+ *
+ * Claims the device's group for @ictx: the first device of a group moves
+ * the group to the blocking domain; later devices of the same group bound
+ * in the same context join. The device does no DMA until
+ * xiommu_idev_attach(). The device object is not destroyable with
+ * IOMMU_DESTROY; undo with xiommu_idev_unbind().
+ *
+ * Devices whose IOMMU cannot isolate MSIs (XIOMMU_CAP_INTR_ISOLATION) are
+ * refused unless the allow_unsafe_interrupts module parameter is set.
+ *
+ * Context: may sleep.
+ * Return: the device object, or ERR_PTR: -ENODEV no xiommu unit translates
+ * @dev; -EOPNOTSUPP its driver did not opt in (XIOMMU_CAP_IOMMUFD);
+ * -EINVAL its DMA is not cache coherent; -EPERM MSIs not isolated;
+ * -EBUSY the group belongs to another context or a member is driven by a
+ * kernel driver; -ENOMEM.
+ */
+struct xiommu_idev *xiommu_idev_bind(struct xiommu_ictx *ictx,
+				     struct device *dev, u32 *id)
+{
+	struct xiommu_igroup *igroup;
+	struct xiommu_group *group;
+	struct xiommu_idev *idev;
+	int rc;
+
+	group = xiommu_group_get(dev);
+	if (!group)
+		return ERR_PTR(-ENODEV);
+
+	if (!xiommu_dev_capable(dev, XIOMMU_CAP_IOMMUFD)) {
+		rc = -EOPNOTSUPP;
+		goto err_put_group;
+	}
+	/* Mappings are always coherent: user space cannot flush caches. */
+	if (!xiommu_dev_capable(dev, XIOMMU_CAP_CACHE_COHERENCY)) {
+		rc = -EINVAL;
+		goto err_put_group;
+	}
+	if (!xiommu_dev_capable(dev, XIOMMU_CAP_INTR_ISOLATION)) {
+		if (!allow_unsafe_interrupts) {
+			dev_warn_once(dev,
+				      "xiommu: refusing to give the device to user space: its MSIs cannot be isolated (interrupt remapping off?). Load xiommu with allow_unsafe_interrupts=1 to allow it anyway (insecure)\n");
+			rc = -EPERM;
+			goto err_put_group;
+		}
+		dev_warn_once(dev,
+			      "xiommu: MSIs are not isolated; binding anyway because allow_unsafe_interrupts is set (insecure)\n");
+	}
+
+	/* The igroup takes over the group reference. */
+	igroup = xiommu_igroup_get(ictx, group);
+	if (IS_ERR(igroup))
+		return ERR_CAST(igroup);
+
+	rc = xiommu_group_claim_dma_owner(group, ictx);
+	if (rc)
+		goto err_put_igroup;
+
+	idev = xiommu_object_alloc(ictx, idev, XIOMMU_OBJ_DEVICE);
+	if (IS_ERR(idev)) {
+		rc = PTR_ERR(idev);
+		goto err_release_owner;
+	}
+	kref_get(&ictx->kref);
+	idev->ictx = ictx;
+	idev->igroup = igroup;
+	idev->dev = get_device(dev);
+	INIT_LIST_HEAD(&idev->group_item);
+	idev->enforce_cache_coherency =
+		xiommu_dev_capable(dev, XIOMMU_CAP_ENFORCE_CACHE_COHERENCY);
+	/* The binding driver is a user until xiommu_idev_unbind(). */
+	refcount_inc(&idev->obj.users);
+	*id = idev->obj.id;
+	xiommu_object_finalize(ictx, &idev->obj);
+	return idev;
+
+err_release_owner:
+	xiommu_group_release_dma_owner(group, ictx);
+err_put_igroup:
+	xiommu_igroup_put(igroup);
+	return ERR_PTR(rc);
+
+err_put_group:
+	xiommu_group_put(group);
+	return ERR_PTR(rc);
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_bind);
+
+/**
+ * xiommu_idev_unbind() - undo xiommu_idev_bind()
+ * @idev: the device object; invalid after the call
+ *
+ * Detaches the device if it is attached, waits for ioctls using the device
+ * object, destroys it and releases the group's ownership (the last device
+ * of the group in the context returns the group to its default domain).
+ * Safe against concurrent ioctls on the context's file and against the
+ * file being closed; not against concurrent xiommu_idev_attach() or
+ * xiommu_idev_detach() on the same @idev (the caller serialises those).
+ *
+ * Context: may sleep.
+ */
+void xiommu_idev_unbind(struct xiommu_idev *idev)
+{
+	struct xiommu_ictx *ictx = idev->ictx;
+
+	xiommu_idev_detach(idev);
+	xiommu_object_destroy_user(ictx, &idev->obj);
+	/* Last: the context may go away with this reference. */
+	xiommu_ictx_put(ictx);
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_unbind);
+
+/**
+ * xiommu_idev_ictx() - the context a device is bound to
+ * @idev: a bound device
+ *
+ * Return: the context (valid while @idev is bound).
+ */
+struct xiommu_ictx *xiommu_idev_ictx(struct xiommu_idev *idev)
+{
+	return idev->ictx;
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_ictx);
+
+/* ------------------------------------------------------------------------
+ * Attach, replace, detach
+ */
+
+/* Reserve the regions of every attached device of @igroup in @iopt. */
+static int igroup_reserve_all(struct xiommu_igroup *igroup,
+			      struct xiommu_iopt *iopt)
+{
+	struct xiommu_idev *cur, *undo;
+	int rc;
+
+	lockdep_assert_held(&igroup->lock);
+
+	list_for_each_entry(cur, &igroup->device_list, group_item) {
+		rc = xiommu_iopt_reserve_dev_regions(iopt, cur->dev, cur);
+		if (rc)
+			goto err_unreserve;
+	}
+	return 0;
+
+err_unreserve:
+	list_for_each_entry(undo, &igroup->device_list, group_item) {
+		if (undo == cur)
+			break;
+		xiommu_iopt_remove_reserved(iopt, undo);
+	}
+	return rc;
+}
+
+static void igroup_unreserve_all(struct xiommu_igroup *igroup,
+				 struct xiommu_iopt *iopt)
+{
+	struct xiommu_idev *cur;
+
+	lockdep_assert_held(&igroup->lock);
+
+	list_for_each_entry(cur, &igroup->device_list, group_item)
+		xiommu_iopt_remove_reserved(iopt, cur);
+}
+
+/* Can @idev use @hwpt at all? -EINVAL means "try another HWPT". */
+static int idev_check_hwpt(struct xiommu_idev *idev, struct xiommu_hwpt *hwpt)
+{
+	if (!xiommu_domain_compatible(hwpt->domain, idev->dev))
+		return -EINVAL;
+	if (idev->enforce_cache_coherency)
+		return xiommu_hwpt_enforce_cc(hwpt);
+	return 0;
+}
+
+/* First attach of @idev: join the group's HWPT or move the group. */
+static struct xiommu_hwpt *igroup_attach(struct xiommu_igroup *igroup,
+					 struct xiommu_idev *idev,
+					 struct xiommu_hwpt *hwpt)
+{
+	int rc;
+
+	lockdep_assert_held(&igroup->lock);
+
+	if (igroup->hwpt && igroup->hwpt != hwpt)
+		return ERR_PTR(-EINVAL);
+	rc = idev_check_hwpt(idev, hwpt);
+	if (rc)
+		return ERR_PTR(rc);
+
+	rc = xiommu_iopt_reserve_dev_regions(&hwpt->ioas->iopt, idev->dev,
+					     idev);
+	if (rc)
+		return ERR_PTR(rc);
+
+	if (!igroup->hwpt) {
+		rc = xiommu_group_replace_domain(igroup->group, hwpt->domain);
+		if (rc) {
+			xiommu_iopt_remove_reserved(&hwpt->ioas->iopt, idev);
+			return ERR_PTR(rc);
+		}
+		igroup->hwpt = hwpt;
+	}
+
+	/* One HWPT reference per attached device; the attachment uses idev. */
+	refcount_inc(&hwpt->obj.users);
+	refcount_inc(&idev->obj.users);
+	list_add_tail(&idev->group_item, &igroup->device_list);
+	idev->attached = true;
+	return NULL;
+}
+
+/*
+ * Attach of an attached @idev: move the whole group to @hwpt. Returns the
+ * old HWPT, on which the caller must drop one reference, or NULL.
+ */
+static struct xiommu_hwpt *igroup_replace(struct xiommu_igroup *igroup,
+					  struct xiommu_idev *idev,
+					  struct xiommu_hwpt *hwpt)
+{
+	struct xiommu_hwpt *old = igroup->hwpt;
+	bool new_ioas = hwpt->ioas != old->ioas;
+	struct xiommu_idev *cur;
+	unsigned int ndevs = 0;
+	int rc;
+
+	lockdep_assert_held(&igroup->lock);
+
+	if (hwpt == old)
+		return NULL;
+	rc = idev_check_hwpt(idev, hwpt);
+	if (rc)
+		return ERR_PTR(rc);
+
+	if (new_ioas) {
+		rc = igroup_reserve_all(igroup, &hwpt->ioas->iopt);
+		if (rc)
+			return ERR_PTR(rc);
+	}
+
+	rc = xiommu_group_replace_domain(igroup->group, hwpt->domain);
+	if (rc) {
+		if (new_ioas)
+			igroup_unreserve_all(igroup, &hwpt->ioas->iopt);
+		return ERR_PTR(rc);
+	}
+
+	if (new_ioas)
+		igroup_unreserve_all(igroup, &old->ioas->iopt);
+	igroup->hwpt = hwpt;
+
+	/* Move the devices' references; the caller drops the last old one. */
+	list_for_each_entry(cur, &igroup->device_list, group_item)
+		ndevs++;
+	refcount_add(ndevs, &hwpt->obj.users);
+	if (ndevs > 1)
+		WARN_ON(refcount_sub_and_test(ndevs - 1, &old->obj.users));
+	return old;
+}
+
+/* Attach or replace @idev onto @hwpt; returns an HWPT to put, or NULL. */
+static struct xiommu_hwpt *idev_set_hwpt(struct xiommu_idev *idev,
+					 struct xiommu_hwpt *hwpt)
+{
+	struct xiommu_igroup *igroup = idev->igroup;
+	struct xiommu_hwpt *old;
+
+	mutex_lock(&igroup->lock);
+	if (idev->attached)
+		old = igroup_replace(igroup, idev, hwpt);
+	else
+		old = igroup_attach(igroup, idev, hwpt);
+	mutex_unlock(&igroup->lock);
+	return old;
+}
+
+/*
+ * Attach to an IOAS: use an automatic HWPT of the IOAS that suits the
+ * device, else create one filled with the IOAS's mappings.
+ */
+static struct xiommu_hwpt *idev_attach_ioas(struct xiommu_idev *idev,
+					    struct xiommu_ioas *ioas,
+					    u32 *pt_id)
+{
+	struct xiommu_ictx *ictx = idev->ictx;
+	struct xiommu_hwpt *hwpt, *old;
+
+	mutex_lock(&ioas->mutex);
+	list_for_each_entry(hwpt, &ioas->hwpt_list, hwpt_item) {
+		if (!hwpt->auto_domain ||
+		    !xiommu_domain_compatible(hwpt->domain, idev->dev))
+			continue;
+		/* Skip an HWPT already being destroyed. */
+		if (!xiommu_lock_obj(&hwpt->obj))
+			continue;
+		old = idev_set_hwpt(idev, hwpt);
+		if (IS_ERR(old)) {
+			xiommu_put_object(ictx, &hwpt->obj);
+			/* -EINVAL: this one does not suit; try the next. */
+			if (PTR_ERR(old) == -EINVAL)
+				continue;
+			goto out_unlock;
+		}
+		*pt_id = hwpt->obj.id;
+		xiommu_put_object(ictx, &hwpt->obj);
+		goto out_unlock;
+	}
+
+	hwpt = xiommu_hwpt_alloc(ictx, ioas, idev, true);
+	if (IS_ERR(hwpt)) {
+		old = hwpt;
+		goto out_unlock;
+	}
+	old = idev_set_hwpt(idev, hwpt);
+	if (IS_ERR(old)) {
+		xiommu_object_abort_and_destroy(ictx, &hwpt->obj);
+		goto out_unlock;
+	}
+	*pt_id = hwpt->obj.id;
+	xiommu_object_finalize(ictx, &hwpt->obj);
+out_unlock:
+	mutex_unlock(&ioas->mutex);
+	return old;
+}
+
+/**
+ * xiommu_idev_attach() - attach a device to an IOAS or HWPT, or replace
+ * @idev: a bound device
+ * @pt_id: in: ID of an IOAS or HWPT; out: ID of the HWPT the device is
+ *	attached to (for an IOAS: an automatic HWPT of it, reused or new)
+ *
+ * Not attached yet: the device attaches; if it is the first of its group,
+ * the group moves from blocking to the HWPT's domain, otherwise it must
+ * join the HWPT its group is on. Attached: the whole group is moved to the
+ * new HWPT in one step (no window without translation); onto the group's
+ * current HWPT this does nothing. The device's reserved regions are
+ * reserved in the IOAS. On failure nothing changed.
+ *
+ * Context: may sleep; the caller serialises attach/detach/unbind of @idev.
+ * Return: 0; -ENOENT @pt_id is no object; -EINVAL it is neither IOAS nor
+ * HWPT, the HWPT belongs to another unit or cannot enforce cache coherency,
+ * or the device's group is attached to a different HWPT; -EADDRINUSE the
+ * device's reserved regions collide with existing mappings (or the new
+ * domain's aperture does); -EBUSY the group was revoked (a kernel driver
+ * bound to a member); -EFAULT/-ENOMEM pinning the IOAS's memory for a new
+ * domain; -ENOMEM; a driver errno.
+ */
+int xiommu_idev_attach(struct xiommu_idev *idev, u32 *pt_id)
+{
+	struct xiommu_ictx *ictx = idev->ictx;
+	struct xiommu_object *pt_obj;
+	struct xiommu_hwpt *old;
+
+	pt_obj = xiommu_get_object(ictx, *pt_id, XIOMMU_OBJ_ANY);
+	if (IS_ERR(pt_obj))
+		return PTR_ERR(pt_obj);
+
+	switch (pt_obj->type) {
+	case XIOMMU_OBJ_HWPT:
+		old = idev_set_hwpt(idev, container_of(pt_obj,
+						       struct xiommu_hwpt,
+						       obj));
+		break;
+	case XIOMMU_OBJ_IOAS:
+		old = idev_attach_ioas(idev, container_of(pt_obj,
+							  struct xiommu_ioas,
+							  obj),
+				       pt_id);
+		break;
+	default:
+		old = ERR_PTR(-EINVAL);
+		break;
+	}
+	xiommu_put_object(ictx, pt_obj);
+
+	if (IS_ERR(old))
+		return PTR_ERR(old);
+	/* After every lock is dropped: this may destroy the old HWPT. */
+	if (old)
+		xiommu_hwpt_put(ictx, old);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_attach);
+
+/**
+ * xiommu_idev_detach() - detach a device from its HWPT
+ * @idev: a bound device; nothing happens if it is not attached
+ *
+ * The device's reserved regions leave the IOAS. When it was the last
+ * attached device of its group the group moves to the blocking domain (no
+ * DMA); otherwise the group, this device included, keeps translating
+ * through the HWPT the other devices are attached to. An automatic HWPT
+ * is destroyed with its last device.
+ *
+ * Context: may sleep; the caller serialises attach/detach/unbind of @idev.
+ */
+void xiommu_idev_detach(struct xiommu_idev *idev)
+{
+	struct xiommu_igroup *igroup = idev->igroup;
+	struct xiommu_hwpt *hwpt;
+
+	mutex_lock(&igroup->lock);
+	if (!idev->attached) {
+		mutex_unlock(&igroup->lock);
+		return;
+	}
+	hwpt = igroup->hwpt;
+	list_del_init(&idev->group_item);
+	idev->attached = false;
+	if (list_empty(&igroup->device_list)) {
+		xiommu_group_block(igroup->group);
+		igroup->hwpt = NULL;
+	}
+	xiommu_iopt_remove_reserved(&hwpt->ioas->iopt, idev);
+	mutex_unlock(&igroup->lock);
+
+	xiommu_hwpt_put(idev->ictx, hwpt);
+	refcount_dec(&idev->obj.users);
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_detach);
+
+/* ------------------------------------------------------------------------
+ * IOMMU_GET_HW_INFO (Linux 6.6 layout)
+ */
+
+/* Largest payload handed to a driver: far above any real one. */
+#define XIOMMU_HW_INFO_MAX	PAGE_SIZE
+
+int xiommu_get_hw_info(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_hw_info *cmd = ucmd->cmd;
+	void __user *uptr = u64_to_user_ptr(cmd->data_uptr);
+	size_t buf_len = min_t(size_t, cmd->data_len, XIOMMU_HW_INFO_MAX);
+	struct xiommu_idev *idev;
+	size_t copy_len;
+	u32 type = 0;
+	void *data;
+	int len;
+	int rc;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	idev = xiommu_get_idev(ucmd->ictx, cmd->dev_id);
+	if (IS_ERR(idev))
+		return PTR_ERR(idev);
+
+	data = kzalloc(max_t(size_t, buf_len, 1), GFP_KERNEL);
+	if (!data) {
+		rc = -ENOMEM;
+		goto out_put;
+	}
+	len = xiommu_dev_hw_info(idev->dev, data, buf_len, &type);
+	if (len < 0) {
+		rc = len;
+		goto out_free;
+	}
+
+	copy_len = min_t(size_t, buf_len, len);
+	if (copy_to_user(uptr, data, copy_len)) {
+		rc = -EFAULT;
+		goto out_free;
+	}
+	/* The rest of a larger user buffer reads as zero. */
+	if (copy_len < cmd->data_len &&
+	    clear_user(uptr + copy_len, cmd->data_len - copy_len)) {
+		rc = -EFAULT;
+		goto out_free;
+	}
+	cmd->data_len = len;
+	cmd->out_data_type = type;
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+out_free:
+	kfree(data);
+out_put:
+	xiommu_put_object(ucmd->ictx, &idev->obj);
+	return rc;
+}

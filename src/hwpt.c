@@ -1,0 +1,218 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * HWPT (hardware page table) objects: one paging domain that mirrors an
+ * IOAS. Created automatically by an attach to an IOAS (then reused by later
+ * compatible attaches and destroyed with its last device) or explicitly by
+ * IOMMU_HWPT_ALLOC (then it lives until IOMMU_DESTROY or close).
+ */
+#include <linux/slab.h>
+
+#include "iommufd_private.h"
+
+/**
+ * xiommu_hwpt_alloc() - create a paging HWPT on an IOAS for a device
+ * @ictx: context
+ * @ioas: the IOAS to mirror; the caller holds @ioas->mutex
+ * @idev: device the domain must suit (its unit allocates the domain)
+ * @auto_domain: created by an automatic attach
+ *
+ * The domain is filled with every mapping of the IOAS and the HWPT is put
+ * on @ioas->hwpt_list, but not finalized: the caller finalizes it, or
+ * undoes it with xiommu_object_abort_and_destroy() while still holding
+ * @ioas->mutex.
+ *
+ * Return: the HWPT, or ERR_PTR: -ENODEV/-EOPNOTSUPP the device's unit has
+ * no paging domains; -EINVAL the domain cannot enforce cache coherency
+ * although the device requires it, or its smallest IOPTE exceeds
+ * PAGE_SIZE; -EADDRINUSE existing mappings collide with the aperture or
+ * are misaligned for it; -EFAULT/-ENOMEM from pinning the IOAS's memory;
+ * -ENOMEM or a driver errno from mapping.
+ */
+struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
+				      struct xiommu_ioas *ioas,
+				      struct xiommu_idev *idev,
+				      bool auto_domain)
+{
+	struct xiommu_hwpt *hwpt;
+	int rc;
+
+	lockdep_assert_held(&ioas->mutex);
+
+	hwpt = xiommu_object_alloc(ictx, hwpt, XIOMMU_OBJ_HWPT);
+	if (IS_ERR(hwpt))
+		return hwpt;
+	INIT_LIST_HEAD(&hwpt->hwpt_item);
+	hwpt->ioas = ioas;
+	hwpt->auto_domain = auto_domain;
+
+	hwpt->domain = xiommu_domain_alloc_paging(idev->dev, 0);
+	if (IS_ERR(hwpt->domain)) {
+		rc = PTR_ERR(hwpt->domain);
+		goto err_abort;
+	}
+
+	/* Before any mapping: drivers may only switch an empty domain. */
+	if (idev->enforce_cache_coherency) {
+		rc = xiommu_hwpt_enforce_cc(hwpt);
+		if (rc)
+			goto err_free_domain;
+	}
+
+	rc = xiommu_iopt_add_domain(&ioas->iopt, hwpt->domain);
+	if (rc)
+		goto err_free_domain;
+
+	/* Pairs with the decrement in the teardown. */
+	refcount_inc(&ioas->obj.users);
+	list_add_tail(&hwpt->hwpt_item, &ioas->hwpt_list);
+	return hwpt;
+
+err_free_domain:
+	xiommu_domain_free(hwpt->domain);
+err_abort:
+	xiommu_object_abort(ictx, &hwpt->obj);
+	return ERR_PTR(rc);
+}
+
+/**
+ * xiommu_hwpt_enforce_cc() - make an HWPT's domain force cache snooping
+ * @hwpt: the HWPT
+ *
+ * Context: the caller serialises calls for one HWPT (ioas->mutex at
+ * creation, the attaching device's igroup lock afterwards).
+ * Return: 0, or -EINVAL if the domain cannot (such an HWPT is incompatible
+ * with devices whose unit can enforce coherency).
+ */
+int xiommu_hwpt_enforce_cc(struct xiommu_hwpt *hwpt)
+{
+	struct xiommu_domain *domain = hwpt->domain;
+
+	if (hwpt->enforce_cache_coherency)
+		return 0;
+	if (domain->ops->enforce_cache_coherency)
+		hwpt->enforce_cache_coherency =
+			domain->ops->enforce_cache_coherency(domain);
+	return hwpt->enforce_cache_coherency ? 0 : -EINVAL;
+}
+
+static void xiommu_hwpt_teardown(struct xiommu_hwpt *hwpt)
+{
+	xiommu_iopt_remove_domain(&hwpt->ioas->iopt, hwpt->domain);
+	xiommu_domain_free(hwpt->domain);
+	refcount_dec(&hwpt->ioas->obj.users);
+}
+
+/* Object destroy: no device is attached, no lock is held. */
+void xiommu_hwpt_destroy(struct xiommu_object *obj)
+{
+	struct xiommu_hwpt *hwpt = container_of(obj, struct xiommu_hwpt, obj);
+
+	mutex_lock(&hwpt->ioas->mutex);
+	list_del_init(&hwpt->hwpt_item);
+	mutex_unlock(&hwpt->ioas->mutex);
+	xiommu_hwpt_teardown(hwpt);
+}
+
+/* Object abort: creation failed after xiommu_hwpt_alloc(), ioas->mutex held */
+void xiommu_hwpt_abort(struct xiommu_object *obj)
+{
+	struct xiommu_hwpt *hwpt = container_of(obj, struct xiommu_hwpt, obj);
+
+	lockdep_assert_held(&hwpt->ioas->mutex);
+	list_del_init(&hwpt->hwpt_item);
+	xiommu_hwpt_teardown(hwpt);
+}
+
+/**
+ * xiommu_hwpt_put() - drop a device's reference on its HWPT
+ * @ictx: context
+ * @hwpt: the HWPT the device left
+ *
+ * An automatic HWPT is destroyed when nothing else uses it.
+ *
+ * Context: no ioas->mutex, igroup lock or iopt lock held (destruction takes
+ * them).
+ */
+void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt)
+{
+	if (hwpt->auto_domain)
+		xiommu_object_put_and_try_destroy(ictx, &hwpt->obj);
+	else
+		refcount_dec(&hwpt->obj.users);
+}
+
+/* IOMMU_HWPT_ALLOC, Linux 6.6 semantics: @pt_id must be an IOAS. */
+int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+	struct xiommu_hwpt *hwpt;
+	struct xiommu_ioas *ioas;
+	struct xiommu_idev *idev;
+	int rc;
+
+	if (cmd->flags || cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	idev = xiommu_get_idev(ucmd->ictx, cmd->dev_id);
+	if (IS_ERR(idev))
+		return PTR_ERR(idev);
+
+	ioas = xiommu_get_ioas(ucmd->ictx, cmd->pt_id);
+	if (IS_ERR(ioas)) {
+		rc = PTR_ERR(ioas);
+		goto out_put_idev;
+	}
+
+	mutex_lock(&ioas->mutex);
+	hwpt = xiommu_hwpt_alloc(ucmd->ictx, ioas, idev, false);
+	if (IS_ERR(hwpt)) {
+		rc = PTR_ERR(hwpt);
+		goto out_unlock;
+	}
+
+	cmd->out_hwpt_id = hwpt->obj.id;
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		xiommu_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
+	else
+		xiommu_object_finalize(ucmd->ictx, &hwpt->obj);
+out_unlock:
+	mutex_unlock(&ioas->mutex);
+	xiommu_put_object(ucmd->ictx, &ioas->obj);
+out_put_idev:
+	xiommu_put_object(ucmd->ictx, &idev->obj);
+	return rc;
+}
+
+/**
+ * xiommu_hwpt_domain_get() - the domain behind an HWPT ID (test support)
+ * @ictx: context
+ * @hwpt_id: HWPT object ID from user space
+ *
+ * The HWPT cannot be destroyed until xiommu_hwpt_domain_put(); its
+ * mappings may still change.
+ *
+ * Return: the paging domain, or ERR_PTR(-ENOENT) if @hwpt_id is not an HWPT.
+ */
+struct xiommu_domain *xiommu_hwpt_domain_get(struct xiommu_ictx *ictx,
+					     u32 hwpt_id)
+{
+	struct xiommu_object *obj;
+
+	obj = xiommu_get_object(ictx, hwpt_id, XIOMMU_OBJ_HWPT);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	return container_of(obj, struct xiommu_hwpt, obj)->domain;
+}
+EXPORT_SYMBOL_GPL(xiommu_hwpt_domain_get);
+
+/**
+ * xiommu_hwpt_domain_put() - release xiommu_hwpt_domain_get()
+ * @ictx: context
+ * @hwpt_id: the ID given to xiommu_hwpt_domain_get()
+ */
+void xiommu_hwpt_domain_put(struct xiommu_ictx *ictx, u32 hwpt_id)
+{
+	xiommu_put_object_id(ictx, hwpt_id);
+}
+EXPORT_SYMBOL_GPL(xiommu_hwpt_domain_put);

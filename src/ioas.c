@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * IOAS objects and their ioctls: IOMMU_IOAS_ALLOC, IOMMU_IOAS_IOVA_RANGES,
+ * IOMMU_IOAS_ALLOW_IOVAS, IOMMU_IOAS_MAP, IOMMU_IOAS_COPY,
+ * IOMMU_IOAS_UNMAP and IOMMU_OPTION.
+ *
+ * Argument checks follow upstream iommufd's order, so the same bad input
+ * gets the same errno: unknown flags and non-zero reserved fields first
+ * (EOPNOTSUPP), then values that cannot fit an unsigned long (EOVERFLOW),
+ * then missing permissions (EINVAL), then the object lookup (ENOENT), then
+ * the io_pagetable's own checks.
+ */
+#include <linux/capability.h>
+#include <linux/interval_tree.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "iommufd_private.h"
+
+#define XIOMMU_MAP_FLAGS						\
+	(IOMMU_IOAS_MAP_FIXED_IOVA | IOMMU_IOAS_MAP_WRITEABLE |		\
+	 IOMMU_IOAS_MAP_READABLE)
+
+/**
+ * xiommu_get_ioas() - look up an IOAS by ID
+ * @ictx: context
+ * @id: object ID
+ *
+ * Return: the IOAS with a short-term reference (xiommu_put_object()), or
+ * ERR_PTR(-ENOENT).
+ */
+struct xiommu_ioas *xiommu_get_ioas(struct xiommu_ictx *ictx, u32 id)
+{
+	struct xiommu_object *obj;
+
+	obj = xiommu_get_object(ictx, id, XIOMMU_OBJ_IOAS);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	return container_of(obj, struct xiommu_ioas, obj);
+}
+
+void xiommu_ioas_destroy(struct xiommu_object *obj)
+{
+	struct xiommu_ioas *ioas = container_of(obj, struct xiommu_ioas, obj);
+
+	/* No HWPT and no ioctl use the IOAS: nothing can be in flight. */
+	WARN_ON(xiommu_iopt_unmap_all(&ioas->iopt, NULL));
+	WARN_ON(!list_empty(&ioas->hwpt_list));
+	xiommu_iopt_destroy(&ioas->iopt);
+	mutex_destroy(&ioas->mutex);
+}
+
+int xiommu_ioas_alloc_ioctl(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_alloc *cmd = ucmd->cmd;
+	struct xiommu_ioas *ioas;
+	int rc;
+
+	if (cmd->flags)
+		return -EOPNOTSUPP;
+
+	ioas = xiommu_object_alloc(ucmd->ictx, ioas, XIOMMU_OBJ_IOAS);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	xiommu_iopt_init(&ioas->iopt);
+	mutex_init(&ioas->mutex);
+	INIT_LIST_HEAD(&ioas->hwpt_list);
+
+	/* User space must learn the ID, or the IOAS is not created. */
+	cmd->out_ioas_id = ioas->obj.id;
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc) {
+		xiommu_object_abort_and_destroy(ucmd->ictx, &ioas->obj);
+		return rc;
+	}
+	xiommu_object_finalize(ucmd->ictx, &ioas->obj);
+	return 0;
+}
+
+int xiommu_ioas_iova_ranges(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_iova_ranges *cmd = ucmd->cmd;
+	struct iommu_iova_range __user *ranges;
+	struct xiommu_iova_hole_iter hole;
+	struct xiommu_ioas *ioas;
+	u32 max_iovas;
+	int rc = 0;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	ioas = xiommu_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+
+	max_iovas = cmd->num_iovas;
+	ranges = u64_to_user_ptr(cmd->allowed_iovas);
+	cmd->num_iovas = 0;
+
+	down_read(&ioas->iopt.iova_rwsem);
+	cmd->out_iova_alignment = ioas->iopt.iova_alignment;
+	for_each_xiommu_iova_hole(&hole, &ioas->iopt.reserved_itree, NULL, 0,
+				  ULONG_MAX) {
+		if (cmd->num_iovas < max_iovas) {
+			struct iommu_iova_range elm = {
+				.start = hole.start_hole,
+				.last = hole.last_hole,
+			};
+
+			if (copy_to_user(&ranges[cmd->num_iovas], &elm,
+					 sizeof(elm))) {
+				rc = -EFAULT;
+				break;
+			}
+		}
+		cmd->num_iovas++;
+	}
+	up_read(&ioas->iopt.iova_rwsem);
+	if (rc)
+		goto out_put;
+
+	/* The total goes back even when the array was too small. */
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+	if (!rc && cmd->num_iovas > max_iovas)
+		rc = -EMSGSIZE;
+out_put:
+	xiommu_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
+static void free_allowed_tree(struct rb_root_cached *tree)
+{
+	struct interval_tree_node *node;
+
+	while ((node = interval_tree_iter_first(tree, 0, ULONG_MAX))) {
+		interval_tree_remove(node, tree);
+		kfree(container_of(node, struct xiommu_allowed, node));
+	}
+}
+
+static int load_allowed_tree(struct rb_root_cached *tree,
+			     struct iommu_iova_range __user *uranges, u32 num)
+{
+	u32 i;
+
+	for (i = 0; i != num; i++) {
+		struct xiommu_allowed *allowed;
+		struct iommu_iova_range range;
+
+		if (copy_from_user(&range, &uranges[i], sizeof(range)))
+			return -EFAULT;
+		if (range.start >= range.last)
+			return -EINVAL;
+		if (interval_tree_iter_first(tree, range.start, range.last))
+			return -EINVAL;
+
+		allowed = kzalloc(sizeof(*allowed), GFP_KERNEL_ACCOUNT);
+		if (!allowed)
+			return -ENOMEM;
+		allowed->node.start = range.start;
+		allowed->node.last = range.last;
+		interval_tree_insert(&allowed->node, tree);
+		cond_resched();
+	}
+	return 0;
+}
+
+int xiommu_ioas_allow_iovas(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_allow_iovas *cmd = ucmd->cmd;
+	struct rb_root_cached tree = RB_ROOT_CACHED;
+	struct xiommu_ioas *ioas;
+	int rc;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	ioas = xiommu_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+
+	rc = load_allowed_tree(&tree, u64_to_user_ptr(cmd->allowed_iovas),
+			       cmd->num_iovas);
+	/* On success the tree holds the old ranges: free them either way. */
+	if (!rc)
+		rc = xiommu_iopt_set_allowed(&ioas->iopt, &tree);
+	free_allowed_tree(&tree);
+	xiommu_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
+/*
+ * User space has no way to flush CPU caches for DMA, so mappings are always
+ * cache coherent: binding requires XIOMMU_CAP_CACHE_COHERENCY.
+ */
+static int map_flags_to_prot(u32 flags)
+{
+	int prot = XIOMMU_CACHE;
+
+	if (flags & IOMMU_IOAS_MAP_WRITEABLE)
+		prot |= XIOMMU_WRITE;
+	if (flags & IOMMU_IOAS_MAP_READABLE)
+		prot |= XIOMMU_READ;
+	return prot;
+}
+
+int xiommu_ioas_map(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_map *cmd = ucmd->cmd;
+	unsigned long iova = cmd->iova;
+	struct xiommu_ioas *ioas;
+	unsigned int flags = 0;
+	int rc;
+
+	if ((cmd->flags & ~XIOMMU_MAP_FLAGS) || cmd->__reserved)
+		return -EOPNOTSUPP;
+	if (cmd->iova >= ULONG_MAX || cmd->length >= ULONG_MAX)
+		return -EOVERFLOW;
+	if (!(cmd->flags &
+	      (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+
+	ioas = xiommu_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+
+	if (!(cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA))
+		flags |= XIOMMU_IOPT_ALLOC_IOVA;
+	rc = xiommu_iopt_map_user(&ioas->iopt, &iova,
+				  u64_to_user_ptr(cmd->user_va), cmd->length,
+				  map_flags_to_prot(cmd->flags), flags,
+				  READ_ONCE(ucmd->ictx->account_mode));
+	if (rc)
+		goto out_put;
+
+	cmd->iova = iova;
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+out_put:
+	xiommu_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
+int xiommu_ioas_copy(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_copy *cmd = ucmd->cmd;
+	struct xiommu_ioas *src_ioas, *dst_ioas;
+	unsigned int flags = 0;
+	LIST_HEAD(slices);
+	unsigned long iova;
+	int rc;
+
+	if (cmd->flags & ~XIOMMU_MAP_FLAGS)
+		return -EOPNOTSUPP;
+	if (cmd->length >= ULONG_MAX || cmd->src_iova >= ULONG_MAX ||
+	    cmd->dst_iova >= ULONG_MAX)
+		return -EOVERFLOW;
+	if (!(cmd->flags &
+	      (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+
+	src_ioas = xiommu_get_ioas(ucmd->ictx, cmd->src_ioas_id);
+	if (IS_ERR(src_ioas))
+		return PTR_ERR(src_ioas);
+	rc = xiommu_iopt_get_slices(&src_ioas->iopt, cmd->src_iova,
+				    cmd->length, &slices);
+	xiommu_put_object(ucmd->ictx, &src_ioas->obj);
+	if (rc)
+		return rc;
+
+	dst_ioas = xiommu_get_ioas(ucmd->ictx, cmd->dst_ioas_id);
+	if (IS_ERR(dst_ioas)) {
+		rc = PTR_ERR(dst_ioas);
+		goto out_slices;
+	}
+
+	if (!(cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA))
+		flags |= XIOMMU_IOPT_ALLOC_IOVA;
+	iova = cmd->dst_iova;
+	rc = xiommu_iopt_map_slices(&dst_ioas->iopt, &slices, cmd->length,
+				    &iova, map_flags_to_prot(cmd->flags),
+				    flags);
+	if (rc)
+		goto out_put_dst;
+
+	cmd->dst_iova = iova;
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+out_put_dst:
+	xiommu_put_object(ucmd->ictx, &dst_ioas->obj);
+out_slices:
+	xiommu_iopt_free_slices(&slices);
+	return rc;
+}
+
+int xiommu_ioas_unmap(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_unmap *cmd = ucmd->cmd;
+	unsigned long unmapped = 0;
+	struct xiommu_ioas *ioas;
+	int rc;
+
+	ioas = xiommu_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+
+	if (cmd->iova == 0 && cmd->length == U64_MAX) {
+		rc = xiommu_iopt_unmap_all(&ioas->iopt, &unmapped);
+	} else if (cmd->iova >= ULONG_MAX || cmd->length >= ULONG_MAX) {
+		rc = -EOVERFLOW;
+	} else {
+		rc = xiommu_iopt_unmap(&ioas->iopt, cmd->iova, cmd->length,
+				       &unmapped);
+	}
+	if (rc)
+		goto out_put;
+
+	cmd->length = unmapped;
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+out_put:
+	xiommu_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
+/* IOMMU_OPTION_RLIMIT_MODE: global, changeable only on an empty context */
+static int option_rlimit_mode(struct iommu_option *cmd,
+			      struct xiommu_ictx *ictx)
+{
+	int rc = 0;
+
+	if (cmd->object_id)
+		return -EOPNOTSUPP;
+
+	if (cmd->op == IOMMU_OPTION_OP_GET) {
+		cmd->val64 = READ_ONCE(ictx->account_mode) ==
+			     XIOMMU_ACCOUNT_MM;
+		return 0;
+	}
+	if (cmd->op != IOMMU_OPTION_OP_SET)
+		return -EOPNOTSUPP;
+	if (!capable(CAP_SYS_RESOURCE))
+		return -EPERM;
+
+	xa_lock(&ictx->objects);
+	if (!xa_empty(&ictx->objects))
+		rc = -EBUSY;
+	else if (cmd->val64 == 0)
+		WRITE_ONCE(ictx->account_mode, XIOMMU_ACCOUNT_USER);
+	else if (cmd->val64 == 1)
+		WRITE_ONCE(ictx->account_mode, XIOMMU_ACCOUNT_MM);
+	else
+		rc = -EINVAL;
+	xa_unlock(&ictx->objects);
+	return rc;
+}
+
+/* IOMMU_OPTION_HUGE_PAGES: per IOAS */
+static int option_huge_pages(struct iommu_option *cmd,
+			     struct xiommu_ictx *ictx)
+{
+	struct xiommu_ioas *ioas;
+	int rc = 0;
+
+	ioas = xiommu_get_ioas(ictx, cmd->object_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+
+	if (cmd->op == IOMMU_OPTION_OP_GET) {
+		cmd->val64 = !READ_ONCE(ioas->iopt.disable_large_pages);
+	} else if (cmd->op == IOMMU_OPTION_OP_SET) {
+		if (cmd->val64 == 0)
+			rc = xiommu_iopt_set_large_pages(&ioas->iopt, false);
+		else if (cmd->val64 == 1)
+			rc = xiommu_iopt_set_large_pages(&ioas->iopt, true);
+		else
+			rc = -EINVAL;
+	} else {
+		rc = -EOPNOTSUPP;
+	}
+	xiommu_put_object(ictx, &ioas->obj);
+	return rc;
+}
+
+int xiommu_option_ioctl(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_option *cmd = ucmd->cmd;
+	struct iommu_option __user *ucmd_ptr = ucmd->ubuffer;
+	int rc;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	switch (cmd->option_id) {
+	case IOMMU_OPTION_RLIMIT_MODE:
+		rc = option_rlimit_mode(cmd, ucmd->ictx);
+		break;
+	case IOMMU_OPTION_HUGE_PAGES:
+		rc = option_huge_pages(cmd, ucmd->ictx);
+		break;
+	default:
+		return -EOPNOTSUPP;
+	}
+	if (rc)
+		return rc;
+	/* Only the value goes back. */
+	if (copy_to_user(&ucmd_ptr->val64, &cmd->val64, sizeof(cmd->val64)))
+		return -EFAULT;
+	return 0;
+}

@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * xiommu iommufd layer: objects, contexts, IOAS, HWPT and device objects.
+ * Core-internal; the exported API is include/xiommu/xiommu.h.
+ *
+ * Lock order (outermost first):
+ *
+ *   ioas->mutex                        (auto HWPT selection, hwpt_list)
+ *     igroup->lock                     (attach state of a group's devices)
+ *       iopt->domains_rwsem            (io_pagetable.h)
+ *         iopt->iova_rwsem
+ *       group->mutex                   (iommu-lite, inside xiommu_group_*())
+ *   ictx->groups_lock                  (igroup lookup; nothing nests inside
+ *                                      but allocation)
+ *   xa_lock(&ictx->objects)            (spinlock, innermost, never held
+ *                                      across anything that sleeps)
+ *
+ * Object destruction (the ->destroy callbacks) takes ioas->mutex and the
+ * iopt locks, so an object reference is never dropped to destruction while
+ * any of these locks is held: helpers return the object to destroy and the
+ * caller drops it after unlocking.
+ */
+#ifndef XIOMMU_IOMMUFD_PRIVATE_H
+#define XIOMMU_IOMMUFD_PRIVATE_H
+
+#include <linux/kref.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/refcount.h>
+#include <linux/types.h>
+#include <linux/wait.h>
+#include <linux/xarray.h>
+#include <linux/iommufd.h>
+#include <xiommu/xiommu.h>
+
+#include "io_pagetable.h"
+#include "iommu_lite.h"
+
+/*
+ * IOMMU_TEST_CMD: handled by the registered struct xiommu_test_ops (the
+ * mock module), like upstream's CONFIG_IOMMUFD_TEST ioctl.
+ */
+#define XIOMMU_TEST_CMD_NR	(IOMMUFD_CMD_BASE + 32)
+
+/**
+ * enum xiommu_obj_type - kinds of objects in a context's object table
+ * @XIOMMU_OBJ_NONE: no type; also "any type" for lookups (XIOMMU_OBJ_ANY)
+ * @XIOMMU_OBJ_DEVICE: struct xiommu_idev
+ * @XIOMMU_OBJ_HWPT: struct xiommu_hwpt (paging)
+ * @XIOMMU_OBJ_IOAS: struct xiommu_ioas
+ * @XIOMMU_OBJ_EXT: struct xiommu_ext_obj (owned by another module)
+ * @XIOMMU_OBJ_MAX: number of types
+ */
+enum xiommu_obj_type {
+	XIOMMU_OBJ_NONE,
+	XIOMMU_OBJ_ANY = XIOMMU_OBJ_NONE,
+	XIOMMU_OBJ_DEVICE,
+	XIOMMU_OBJ_HWPT,
+	XIOMMU_OBJ_IOAS,
+	XIOMMU_OBJ_EXT,
+	XIOMMU_OBJ_MAX,
+};
+
+/**
+ * struct xiommu_object - base of every user-visible object (first member)
+ * @shortterm_users: references of operations in flight (an ioctl using the
+ *	object); the object table holds one. Destruction waits for it to drop
+ *	to zero, so it never blocks for long.
+ * @users: long-term references: the object table holds one, every graph
+ *	edge (an HWPT on its IOAS, a device on its HWPT, a driver binding)
+ *	holds one, and every short-term user holds one too. An object can be
+ *	destroyed only when the table's reference is the last.
+ * @type: enum xiommu_obj_type
+ * @id: index in ictx->objects, >= 1
+ */
+struct xiommu_object {
+	refcount_t shortterm_users;
+	refcount_t users;
+	enum xiommu_obj_type type;
+	u32 id;
+};
+
+/**
+ * struct xiommu_ictx - one open file of /dev/iommu
+ * @kref: memory lifetime: the file holds one reference, every bound
+ *	device object one, and xiommu_ictx_from_fd()/from_file() callers one
+ * @file: the file (for identity checks only; may be closed already)
+ * @objects: object table, id -> struct xiommu_object; XA_ZERO_ENTRY for an
+ *	id allocated but not yet finalized. Its xa_lock protects lookups
+ *	against removal.
+ * @groups_lock: protects @groups and the igroups' reference counts
+ *	reaching zero (kref_put_mutex()); taken alone
+ * @groups: group id -> struct xiommu_igroup, for groups with a device
+ *	bound in this context
+ * @destroy_wait: woken when an object's shortterm_users drops to zero
+ * @account_mode: enum xiommu_account_mode for new mappings
+ *	(IOMMU_OPTION_RLIMIT_MODE), changed only while @objects is empty
+ * @closed: the file was released: objects it could destroy are gone and
+ *	the rest (held by drivers) go when the last reference drops
+ *
+ * Closing the file destroys every object not held by a driver, leaves
+ * first; the objects a bound device still keeps alive (its HWPT and IOAS)
+ * are destroyed when the last device is unbound and @kref drops to zero.
+ */
+struct xiommu_ictx {
+	struct kref kref;
+	struct file *file;
+	struct xarray objects;
+	struct mutex groups_lock;
+	struct xarray groups;
+	wait_queue_head_t destroy_wait;
+	enum xiommu_account_mode account_mode;
+	bool closed;
+};
+
+/**
+ * struct xiommu_ucmd - one ioctl in flight
+ * @ictx: the context
+ * @ubuffer: user pointer to the ioctl struct
+ * @user_size: the struct's leading size field
+ * @cmd: kernel copy of the struct (zero-extended to the kernel's size)
+ */
+struct xiommu_ucmd {
+	struct xiommu_ictx *ictx;
+	void __user *ubuffer;
+	u32 user_size;
+	void *cmd;
+};
+
+int xiommu_ucmd_respond(struct xiommu_ucmd *ucmd, size_t cmd_len);
+
+/* Objects (main.c) */
+struct xiommu_object *_xiommu_object_alloc(struct xiommu_ictx *ictx,
+					   size_t size,
+					   enum xiommu_obj_type type);
+
+/*
+ * Allocate an object of the type @ptr points to; the base struct must be
+ * its first member named obj, checked at compile time, so an ERR_PTR
+ * passes through container_of() unchanged.
+ */
+#define xiommu_object_alloc(ictx, ptr, type)				\
+	({								\
+		static_assert(offsetof(typeof(*(ptr)), obj) == 0);	\
+		container_of(_xiommu_object_alloc(ictx, sizeof(*(ptr)),	\
+						  type),		\
+			     typeof(*(ptr)), obj);			\
+	})
+
+void xiommu_object_finalize(struct xiommu_ictx *ictx,
+			    struct xiommu_object *obj);
+void xiommu_object_abort(struct xiommu_ictx *ictx, struct xiommu_object *obj);
+void xiommu_object_abort_and_destroy(struct xiommu_ictx *ictx,
+				     struct xiommu_object *obj);
+struct xiommu_object *xiommu_get_object(struct xiommu_ictx *ictx, u32 id,
+					enum xiommu_obj_type type);
+void xiommu_put_object(struct xiommu_ictx *ictx, struct xiommu_object *obj);
+void xiommu_put_object_id(struct xiommu_ictx *ictx, u32 id);
+
+/* Take a short-term reference on an object found under xa_lock. */
+static inline bool xiommu_lock_obj(struct xiommu_object *obj)
+{
+	if (!refcount_inc_not_zero(&obj->users))
+		return false;
+	if (!refcount_inc_not_zero(&obj->shortterm_users)) {
+		refcount_dec(&obj->users);
+		return false;
+	}
+	return true;
+}
+
+#define XIOMMU_REMOVE_WAIT_SHORTTERM	BIT(0)
+int xiommu_object_remove(struct xiommu_ictx *ictx,
+			 struct xiommu_object *to_destroy, u32 id,
+			 unsigned int flags);
+
+/*
+ * Drop the caller's long-term reference on @obj and destroy it, waiting
+ * for operations in flight; used by drivers ending their binding.
+ */
+static inline void xiommu_object_destroy_user(struct xiommu_ictx *ictx,
+					      struct xiommu_object *obj)
+{
+	xiommu_object_remove(ictx, obj, obj->id, XIOMMU_REMOVE_WAIT_SHORTTERM);
+}
+
+/*
+ * Drop the caller's long-term reference on @obj and destroy it if nothing
+ * else uses it (an automatic HWPT whose last device left).
+ */
+static inline void xiommu_object_put_and_try_destroy(struct xiommu_ictx *ictx,
+						     struct xiommu_object *obj)
+{
+	xiommu_object_remove(ictx, obj, obj->id, 0);
+}
+
+/**
+ * struct xiommu_ioas - an I/O address space (IOMMU_IOAS_ALLOC)
+ * @obj: base
+ * @iopt: the IOVA map
+ * @mutex: protects @hwpt_list and serialises automatic HWPT selection and
+ *	creation for this IOAS; outermost lock (see the top of this file)
+ * @hwpt_list: every struct xiommu_hwpt on this IOAS (->hwpt_item)
+ */
+struct xiommu_ioas {
+	struct xiommu_object obj;
+	struct xiommu_iopt iopt;
+	struct mutex mutex;
+	struct list_head hwpt_list;
+};
+
+struct xiommu_ioas *xiommu_get_ioas(struct xiommu_ictx *ictx, u32 id);
+void xiommu_ioas_destroy(struct xiommu_object *obj);
+int xiommu_ioas_alloc_ioctl(struct xiommu_ucmd *ucmd);
+int xiommu_ioas_iova_ranges(struct xiommu_ucmd *ucmd);
+int xiommu_ioas_allow_iovas(struct xiommu_ucmd *ucmd);
+int xiommu_ioas_map(struct xiommu_ucmd *ucmd);
+int xiommu_ioas_copy(struct xiommu_ucmd *ucmd);
+int xiommu_ioas_unmap(struct xiommu_ucmd *ucmd);
+int xiommu_option_ioctl(struct xiommu_ucmd *ucmd);
+
+/**
+ * struct xiommu_hwpt - a hardware page table: one paging domain that
+ *	mirrors an IOAS
+ * @obj: base
+ * @ioas: the IOAS mirrored (holds a users reference on it)
+ * @domain: the domain, added to @ioas->iopt
+ * @hwpt_item: link in @ioas->hwpt_list (ioas->mutex)
+ * @auto_domain: created by an attach to an IOAS; such HWPTs are reused by
+ *	later automatic attaches and destroyed when their last device leaves
+ * @enforce_cache_coherency: the domain forces snooping (set once, under
+ *	the igroup lock of the attaching device or at creation)
+ */
+struct xiommu_hwpt {
+	struct xiommu_object obj;
+	struct xiommu_ioas *ioas;
+	struct xiommu_domain *domain;
+	struct list_head hwpt_item;
+	bool auto_domain;
+	bool enforce_cache_coherency;
+};
+
+struct xiommu_idev;
+
+struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
+				      struct xiommu_ioas *ioas,
+				      struct xiommu_idev *idev,
+				      bool auto_domain);
+int xiommu_hwpt_enforce_cc(struct xiommu_hwpt *hwpt);
+void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt);
+void xiommu_hwpt_destroy(struct xiommu_object *obj);
+void xiommu_hwpt_abort(struct xiommu_object *obj);
+int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd);
+
+/**
+ * struct xiommu_igroup - a group with devices bound in one context
+ * @ref: one reference per bound device object of the group
+ * @lock: protects @hwpt, @device_list and each member's ->group_item;
+ *	nests inside ioas->mutex, outside the iopt locks and group->mutex
+ * @ictx: the context (not refcounted: every user holds the ictx)
+ * @group: the iommu-lite group (reference held)
+ * @hwpt: the HWPT the group is attached to, NULL while blocked
+ * @device_list: devices of the group attached to @hwpt (->group_item)
+ *
+ * The group is the unit the hardware attaches, so every attached device of
+ * the group is on the same @hwpt.
+ */
+struct xiommu_igroup {
+	struct kref ref;
+	struct mutex lock;
+	struct xiommu_ictx *ictx;
+	struct xiommu_group *group;
+	struct xiommu_hwpt *hwpt;
+	struct list_head device_list;
+};
+
+/**
+ * struct xiommu_idev - a device bound to a context (xiommu_idev_bind())
+ * @obj: base; the binding driver holds a users reference until unbind,
+ *	and each attachment holds another
+ * @ictx: the context (kref held)
+ * @igroup: the device's group in @ictx (reference held)
+ * @dev: the device
+ * @group_item: link in igroup->device_list while attached (igroup->lock)
+ * @attached: on igroup->device_list (igroup->lock)
+ * @enforce_cache_coherency: the device's unit can force snooping, so every
+ *	HWPT it attaches to must do so
+ */
+struct xiommu_idev {
+	struct xiommu_object obj;
+	struct xiommu_ictx *ictx;
+	struct xiommu_igroup *igroup;
+	struct device *dev;
+	struct list_head group_item;
+	bool attached;
+	bool enforce_cache_coherency;
+};
+
+struct xiommu_idev *xiommu_get_idev(struct xiommu_ictx *ictx, u32 id);
+void xiommu_idev_destroy(struct xiommu_object *obj);
+int xiommu_get_hw_info(struct xiommu_ucmd *ucmd);
+
+/**
+ * struct xiommu_ext_obj - an object whose meaning belongs to another module
+ * @obj: base
+ * @ops: the owner's ops (module pinned while the object exists)
+ * @priv: the owner's cookie
+ */
+struct xiommu_ext_obj {
+	struct xiommu_object obj;
+	const struct xiommu_ext_obj_ops *ops;
+	void *priv;
+};
+
+void xiommu_ext_obj_destroy(struct xiommu_object *obj);
+
+#endif /* XIOMMU_IOMMUFD_PRIVATE_H */
