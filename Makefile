@@ -34,5 +34,18 @@ install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates/xiommu modules_install
 	depmod -a $(KVER)
 
+# DKMS: copies the tree to /usr/src/xiommu-<version> and builds it for every
+# installed kernel (dkms.conf).
+DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
+dkms-install:
+	XIOMMU_EXTRA_PKGS=dkms scripts/deps.sh
+	rm -rf /usr/src/xiommu-$(DKMS_VERSION)
+	mkdir -p /usr/src/xiommu-$(DKMS_VERSION)
+	git archive HEAD | tar -x -C /usr/src/xiommu-$(DKMS_VERSION)
+	dkms install xiommu/$(DKMS_VERSION)
+
+style: deps
+	scripts/style.sh
+
 -include scripts/tools.mk
 -include scripts/check.mk

@@ -116,7 +116,7 @@ struct xiommu_group *xiommu_generic_device_group(struct device *dev)
 EXPORT_SYMBOL_GPL(xiommu_generic_device_group);
 
 /**
- * xiommu_pci_for_each_dma_alias() - call @fn for each requester ID of @pdev
+ * xiommu_pci_walk_dma_aliases() - call @fn for each requester ID of @pdev
  * @pdev: a PCI device
  * @fn: called with the device that owns the ID on the wire and the ID
  *	(bus << 8 | devfn); a non-zero return stops the walk and is returned
@@ -131,10 +131,8 @@ EXPORT_SYMBOL_GPL(xiommu_generic_device_group);
  *
  * Return: 0, or the first non-zero value @fn returned.
  */
-int xiommu_pci_for_each_dma_alias(struct pci_dev *pdev,
-				  int (*fn)(struct pci_dev *pdev, u16 alias,
-					    void *data),
-				  void *data)
+int xiommu_pci_walk_dma_aliases(struct pci_dev *pdev,
+				  xiommu_pci_alias_fn fn, void *data)
 {
 	struct pci_bus *bus;
 	unsigned int devfn;
@@ -178,7 +176,7 @@ int xiommu_pci_for_each_dma_alias(struct pci_dev *pdev,
 	}
 	return 0;
 }
-EXPORT_SYMBOL_GPL(xiommu_pci_for_each_dma_alias);
+EXPORT_SYMBOL_GPL(xiommu_pci_walk_dma_aliases);
 
 /**
  * xiommu_pci_acs_enabled() - does @pdev enable the ACS features in @acs_flags
@@ -270,7 +268,7 @@ struct xiommu_group *xiommu_pci_device_group(struct device *dev)
 	struct pci_bus *bus;
 	unsigned int fn;
 
-	if (xiommu_pci_for_each_dma_alias(pdev, alias_group_cb, &group))
+	if (xiommu_pci_walk_dma_aliases(pdev, alias_group_cb, &group))
 		return group_ref(group);
 
 	for (bus = pdev->bus; !pci_is_root_bus(bus); bus = bus->parent) {

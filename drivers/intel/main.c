@@ -147,7 +147,7 @@ static int vtd_probe_device(struct xiommu_device *iommu, struct device *dev)
 		return -ENOMEM;
 	walk.sids = tmp;
 	walk.max = 257 + 32;
-	xiommu_pci_for_each_dma_alias(pdev, vtd_alias_cb, &walk);
+	xiommu_pci_walk_dma_aliases(pdev, vtd_alias_cb, &walk);
 	if (walk.nr > walk.max) {
 		kfree(tmp);
 		return -E2BIG;

@@ -317,10 +317,10 @@ struct xiommu_group *xiommu_pci_device_group(struct device *dev);
  * them), so the core provides its own: drivers must use these.
  */
 struct pci_dev;
-int xiommu_pci_for_each_dma_alias(struct pci_dev *pdev,
-				  int (*fn)(struct pci_dev *pdev, u16 alias,
-					    void *data),
-				  void *data);
+typedef int (*xiommu_pci_alias_fn)(struct pci_dev *pdev, u16 alias,
+				   void *data);
+int xiommu_pci_walk_dma_aliases(struct pci_dev *pdev,
+				  xiommu_pci_alias_fn fn, void *data);
 bool xiommu_pci_acs_enabled(struct pci_dev *pdev, u16 acs_flags);
 struct xiommu_group *xiommu_generic_device_group(struct device *dev);
 
