@@ -28,8 +28,10 @@
  * - Any other errno from BIND and ATTACH is the xiommu core's answer,
  *   passed through unchanged: e.g. EBUSY when the device's group is owned
  *   by another iommufd context or has a member bound to a kernel driver,
- *   EPERM when the IOMMU driver has not opted in to iommufd, ENOENT when
- *   @pt_id names no IOAS or HWPT.
+ *   ENODEV when no xiommu unit translates the device, EOPNOTSUPP when its
+ *   IOMMU driver has not opted in to iommufd, EPERM when its MSIs cannot
+ *   be isolated, ENOENT when @pt_id names no IOAS or HWPT (see
+ *   xiommu_idev_bind() and xiommu_idev_attach() for the full lists).
  */
 #ifndef _UAPI_XIOMMU_VFIO_CDEV_H
 #define _UAPI_XIOMMU_VFIO_CDEV_H
