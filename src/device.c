@@ -168,8 +168,8 @@ void xiommu_idev_destroy(struct xiommu_object *obj)
  * refused unless the allow_unsafe_interrupts module parameter is set.
  *
  * Context: may sleep.
- * Return: the device object, or ERR_PTR: -ENODEV no xiommu unit translates
- * @dev; -EOPNOTSUPP its driver did not opt in (XIOMMU_CAP_IOMMUFD);
+ * Return: the device object, or ERR_PTR: -EBADF the context's file was
+ * closed already; -ENODEV no xiommu unit translates @dev; -EOPNOTSUPP its driver did not opt in (XIOMMU_CAP_IOMMUFD);
  * -EINVAL its DMA is not cache coherent; -EPERM MSIs not isolated;
  * -EBUSY the group belongs to another context or a member is driven by a
  * kernel driver; -ENOMEM.
@@ -181,6 +181,10 @@ struct xiommu_idev *xiommu_idev_bind(struct xiommu_ictx *ictx,
 	struct xiommu_group *group;
 	struct xiommu_idev *idev;
 	int rc;
+
+	/* Best effort: what slips past this is cleaned up at the last put. */
+	if (READ_ONCE(ictx->closed))
+		return ERR_PTR(-EBADF);
 
 	group = xiommu_group_get(dev);
 	if (!group)

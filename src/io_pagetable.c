@@ -27,7 +27,8 @@
  *  - domains: every domain mirroring the map. A new domain is filled with
  *    every area before it is added; a new area is mapped into every domain
  *    before it becomes visible; a removed area is unmapped from every
- *    domain before its pages are released.
+ *    domain before its pages are released. The first domain pins the
+ *    memory of every area, the last one leaving unpins it.
  *  - iova_alignment: the power of two all IOVAs, lengths and page offsets
  *    must respect: the largest smallest-IOPTE size among the domains, or 1
  *    with no domain (mappings then need no alignment at all, as upstream).
@@ -45,9 +46,10 @@
  * Creating and removing areas
  * ---------------------------
  * A map first reserves its IOVA by inserting the area with pages == NULL
- * (under iova_rwsem), then pins, then maps the area into every domain while
- * holding domains_rwsem for read (so the domain list cannot change), and
- * only then publishes area->pages. An area with NULL pages is "being
+ * (under iova_rwsem); then, if the IOAS has domains, pins the memory
+ * (pages.c: memory is pinned only while a domain needs it) and maps the
+ * area into every domain, all while holding domains_rwsem for read (so the
+ * domain list cannot change); only then it publishes area->pages. An area with NULL pages is "being
  * created": unmap of it fails with EBUSY, and it cannot be seen by a
  * domain being added, because adding a domain takes domains_rwsem for
  * write. An unmap validates the whole range first (every area touched must
@@ -823,6 +825,27 @@ int xiommu_iopt_reserve_dev_regions(struct xiommu_iopt *iopt,
 	up_write(&iopt->iova_rwsem);
 
 	xiommu_put_resv_regions(&regions);
+	return rc;
+}
+
+/**
+ * xiommu_iopt_reserve_range() - reserve one IOVA range
+ * @iopt: the IOVA map
+ * @start: first IOVA
+ * @last: last IOVA (inclusive)
+ * @owner: cookie for xiommu_iopt_remove_reserved()
+ *
+ * Return: 0; -EADDRINUSE the range overlaps a mapping or an allowed range;
+ * -ENOMEM.
+ */
+int xiommu_iopt_reserve_range(struct xiommu_iopt *iopt, unsigned long start,
+			      unsigned long last, void *owner)
+{
+	int rc;
+
+	down_write(&iopt->iova_rwsem);
+	rc = iopt_reserve(iopt, start, last, owner);
+	up_write(&iopt->iova_rwsem);
 	return rc;
 }
 

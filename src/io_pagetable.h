@@ -225,6 +225,8 @@ void xiommu_iopt_remove_domain(struct xiommu_iopt *iopt,
 
 int xiommu_iopt_reserve_dev_regions(struct xiommu_iopt *iopt,
 				    struct device *dev, void *owner);
+int xiommu_iopt_reserve_range(struct xiommu_iopt *iopt, unsigned long start,
+			      unsigned long last, void *owner);
 void xiommu_iopt_remove_reserved(struct xiommu_iopt *iopt, void *owner);
 int xiommu_iopt_set_allowed(struct xiommu_iopt *iopt,
 			    struct rb_root_cached *allowed);

@@ -12,6 +12,7 @@
  */
 #include <linux/capability.h>
 #include <linux/interval_tree.h>
+#include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -39,6 +40,9 @@ struct xiommu_ioas *xiommu_get_ioas(struct xiommu_ictx *ictx, u32 id)
 	return container_of(obj, struct xiommu_ioas, obj);
 }
 
+/* Owner of the ranges reserved through xiommu_test_add_reserved(). */
+static char xiommu_test_resv_owner;
+
 void xiommu_ioas_destroy(struct xiommu_object *obj)
 {
 	struct xiommu_ioas *ioas = container_of(obj, struct xiommu_ioas, obj);
@@ -46,6 +50,7 @@ void xiommu_ioas_destroy(struct xiommu_object *obj)
 	/* No HWPT and no ioctl use the IOAS: nothing can be in flight. */
 	WARN_ON(xiommu_iopt_unmap_all(&ioas->iopt, NULL));
 	WARN_ON(!list_empty(&ioas->hwpt_list));
+	xiommu_iopt_remove_reserved(&ioas->iopt, &xiommu_test_resv_owner);
 	xiommu_iopt_destroy(&ioas->iopt);
 	mutex_destroy(&ioas->mutex);
 }
@@ -188,6 +193,42 @@ int xiommu_ioas_allow_iovas(struct xiommu_ucmd *ucmd)
 	xiommu_put_object(ucmd->ictx, &ioas->obj);
 	return rc;
 }
+
+/**
+ * xiommu_test_add_reserved() - reserve IOVA in an IOAS as a device would
+ * @ictx: context
+ * @ioas_id: IOAS object ID
+ * @start: first IOVA
+ * @length: bytes
+ *
+ * Test support (IOMMU_TEST_OP_ADD_RESERVED): the range stays reserved until
+ * the IOAS is destroyed.
+ *
+ * Return: 0; -ENOENT no IOAS @ioas_id; -EINVAL zero @length; -EOVERFLOW the
+ * range wraps; -EADDRINUSE it overlaps a mapping or an allowed range;
+ * -ENOMEM.
+ */
+int xiommu_test_add_reserved(struct xiommu_ictx *ictx, u32 ioas_id,
+			     u64 start, u64 length)
+{
+	struct xiommu_ioas *ioas;
+	u64 last;
+	int rc;
+
+	if (!length)
+		return -EINVAL;
+	if (check_add_overflow(start, length - 1, &last) || last > ULONG_MAX)
+		return -EOVERFLOW;
+
+	ioas = xiommu_get_ioas(ictx, ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	rc = xiommu_iopt_reserve_range(&ioas->iopt, start, last,
+				       &xiommu_test_resv_owner);
+	xiommu_put_object(ictx, &ioas->obj);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xiommu_test_add_reserved);
 
 /*
  * User space has no way to flush CPU caches for DMA, so mappings are always

@@ -217,13 +217,17 @@ enum iommufd_ioas_map_flags {
  * @iova: in (with IOMMU_IOAS_MAP_FIXED_IOVA): IOVA to map at; out: IOVA the
  *	mapping was placed at
  *
- * Pin the user memory [@user_va, @user_va + @length) and make it visible to
- * devices at [@iova, @iova + @length) in every page table attached to the
- * IOAS. A fixed IOVA range must be free: existing mappings are never
- * replaced. Without a fixed IOVA the kernel picks a free range inside the
- * allowed ranges, aligned like @user_va where possible so large IOPTEs can
- * be used. The pinned pages are charged to the caller's RLIMIT_MEMLOCK
- * (unless the caller has CAP_IPC_LOCK).
+ * Make the user memory [@user_va, @user_va + @length) visible to devices
+ * at [@iova, @iova + @length) in every page table attached to the IOAS,
+ * now and later. A fixed IOVA range must be free: existing mappings are
+ * never replaced. Without a fixed IOVA the kernel picks a free range inside
+ * the allowed ranges, aligned like @user_va where possible so large IOPTEs
+ * can be used.
+ *
+ * The memory is pinned while at least one page table is attached to the
+ * IOAS (an IOAS without page tables pins nothing and does not look at the
+ * memory yet), once however many page tables mirror it, and charged to the
+ * caller's RLIMIT_MEMLOCK unless the caller has CAP_IPC_LOCK.
  *
  * @iova, @length and the page offset of @user_va must be multiples of the
  * IOAS's IOVA alignment (see IOMMU_IOAS_IOVA_RANGES).
@@ -232,9 +236,9 @@ enum iommufd_ioas_map_flags {
  * READABLE nor WRITEABLE, @length 0, misaligned IOVA, length or user_va,
  * fixed IOVA range touching a reserved range; EOVERFLOW address arithmetic
  * overflows; ENOENT no IOAS; EEXIST fixed IOVA range overlaps a mapping;
- * ENOSPC no free IOVA range large enough; EFAULT the memory is not mapped
- * (or not writable for a WRITEABLE mapping); ENOMEM out of memory or over
- * RLIMIT_MEMLOCK.
+ * ENOSPC no free IOVA range large enough; EFAULT (page tables attached)
+ * the memory is not mapped, or not writable for a WRITEABLE mapping; ENOMEM
+ * out of memory or (page tables attached) over RLIMIT_MEMLOCK.
  */
 struct iommu_ioas_map {
 	__u32 size;
@@ -404,10 +408,11 @@ struct iommu_vfio_ioas {
  *
  * This is the Linux 6.6 layout (24 bytes); later kernels append fields.
  *
- * Errors: EOPNOTSUPP @flags or @__reserved not 0; ENOENT unknown ID;
- * EINVAL @pt_id is not an IOAS or the IOAS's alignment cannot be met by the
- * page table; EADDRINUSE existing mappings lie outside the page table's
- * aperture; ENOMEM.
+ * Errors: EOPNOTSUPP @flags or @__reserved not 0; ENOENT @dev_id is not a
+ * device or @pt_id not an IOAS; EINVAL the IOAS's alignment cannot be met
+ * by the page table; EADDRINUSE existing mappings lie outside the page
+ * table's aperture; EFAULT the memory of an existing mapping is gone
+ * (pinning it for the new page table failed); ENOMEM.
  */
 struct iommu_hwpt_alloc {
 	__u32 size;
