@@ -26,7 +26,9 @@
  * pins only the holes its range finds in the tree, removing one unpins only
  * what no other range still covers (the same hole walk as the IOVA
  * allocator's, over indexes). The pinned struct page pointers are kept in a
- * flat array, allocated while anything is pinned. Upstream instead reads
+ * flat array for the whole object, allocated while anything is pinned (so
+ * pinning a small part of a huge mapping, e.g. by a COPY, still allocates
+ * the whole array; a two-level table would fix that if it ever matters). Upstream instead reads
  * PFNs back out of a domain to save that array (8 bytes per 4 KiB page);
  * we accept the memory for code that is simple, lock-light and cannot fail
  * on the teardown paths: mapping a domain or an access reads the array, and
@@ -334,8 +336,9 @@ int xiommu_pages_add_user(struct xiommu_pages *pages,
 
 	mutex_lock(&pages->mutex);
 	if (!pages->pages) {
+		/* Sized by user input: fail quietly when it is absurd. */
 		pages->pages = kvcalloc(pages->npages, sizeof(*pages->pages),
-					GFP_KERNEL_ACCOUNT);
+					GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!pages->pages) {
 			rc = -ENOMEM;
 			goto out_unlock;
