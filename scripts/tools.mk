@@ -27,7 +27,7 @@ TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/bin/%,$(wildcard tools/*.c))
 
 .PHONY: tools selftests-bins tools-bins
 
-tools: $(KSFT_STAMP) selftests-bins tools-bins
+tools: deps $(KSFT_STAMP) selftests-bins tools-bins
 selftests-bins: $(SELFTEST_BINS)
 tools-bins: $(TOOL_BINS)
 
