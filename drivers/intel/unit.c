@@ -545,6 +545,8 @@ int vtd_unit_init(struct vtd_unit *unit, struct vtd_drhd *drhd, int seq)
 	vtd_flush_cpu_cache(unit, unit->root, PAGE_SIZE);
 
 	/* Fault events stay masked: we poll (see the top of this file). */
+	unit->saved_rtaddr = vtd_readq(unit, VTD_REG_RTADDR);
+	unit->saved_fectl = vtd_readl(unit, VTD_REG_FECTL);
 	vtd_writel(unit, VTD_REG_FECTL, VTD_FECTL_IM);
 	vtd_fault_clear_stale(unit);
 	vtd_unit_describe(unit);
@@ -560,9 +562,14 @@ err_unmap:
 /**
  * vtd_unit_destroy() - free what vtd_unit_init() and attaches allocated
  * @unit: a unit with translation off
+ *
+ * The registers we changed get the values found at load back (translation
+ * was off then, vtd_unit_init() refuses units where it is not).
  */
 void vtd_unit_destroy(struct vtd_unit *unit)
 {
+	vtd_writeq(unit, VTD_REG_RTADDR, unit->saved_rtaddr);
+	vtd_writel(unit, VTD_REG_FECTL, unit->saved_fectl);
 	vtd_ctx_free(unit);
 	free_page((unsigned long)unit->root);
 	unit->root = NULL;
@@ -610,13 +617,11 @@ int vtd_unit_enable(struct vtd_unit *unit)
  * vtd_unit_disable() - turn translation off again
  * @unit: the unit
  *
- * Afterwards DMA is untranslated, as it was before the module loaded; the
- * root table pointer is cleared so nothing stale is left behind.
+ * Afterwards DMA is untranslated, as it was before the module loaded.
  */
 void vtd_unit_disable(struct vtd_unit *unit)
 {
 	if (unit->enabled && !vtd_gcmd(unit, VTD_GCMD_TE, false))
 		pr_info("%s: DMA translation disabled\n", unit->iommu.name);
 	unit->enabled = false;
-	vtd_writeq(unit, VTD_REG_RTADDR, 0);
 }

@@ -192,6 +192,8 @@ struct vtd_drhd;
  * @ias: IOVA bits paging domains translate (min(MGAW, levels' width))
  * @oas: host address width from the DMAR table (bits)
  * @pgsize_bitmap: 4 KiB plus the superpage sizes of CAP.SLLPS
+ * @saved_rtaddr: RTADDR as found at load, written back at unload
+ * @saved_fectl: FECTL as found at load, written back at unload
  * @reg_lock: serialises register command sequences (GCMD + GSTS poll,
  *	CCMD, IVA + IOTLB) and fault record handling; innermost lock, taken
  *	with interrupts off (invalidations may be issued from any context)
@@ -236,6 +238,8 @@ struct vtd_unit {
 	unsigned int ias;
 	unsigned int oas;
 	unsigned long pgsize_bitmap;
+	u64 saved_rtaddr;
+	u32 saved_fectl;
 
 	spinlock_t reg_lock;		/* register command sequences */
 	struct mutex ctx_mutex;		/* root/context tables */
