@@ -44,7 +44,8 @@
 
 /**
  * enum xiommu_obj_type - kinds of objects in a context's object table
- * @XIOMMU_OBJ_NONE: no type; also "any type" for lookups (XIOMMU_OBJ_ANY)
+ * @XIOMMU_OBJ_NONE: no type
+ * @XIOMMU_OBJ_ANY: any type, for lookups (same value as XIOMMU_OBJ_NONE)
  * @XIOMMU_OBJ_DEVICE: struct xiommu_idev
  * @XIOMMU_OBJ_HWPT: struct xiommu_hwpt (paging)
  * @XIOMMU_OBJ_IOAS: struct xiommu_ioas
