@@ -2,7 +2,7 @@
 /*
  * IOAS objects and their ioctls: IOMMU_IOAS_ALLOC, IOMMU_IOAS_IOVA_RANGES,
  * IOMMU_IOAS_ALLOW_IOVAS, IOMMU_IOAS_MAP, IOMMU_IOAS_COPY,
- * IOMMU_IOAS_UNMAP and IOMMU_OPTION.
+ * IOMMU_IOAS_UNMAP, IOMMU_OPTION and IOMMU_VFIO_IOAS.
  *
  * Argument checks follow upstream iommufd's order, so the same bad input
  * gets the same errno: unknown flags and non-zero reserved fields first
@@ -445,4 +445,43 @@ int xiommu_option_ioctl(struct xiommu_ucmd *ucmd)
 	if (copy_to_user(&ucmd_ptr->val64, &cmd->val64, sizeof(cmd->val64)))
 		return -EFAULT;
 	return 0;
+}
+
+/* IOMMU_VFIO_IOAS: which IOAS the VFIO type1 compatibility ioctls use. */
+int xiommu_vfio_ioas_ioctl(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_vfio_ioas *cmd = ucmd->cmd;
+	struct xiommu_ictx *ictx = ucmd->ictx;
+	struct xiommu_ioas *ioas;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	switch (cmd->op) {
+	case IOMMU_VFIO_IOAS_GET:
+		xa_lock(&ictx->objects);
+		ioas = ictx->vfio_ioas;
+		if (ioas)
+			cmd->ioas_id = ioas->obj.id;
+		xa_unlock(&ictx->objects);
+		if (!ioas)
+			return -ENODEV;
+		return xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+	case IOMMU_VFIO_IOAS_SET:
+		ioas = xiommu_get_ioas(ictx, cmd->ioas_id);
+		if (IS_ERR(ioas))
+			return PTR_ERR(ioas);
+		xa_lock(&ictx->objects);
+		ictx->vfio_ioas = ioas;
+		xa_unlock(&ictx->objects);
+		xiommu_put_object(ictx, &ioas->obj);
+		return 0;
+	case IOMMU_VFIO_IOAS_CLEAR:
+		xa_lock(&ictx->objects);
+		ictx->vfio_ioas = NULL;
+		xa_unlock(&ictx->objects);
+		return 0;
+	default:
+		return -EOPNOTSUPP;
+	}
 }

@@ -94,6 +94,9 @@ struct xiommu_object {
  * @groups: group id -> struct xiommu_igroup, for groups with a device
  *	bound in this context
  * @destroy_wait: woken when an object's shortterm_users drops to zero
+ * @vfio_ioas: the IOAS the VFIO compatibility ioctls use (IOMMU_VFIO_IOAS),
+ *	or NULL; no reference held, cleared when that IOAS is removed from
+ *	@objects (xa_lock of @objects)
  * @account_mode: enum xiommu_account_mode for new mappings
  *	(IOMMU_OPTION_RLIMIT_MODE), changed only while @objects is empty
  * @closed: the file was released: objects it could destroy are gone and
@@ -110,6 +113,7 @@ struct xiommu_ictx {
 	struct mutex groups_lock;
 	struct xarray groups;
 	wait_queue_head_t destroy_wait;
+	struct xiommu_ioas *vfio_ioas;
 	enum xiommu_account_mode account_mode;
 	bool closed;
 };
@@ -219,6 +223,7 @@ int xiommu_ioas_map(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_copy(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_unmap(struct xiommu_ucmd *ucmd);
 int xiommu_option_ioctl(struct xiommu_ucmd *ucmd);
+int xiommu_vfio_ioas_ioctl(struct xiommu_ucmd *ucmd);
 
 /*
  * Test support exported for xiommu_mock (IOMMU_TEST_OP_ADD_RESERVED). Its

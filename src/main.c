@@ -201,6 +201,15 @@ static void xiommu_object_dec_wait_shortterm(struct xiommu_ictx *ictx,
 			obj->id);
 }
 
+/* @obj just left the table (xa_lock held): forget pointers to it. */
+static void xiommu_object_unlinked(struct xiommu_ictx *ictx,
+				   struct xiommu_object *obj)
+{
+	lockdep_assert_held(&ictx->objects.xa_lock);
+	if (ictx->vfio_ioas && &ictx->vfio_ioas->obj == obj)
+		ictx->vfio_ioas = NULL;
+}
+
 /**
  * xiommu_object_remove() - remove an object from the table and destroy it
  * @ictx: context
@@ -248,6 +257,7 @@ int xiommu_object_remove(struct xiommu_ictx *ictx,
 		goto err_unlock;
 	}
 	xas_store(&xas, NULL);
+	xiommu_object_unlinked(ictx, obj);
 	xa_unlock(&ictx->objects);
 
 	/* users is 0: new lookups fail; wait for the ones that got in. */
@@ -281,7 +291,10 @@ static void xiommu_ictx_destroy_objects(struct xiommu_ictx *ictx)
 		xa_for_each(&ictx->objects, index, obj) {
 			if (!refcount_dec_if_one(&obj->users))
 				continue;
-			xa_erase(&ictx->objects, index);
+			xa_lock(&ictx->objects);
+			__xa_erase(&ictx->objects, index);
+			xiommu_object_unlinked(ictx, obj);
+			xa_unlock(&ictx->objects);
 			xiommu_object_dec_wait_shortterm(ictx, obj);
 			xiommu_object_ops[obj->type].destroy(obj);
 			kfree(obj);
@@ -439,6 +452,8 @@ static const struct xiommu_ioctl_op xiommu_ioctl_ops[] = {
 		  length),
 	XIOMMU_OP(IOMMU_OPTION, xiommu_option_ioctl, struct iommu_option,
 		  val64),
+	XIOMMU_OP(IOMMU_VFIO_IOAS, xiommu_vfio_ioas_ioctl,
+		  struct iommu_vfio_ioas, __reserved),
 	XIOMMU_OP(IOMMU_HWPT_ALLOC, xiommu_hwpt_alloc_ioctl,
 		  struct iommu_hwpt_alloc, __reserved),
 	XIOMMU_OP(IOMMU_GET_HW_INFO, xiommu_get_hw_info, struct iommu_hw_info,

@@ -381,8 +381,8 @@ enum iommufd_vfio_ioas_op {
  * use by a VFIO container ioctl), SET chooses it, CLEAR forgets it. SET and
  * CLEAR never destroy an IOAS.
  *
- * Errors: EOPNOTSUPP unknown @op or @__reserved not 0; ENOENT GET with no
- * compatibility IOAS, or SET with an unknown IOAS.
+ * Errors: EOPNOTSUPP unknown @op or @__reserved not 0; ENODEV GET with no
+ * compatibility IOAS; ENOENT SET with an unknown IOAS.
  */
 struct iommu_vfio_ioas {
 	__u32 size;
