@@ -20,6 +20,7 @@
  */
 #include <assert.h>
 #include <stdlib.h>
+#include <sys/syscall.h>
 
 #include "iommufd_utils.h"
 
@@ -305,7 +306,7 @@ TEST_F(iommufd_size, rules)
 	 */
 	exact = size_probe(self->fd, variant->ioc, ssize, ssize, 0xff);
 	EXPECT_NE(E2BIG, exact);
-	EXPECT_EQ(exact, size_probe(self->fd, variant->ioc, ssize + 1, 0, 0));
+	EXPECT_EQ(exact, size_probe(self->fd, variant->ioc, ssize + 1, ssize, 0));
 	EXPECT_EQ(exact, size_probe(self->fd, variant->ioc, ssize + 64,
 				    ssize + 64, 0xff));
 	EXPECT_EQ(exact, size_probe(self->fd, variant->ioc, variant->min_size,
@@ -397,6 +398,7 @@ TEST_F(iommufd_ioas, ioas_area_destroy)
 {
 	/* A mapping changes nothing about who may destroy the IOAS */
 	test_ioctl_ioas_map_fixed(buffer, PAGE_SIZE, self->base_iova);
+	check_mock_iova(buffer, self->base_iova, PAGE_SIZE);
 	if (variant->mock_domains)
 		test_err_ioctl_destroy(EBUSY, self->ioas_id);
 	else
@@ -408,6 +410,7 @@ TEST_F(iommufd_ioas, ioas_destroy_after_devices)
 	unsigned int i;
 
 	test_ioctl_ioas_map_fixed(buffer, BUFFER_SIZE, self->base_iova);
+	check_mock_iova(buffer, self->base_iova, BUFFER_SIZE);
 	test_cmd_check_refs(buffer, BUFFER_SIZE, mapped_refs());
 
 	for (i = 0; i != variant->mock_domains; i++) {
@@ -576,6 +579,10 @@ TEST_F(iommufd_ioas, area)
 		test_ioctl_ioas_map_fixed(buffer, PAGE_SIZE,
 					  self->base_iova + i * PAGE_SIZE);
 	for (i = 0; i != 10; i++)
+		check_mock_iova(buffer, self->base_iova + i * PAGE_SIZE,
+				PAGE_SIZE);
+	test_cmd_check_refs(buffer, PAGE_SIZE, 10 * mapped_refs());
+	for (i = 0; i != 10; i++)
 		test_ioctl_ioas_unmap(self->base_iova + i * PAGE_SIZE,
 				      PAGE_SIZE);
 
@@ -625,6 +632,9 @@ TEST_F(iommufd_ioas, unmap_all)
 				  self->base_iova + 4 * PAGE_SIZE);
 	test_ioctl_ioas_map_fixed(buffer, 3 * PAGE_SIZE,
 				  self->base_iova + 8 * PAGE_SIZE);
+	check_mock_iova(buffer, self->base_iova, PAGE_SIZE);
+	check_mock_iova(buffer, self->base_iova + 4 * PAGE_SIZE, 2 * PAGE_SIZE);
+	check_mock_iova(buffer, self->base_iova + 8 * PAGE_SIZE, 3 * PAGE_SIZE);
 
 	ASSERT_EQ(0, _test_ioctl_ioas_unmap(self->fd, self->ioas_id, 0,
 					    UINT64_MAX, &unmapped));
@@ -938,6 +948,8 @@ TEST_F(iommufd_ioas, iova_alloc_sweep)
 			test_err_ioctl_ioas_map(EINVAL, buffer, length, &iova);
 		} else {
 			test_ioctl_ioas_map(buffer, length, &iova);
+			if (length % MOCK_PAGE_SIZE == 0)
+				check_mock_iova(buffer, iova, length);
 			test_ioctl_ioas_unmap(iova, length);
 		}
 	}
@@ -1049,6 +1061,21 @@ TEST_F(iommufd_ioas, mock_domain_replace)
 						   self->ioas_id, &hwpt_back));
 	test_cmd_check_map(hwpt_back, self->base_iova, PAGE_SIZE, buffer);
 	test_ioctl_destroy(ioas2);
+}
+
+/*
+ * The mock module cannot be unloaded while a mock device or domain exists
+ * (the core pins it). If this ever succeeds, the tests after it fail too.
+ */
+TEST_F(iommufd_ioas, mock_module_pinned)
+{
+	if (!variant->mock_domains)
+		SKIP(return, "needs a mock device");
+
+	test_ioctl_ioas_map_fixed(buffer, PAGE_SIZE, self->base_iova);
+	EXPECT_ERRNO(EWOULDBLOCK, syscall(SYS_delete_module, "xiommu_mock",
+					  O_NONBLOCK));
+	check_mock_iova(buffer, self->base_iova, PAGE_SIZE);
 }
 
 TEST_HARNESS_MAIN
