@@ -79,24 +79,32 @@ struct xvfio_file;
  * @cdev: the character device, child of @dev
  * @pdev: the PCI device (referenced until @dev is released)
  * @index: N in vfioN and the minor number
+ * @state_lock: serialises the binding's state changes (bind, attach,
+ *	detach, unbind, revocation) and is held across the xiommu core calls
+ *	that make them, which may take mmap_lock (pinning pages)
  * @lock: read-held by every device access (region read/write, BAR page
- *	faults, info ioctls), write-held by state changes (open, release,
- *	bind, attach, detach, revocation)
- * @revoked: the driver was removed from the device; under @lock
- * @bound: the file bound to an iommufd context, or NULL; under @lock
+ *	faults, info ioctls) to keep the binding and the BAR mappings stable;
+ *	write-held only briefly to change them, never across a core call
+ * @revoked: the driver was removed from the device; written under both
+ *	locks, read under either
+ * @bound: the file bound to an iommufd context, or NULL; written under
+ *	both locks, read under either
  * @files: every open struct xvfio_file (->node); under @lock
  * @bar: kernel mappings of the assigned BARs, NULL for absent ones; set at
- *	probe, cleared under @lock (write) at revocation
+ *	probe, cleared under @lock (write) after revocation
  *
- * Lock order: device_lock(pdev) (probe/remove) -> mmap_lock (fault path)
- * -> @lock -> xiommu core locks. User memory is never touched with @lock
- * held, so a fault on one of our own mappings cannot recurse into @lock.
+ * Lock order: device_lock(pdev) (probe/remove) -> @state_lock -> xiommu
+ * core locks -> mmap_lock; and mmap_lock (BAR faults, mmap) -> @lock.
+ * @lock is never held while calling the core or touching user memory, so
+ * neither a core call that pins pages nor a user pointer into one of our
+ * own BAR mappings can close a cycle through it.
  */
 struct xvfio_device {
 	struct device dev;
 	struct cdev cdev;
 	struct pci_dev *pdev;
 	int index;
+	struct mutex state_lock;
 	struct rw_semaphore lock;
 	bool revoked;
 	struct xvfio_file *bound;
@@ -110,7 +118,7 @@ struct xvfio_device {
  * @file: the struct file (used to zap its mappings at revocation)
  * @node: link in vdev->files
  * @idev: the xiommu device binding, NULL until BIND succeeds and after
- *	revocation; under vdev->lock
+ *	unbind or revocation; written under both vdev locks, read under either
  */
 struct xvfio_file {
 	struct xvfio_device *vdev;
@@ -120,14 +128,15 @@ struct xvfio_file {
 };
 
 /*
- * Called with vdev->lock held for read or write: 0 if @df may access the
+ * Called with vdev->lock or vdev->state_lock held: 0 if @df may access the
  * device, else the errno every device access returns.
  */
 static int xvfio_check_access(struct xvfio_file *df)
 {
 	struct xvfio_device *vdev = df->vdev;
 
-	lockdep_assert_held(&vdev->lock);
+	lockdep_assert(lockdep_is_held(&vdev->lock) ||
+		       lockdep_is_held(&vdev->state_lock));
 	if (vdev->revoked)
 		return -ENODEV;
 	if (!df->idev)
@@ -135,12 +144,28 @@ static int xvfio_check_access(struct xvfio_file *df)
 	return 0;
 }
 
-/* Quiesce the device, then give its group back to the kernel. */
-static void xvfio_unbind_locked(struct xvfio_file *df)
+/*
+ * Take @df's binding away: after this no access through @df reaches the
+ * device. Returns the binding for xvfio_unbind() to finish, or NULL.
+ */
+static struct xiommu_idev *xvfio_take_binding(struct xvfio_file *df)
 {
 	struct xvfio_device *vdev = df->vdev;
+	struct xiommu_idev *idev = df->idev;
 
+	lockdep_assert_held(&vdev->state_lock);
 	lockdep_assert_held_write(&vdev->lock);
+	if (idev) {
+		df->idev = NULL;
+		vdev->bound = NULL;
+	}
+	return idev;
+}
+
+/* Quiesce the device, then give its group back to the kernel. */
+static void xvfio_unbind(struct xvfio_device *vdev, struct xiommu_idev *idev)
+{
+	lockdep_assert_held(&vdev->state_lock);
 	/*
 	 * Stop DMA before the group leaves the blocking/user domain: once
 	 * unbound, the group is back in the kernel's default domain, where
@@ -148,9 +173,22 @@ static void xvfio_unbind_locked(struct xvfio_file *df)
 	 */
 	pci_clear_master(vdev->pdev);
 	pci_disable_device(vdev->pdev);
-	xiommu_idev_unbind(df->idev);
-	df->idev = NULL;
-	vdev->bound = NULL;
+	xiommu_idev_unbind(idev);
+}
+
+/* Unbind @df if it is still bound (release, failed ioctl replies). */
+static void xvfio_unbind_file(struct xvfio_file *df)
+{
+	struct xvfio_device *vdev = df->vdev;
+	struct xiommu_idev *idev;
+
+	mutex_lock(&vdev->state_lock);
+	down_write(&vdev->lock);
+	idev = xvfio_take_binding(df);
+	up_write(&vdev->lock);
+	if (idev)
+		xvfio_unbind(vdev, idev);
+	mutex_unlock(&vdev->state_lock);
 }
 
 static int xvfio_open(struct inode *inode, struct file *file)
@@ -184,10 +222,9 @@ static int xvfio_release(struct inode *inode, struct file *file)
 	struct xvfio_file *df = file->private_data;
 	struct xvfio_device *vdev = df->vdev;
 
+	xvfio_unbind_file(df);
 	down_write(&vdev->lock);
 	list_del(&df->node);
-	if (df->idev)
-		xvfio_unbind_locked(df);
 	up_write(&vdev->lock);
 
 	put_device(&vdev->dev);
@@ -216,7 +253,7 @@ static long xvfio_ioctl_bind(struct xvfio_file *df, void __user *uarg)
 	if (IS_ERR(ictx))
 		return PTR_ERR(ictx);
 
-	down_write(&vdev->lock);
+	mutex_lock(&vdev->state_lock);
 	if (vdev->revoked) {
 		ret = -ENODEV;
 		goto err_unlock;
@@ -236,16 +273,15 @@ static long xvfio_ioctl_bind(struct xvfio_file *df, void __user *uarg)
 	ret = pci_enable_device(vdev->pdev);
 	if (ret)
 		goto err_unbind;
+	down_write(&vdev->lock);
 	df->idev = idev;
 	vdev->bound = df;
 	up_write(&vdev->lock);
+	mutex_unlock(&vdev->state_lock);
 	xiommu_ictx_put(ictx);
 
 	if (put_user(devid, &ubind->out_devid)) {
-		down_write(&vdev->lock);
-		if (df->idev)
-			xvfio_unbind_locked(df);
-		up_write(&vdev->lock);
+		xvfio_unbind_file(df);
 		return -EFAULT;
 	}
 	return 0;
@@ -253,7 +289,7 @@ static long xvfio_ioctl_bind(struct xvfio_file *df, void __user *uarg)
 err_unbind:
 	xiommu_idev_unbind(idev);
 err_unlock:
-	up_write(&vdev->lock);
+	mutex_unlock(&vdev->state_lock);
 	xiommu_ictx_put(ictx);
 	return ret;
 }
@@ -272,20 +308,20 @@ static long xvfio_ioctl_attach(struct xvfio_file *df, void __user *uarg)
 	if (attach.argsz < minsz || attach.flags)
 		return -EINVAL;
 
-	down_write(&vdev->lock);
+	mutex_lock(&vdev->state_lock);
 	ret = xvfio_check_access(df);
 	if (!ret)
 		ret = xiommu_idev_attach(df->idev, &attach.pt_id);
-	up_write(&vdev->lock);
+	mutex_unlock(&vdev->state_lock);
 	if (ret)
 		return ret;
 
 	if (put_user(attach.pt_id, &uattach->pt_id)) {
 		/* As upstream: a failed reply leaves the device detached. */
-		down_write(&vdev->lock);
+		mutex_lock(&vdev->state_lock);
 		if (!xvfio_check_access(df))
 			xiommu_idev_detach(df->idev);
-		up_write(&vdev->lock);
+		mutex_unlock(&vdev->state_lock);
 		return -EFAULT;
 	}
 	return 0;
@@ -304,11 +340,11 @@ static long xvfio_ioctl_detach(struct xvfio_file *df, void __user *uarg)
 	if (detach.argsz < minsz || detach.flags)
 		return -EINVAL;
 
-	down_write(&vdev->lock);
+	mutex_lock(&vdev->state_lock);
 	ret = xvfio_check_access(df);
 	if (!ret)
 		xiommu_idev_detach(df->idev);
-	up_write(&vdev->lock);
+	mutex_unlock(&vdev->state_lock);
 	return ret;
 }
 
@@ -749,6 +785,7 @@ static void xvfio_dev_release(struct device *dev)
 	struct xvfio_device *vdev = container_of(dev, struct xvfio_device, dev);
 
 	ida_free(&xvfio_ida, vdev->index);
+	mutex_destroy(&vdev->state_lock);
 	pci_dev_put(vdev->pdev);
 	kfree(vdev);
 }
@@ -804,6 +841,7 @@ static int xvfio_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 		return ret;
 	}
 	vdev->pdev = pci_dev_get(pdev);
+	mutex_init(&vdev->state_lock);
 	init_rwsem(&vdev->lock);
 	INIT_LIST_HEAD(&vdev->files);
 
@@ -844,23 +882,31 @@ err_put:
 static void xvfio_remove(struct pci_dev *pdev)
 {
 	struct xvfio_device *vdev = pci_get_drvdata(pdev);
+	struct xiommu_idev *idev = NULL;
 	struct xvfio_file *df;
 
 	/* No new opens through the node; opens in flight see ->revoked. */
 	cdev_device_del(&vdev->cdev, &vdev->dev);
 
+	mutex_lock(&vdev->state_lock);
 	down_write(&vdev->lock);
 	vdev->revoked = true;
 	/* Every mapping holds its file open, so this reaches all of them. */
 	list_for_each_entry(df, &vdev->files, node)
 		unmap_mapping_range(df->file->f_mapping, 0, 0, true);
-	if (vdev->bound) {
-		pci_info(pdev, "removed while in use: revoking user access\n");
-		xvfio_unbind_locked(vdev->bound);
-	}
-	xvfio_unmap_bars(vdev);
-	pci_release_regions(pdev);
+	if (vdev->bound)
+		idev = xvfio_take_binding(vdev->bound);
 	up_write(&vdev->lock);
+	if (idev) {
+		pci_info(pdev, "removed while in use: revoking user access\n");
+		xvfio_unbind(vdev, idev);
+	}
+	mutex_unlock(&vdev->state_lock);
+
+	down_write(&vdev->lock);
+	xvfio_unmap_bars(vdev);
+	up_write(&vdev->lock);
+	pci_release_regions(pdev);
 
 	put_device(&vdev->dev);
 }
