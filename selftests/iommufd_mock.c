@@ -1063,6 +1063,102 @@ TEST_F(iommufd_ioas, mock_domain_replace)
 	test_ioctl_destroy(ioas2);
 }
 
+TEST_F(iommufd_ioas, add_reserved)
+{
+	__u64 rstart = self->base_iova + 4 * PAGE_SIZE;
+	__u64 rlen = 8 * PAGE_SIZE;
+	struct iommu_iova_range ranges[4];
+	__u64 iovas[10];
+	unsigned int i;
+	__u32 num;
+
+	/* Only an IOAS takes reserved ranges */
+	EXPECT_ERRNO(ENOENT, _test_cmd_add_reserved(self->fd, 0, rstart,
+						    rlen));
+	if (variant->mock_domains)
+		EXPECT_ERRNO(ENOENT,
+			     _test_cmd_add_reserved(self->fd,
+						    self->hwpt_ids[0], rstart,
+						    rlen));
+	test_cmd_add_reserved(rstart, rlen);
+
+	/* Nothing maps into it, fixed or chosen by the kernel */
+	test_err_ioctl_ioas_map_fixed(EINVAL, buffer, 4 * PAGE_SIZE,
+				      rstart - 2 * PAGE_SIZE);
+	test_err_ioctl_ioas_map_fixed(EINVAL, buffer, PAGE_SIZE,
+				      rstart + rlen - PAGE_SIZE);
+	test_ioctl_ioas_map_fixed(buffer, 4 * PAGE_SIZE, self->base_iova);
+	check_mock_iova(buffer, self->base_iova, 4 * PAGE_SIZE);
+	for (i = 0; i != 10; i++) {
+		__u64 length = PAGE_SIZE * (i + 1);
+
+		test_ioctl_ioas_map(buffer, length, &iovas[i]);
+		EXPECT_EQ(false, iovas[i] + length > rstart &&
+					 iovas[i] < rstart + rlen);
+		check_mock_iova(buffer, iovas[i], length);
+	}
+
+	/* A range over a mapping cannot be reserved */
+	test_err_add_reserved(EADDRINUSE, self->base_iova + PAGE_SIZE,
+			      PAGE_SIZE);
+
+	/* The usable IOVA ranges now have a hole */
+	memset(ranges, 0, sizeof(ranges));
+	num = 4;
+	ASSERT_EQ(0, _test_ioctl_iova_ranges(self->fd, self->ioas_id, ranges,
+					     &num, NULL));
+	ASSERT_EQ(2, num);
+	if (variant->mock_domains) {
+		EXPECT_EQ(MOCK_APERTURE_START, ranges[0].start);
+		EXPECT_EQ(MOCK_APERTURE_LAST, ranges[1].last);
+	} else {
+		EXPECT_EQ(0, ranges[0].start);
+		EXPECT_EQ(UINT64_MAX, ranges[1].last);
+	}
+	EXPECT_EQ(rstart - 1, ranges[0].last);
+	EXPECT_EQ(rstart + rlen, ranges[1].start);
+
+	/* One slot for two ranges: the first is written, the count is 2 */
+	memset(ranges, 0, sizeof(ranges));
+	num = 1;
+	EXPECT_ERRNO(EMSGSIZE, _test_ioctl_iova_ranges(self->fd, self->ioas_id,
+						       ranges, &num, NULL));
+	EXPECT_EQ(2, num);
+	EXPECT_EQ(rstart - 1, ranges[0].last);
+	EXPECT_EQ(0, ranges[1].start);
+	EXPECT_EQ(0, ranges[1].last);
+}
+
+TEST_F(iommufd_ioas, reserved_and_allowed)
+{
+	struct iommu_iova_range allowed = {
+		.start = self->base_iova,
+		.last = self->base_iova + 64 * PAGE_SIZE - 1,
+	};
+	__u64 iova = 0;
+
+	/* A reserved range may not cut into an allowed one */
+	ASSERT_EQ(0, _test_ioctl_allow_iovas(self->fd, self->ioas_id,
+					     &allowed, 1));
+	test_err_add_reserved(EADDRINUSE, self->base_iova + PAGE_SIZE,
+			      PAGE_SIZE);
+
+	/* Kernel-chosen IOVAs come from the allowed range */
+	test_ioctl_ioas_map(buffer, 2 * PAGE_SIZE, &iova);
+	EXPECT_LE(allowed.start, iova);
+	EXPECT_LE(iova + 2 * PAGE_SIZE - 1, allowed.last);
+	check_mock_iova(buffer, iova, 2 * PAGE_SIZE);
+
+	/* Nor an allowed range into a reserved one */
+	ASSERT_EQ(0, _test_ioctl_allow_iovas(self->fd, self->ioas_id, NULL,
+					     0));
+	test_cmd_add_reserved(self->base_iova + 100 * PAGE_SIZE, PAGE_SIZE);
+	allowed.last = self->base_iova + 128 * PAGE_SIZE - 1;
+	EXPECT_ERRNO(EADDRINUSE, _test_ioctl_allow_iovas(self->fd,
+							 self->ioas_id,
+							 &allowed, 1));
+}
+
 /*
  * The mock module cannot be unloaded while a mock device or domain exists
  * (the core pins it). If this ever succeeds, the tests after it fail too.

@@ -183,7 +183,43 @@ static int _test_ioctl_iova_ranges(int fd, __u32 ioas_id,
 	return ret;
 }
 
+/* ---- IOMMU_IOAS_ALLOW_IOVAS ---- */
+
+static int _test_ioctl_allow_iovas(int fd, __u32 ioas_id,
+				   const struct iommu_iova_range *ranges,
+				   __u32 num)
+{
+	struct iommu_ioas_allow_iovas cmd = {
+		.size = sizeof(cmd),
+		.ioas_id = ioas_id,
+		.num_iovas = num,
+		.allowed_iovas = (uintptr_t)ranges,
+	};
+
+	return ioctl(fd, IOMMU_IOAS_ALLOW_IOVAS, &cmd);
+}
+
 /* ---- IOMMU_TEST_CMD ---- */
+
+/* Reserve [start, start + length) in IOAS @ioas_id, as a device would. */
+static int _test_cmd_add_reserved(int fd, __u32 ioas_id, __u64 start,
+				  __u64 length)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_ADD_RESERVED,
+		.id = ioas_id,
+		.add_reserved = { .start = start, .length = length },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+#define test_cmd_add_reserved(start, length)                               \
+	ASSERT_EQ(0, _test_cmd_add_reserved(self->fd, self->ioas_id, start, \
+					    length))
+#define test_err_add_reserved(err, start, length)                          \
+	EXPECT_ERRNO(err, _test_cmd_add_reserved(self->fd, self->ioas_id,  \
+						 start, length))
 
 static int _test_cmd_mock_domain(int fd, __u32 pt_id, __u32 *stdev_id,
 				 __u32 *hwpt_id, __u32 *idev_id)

@@ -276,7 +276,9 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 					    cmd.check_refs.length,
 					    cmd.check_refs.refs);
 	case IOMMU_TEST_OP_ADD_RESERVED:
-		/* Needs a core hook to reserve IOVA in an IOAS. */
+		return xiommu_test_add_reserved(ictx, cmd.id,
+						cmd.add_reserved.start,
+						cmd.add_reserved.length);
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
 		/* Needs a core hook to bound the pinning batch memory. */
 	default:
