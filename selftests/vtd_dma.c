@@ -607,6 +607,46 @@ TEST_F_TIMEOUT(plain, group_claims_sibling, TIMEOUT_S)
 	ASSERT_EQ(0, make_idle(b));
 }
 
+/* The command register as the kernel sees it (sysfs config file). */
+static int sysfs_command(const char *bdf, uint16_t *cmd)
+{
+	char path[PATH_MAX];
+	int fd, ret = 0;
+
+	snprintf(path, sizeof(path), PCI_SYSFS "/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY);
+	if (fd < 0)
+		return -errno;
+	if (pread(fd, cmd, 2, VFIO_PCI_COMMAND) != 2)
+		ret = -EIO;
+	close(fd);
+	return ret;
+}
+
+/* Closing a bound fd turns Bus Master off before the group is given back. */
+TEST_F_TIMEOUT(plain, close_quiesces, TIMEOUT_S)
+{
+	char bdf[PCI_BDF_LEN];
+	int devfd, iommufd;
+	uint16_t cmd;
+
+	if (find_solo_edu(bdf))
+		SKIP(return, "no edu device");
+	ASSERT_EQ(0, vfio_dev_bind_driver(bdf));
+	devfd = vfio_dev_open(bdf);
+	ASSERT_LE(0, devfd);
+	iommufd = iommufd_open();
+	ASSERT_LE(0, iommufd);
+	ASSERT_EQ(0, vfio_dev_bind(devfd, iommufd, NULL));
+	ASSERT_EQ(0, vfio_dev_set_master(devfd, true));
+	ASSERT_EQ(0, sysfs_command(bdf, &cmd));
+	ASSERT_TRUE(cmd & VFIO_PCI_COMMAND_MASTER);
+	close(devfd);
+	ASSERT_EQ(0, sysfs_command(bdf, &cmd));
+	ASSERT_FALSE(cmd & VFIO_PCI_COMMAND_MASTER);
+	close(iommufd);
+}
+
 static sigjmp_buf bus_jmp;
 
 static void on_sigbus(int sig __attribute__((unused)))
