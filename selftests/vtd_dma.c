@@ -647,6 +647,42 @@ TEST_F_TIMEOUT(plain, close_quiesces, TIMEOUT_S)
 	close(iommufd);
 }
 
+/*
+ * Removing the driver from a group member that holds the group's last
+ * ownership, where that member was guarded (driver_override set by the
+ * claim) while idle and bound to xiommu-vfio-pci afterwards. The core's
+ * release then restores the member's driver_override from inside its own
+ * remove(), under its device lock. Known to deadlock in the core as of
+ * this writing; set VTD_DMA_KNOWN_HANGS=1 to run it.
+ */
+TEST_F_TIMEOUT(plain, remove_guarded_last_owner, TIMEOUT_S)
+{
+	char a[PCI_BDF_LEN], b[PCI_BDF_LEN];
+	int fda, fdb, ictx;
+
+	if (!getenv("VTD_DMA_KNOWN_HANGS"))
+		SKIP(return, "hangs the kernel until the core is fixed");
+	if (find_edu_pair(a, b))
+		SKIP(return, "no two edus behind one bridge");
+	ASSERT_EQ(0, make_idle(a));
+	ASSERT_EQ(0, make_idle(b));
+	ASSERT_EQ(0, vfio_dev_bind_driver(a));
+	ictx = iommufd_open();
+	ASSERT_LE(0, ictx);
+	fda = vfio_dev_open(a);
+	ASSERT_LE(0, fda);
+	ASSERT_EQ(0, vfio_dev_bind(fda, ictx, NULL));	/* guards b */
+	ASSERT_EQ(0, vfio_dev_bind_driver(b));
+	fdb = vfio_dev_open(b);
+	ASSERT_LE(0, fdb);
+	ASSERT_EQ(0, vfio_dev_bind(fdb, ictx, NULL));
+	close(fda);					/* b is the last owner */
+	ASSERT_EQ(0, pci_unbind(b));			/* revokes b */
+	close(fdb);
+	close(ictx);
+	ASSERT_EQ(0, make_idle(b));
+}
+
 static sigjmp_buf bus_jmp;
 
 static void on_sigbus(int sig __attribute__((unused)))
