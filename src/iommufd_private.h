@@ -225,14 +225,6 @@ int xiommu_ioas_unmap(struct xiommu_ucmd *ucmd);
 int xiommu_option_ioctl(struct xiommu_ucmd *ucmd);
 int xiommu_vfio_ioas_ioctl(struct xiommu_ucmd *ucmd);
 
-/*
- * Test support exported for xiommu_mock (IOMMU_TEST_OP_ADD_RESERVED). Its
- * declaration belongs in include/xiommu/xiommu.h next to the test ops;
- * until it moves there it is declared here.
- */
-int xiommu_test_add_reserved(struct xiommu_ictx *ictx, u32 ioas_id,
-			     u64 start, u64 length);
-
 /**
  * struct xiommu_hwpt - a hardware page table: one paging domain that
  *	mirrors an IOAS

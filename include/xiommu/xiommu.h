@@ -78,6 +78,9 @@ void *xiommu_ext_obj_get(struct xiommu_ictx *ictx, u32 id,
 			 const struct xiommu_ext_obj_ops *ops);
 void xiommu_ext_obj_put(struct xiommu_ictx *ictx, u32 id);
 
+int xiommu_test_add_reserved(struct xiommu_ictx *ictx, u32 ioas_id,
+			     u64 start, u64 length);
+
 struct xiommu_domain *xiommu_hwpt_domain_get(struct xiommu_ictx *ictx,
 					     u32 hwpt_id);
 void xiommu_hwpt_domain_put(struct xiommu_ictx *ictx, u32 hwpt_id);

@@ -5,7 +5,7 @@
  *
  * The ioctl numbers, struct layouts, flag values and errno meanings are
  * identical to upstream Linux iommufd (source: upstream
- * include/uapi/linux/iommufd.h and Documentation/userspace-api/iommufd.rst);
+ * uAPI header of the same name and Documentation/userspace-api/iommufd.rst);
  * a program built against the upstream header runs unmodified. The text of
  * this file is xiommu's own.
  *
