@@ -652,16 +652,14 @@ TEST_F_TIMEOUT(plain, close_quiesces, TIMEOUT_S)
  * ownership, where that member was guarded (driver_override set by the
  * claim) while idle and bound to xiommu-vfio-pci afterwards. The core's
  * release then restores the member's driver_override from inside its own
- * remove(), under its device lock. Known to deadlock in the core as of
- * this writing; set VTD_DMA_KNOWN_HANGS=1 to run it.
+ * remove(), under its device lock: the core must not take that lock
+ * again (it once did, and the guest hung).
  */
 TEST_F_TIMEOUT(plain, remove_guarded_last_owner, TIMEOUT_S)
 {
 	char a[PCI_BDF_LEN], b[PCI_BDF_LEN];
 	int fda, fdb, ictx;
 
-	if (!getenv("VTD_DMA_KNOWN_HANGS"))
-		SKIP(return, "hangs the kernel until the core is fixed");
 	if (find_edu_pair(a, b))
 		SKIP(return, "no two edus behind one bridge");
 	ASSERT_EQ(0, make_idle(a));

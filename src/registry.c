@@ -153,8 +153,16 @@ void xiommu_ep_unguard(struct xiommu_endpoint *ep)
 		return;
 	pdev = to_pci_dev(ep->dev);
 	s = ep->saved_override;
-	driver_set_override(ep->dev, &pdev->driver_override, s ? s : "",
-			    s ? strlen(s) : 0);
+	/*
+	 * A member guarded while idle may have been bound since, to the
+	 * DMA-managing driver the override names. The last release can then
+	 * come from that driver's remove(), with the device lock held, and
+	 * driver_set_override() takes the device lock: leave such a device's
+	 * override as it is (it names the driver it is bound to).
+	 */
+	if (!READ_ONCE(ep->dev->driver))
+		driver_set_override(ep->dev, &pdev->driver_override,
+				    s ? s : "", s ? strlen(s) : 0);
 	kfree(s);
 	ep->saved_override = NULL;
 	ep->override_set = false;
