@@ -1055,6 +1055,14 @@ TEST_F(iommufd_ioas, mock_domain_replace)
 							   self->ioas_id,
 							   ioas2, NULL));
 
+	/* With one device the automatic HWPT went away with the move */
+	if (variant->mock_domains == 1)
+		EXPECT_ERRNO(ENOENT,
+			     _test_cmd_mock_domain_replace(self->fd,
+							   self->stdev_ids[0],
+							   self->hwpt_ids[0],
+							   NULL));
+
 	/* And back: ioas2 is free again */
 	ASSERT_EQ(0, _test_cmd_mock_domain_replace(self->fd,
 						   self->stdev_ids[0],
@@ -1157,6 +1165,226 @@ TEST_F(iommufd_ioas, reserved_and_allowed)
 	EXPECT_ERRNO(EADDRINUSE, _test_ioctl_allow_iovas(self->fd,
 							 self->ioas_id,
 							 &allowed, 1));
+}
+
+/* Every IO-page-aligned start and end inside 8 pages, kernel IOVA */
+TEST_F(iommufd_ioas, all_aligns)
+{
+	size_t buf_size = 8 * PAGE_SIZE;
+	char *buf = buffer;
+	size_t start, end;
+
+	for (start = 0; start < buf_size; start += MOCK_PAGE_SIZE) {
+		for (end = start + MOCK_PAGE_SIZE; end <= buf_size;
+		     end += MOCK_PAGE_SIZE) {
+			size_t first = start / PAGE_SIZE * PAGE_SIZE;
+			size_t last = (end + PAGE_SIZE - 1) / PAGE_SIZE *
+				      PAGE_SIZE;
+			size_t length = end - start;
+			__u64 iova = 0;
+
+			test_ioctl_ioas_map(buf + start, length, &iova);
+			check_mock_iova(buf + start, iova, length);
+			test_cmd_check_refs(buf + first, last - first,
+					    mapped_refs());
+			test_ioctl_ioas_unmap(iova, length);
+		}
+	}
+	test_cmd_check_refs(buf, buf_size, 0);
+}
+
+/* Transparent huge pages, whole and at odd offsets */
+TEST_F(iommufd_ioas, map_thp)
+{
+	size_t huge = 2UL << 20;
+	size_t len = 2 * huge;
+	char *raw, *mem;
+	__u64 iova = 0;
+
+	raw = mmap(NULL, len + huge, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, raw);
+	mem = (char *)(((uintptr_t)raw + huge - 1) & ~(huge - 1));
+	madvise(mem, len, MADV_HUGEPAGE);
+	memset(mem, 0x33, len);
+
+	test_ioctl_ioas_map_fixed(mem, len, self->base_iova);
+	check_mock_iova(mem, self->base_iova, len);
+	test_cmd_check_refs(mem, len, mapped_refs());
+	test_ioctl_ioas_unmap(self->base_iova, len);
+
+	test_ioctl_ioas_map(mem + 3 * PAGE_SIZE + MOCK_PAGE_SIZE,
+			    huge + 5 * PAGE_SIZE, &iova);
+	check_mock_iova(mem + 3 * PAGE_SIZE + MOCK_PAGE_SIZE, iova,
+			huge + 5 * PAGE_SIZE);
+	test_ioctl_ioas_unmap(iova, huge + 5 * PAGE_SIZE);
+	test_cmd_check_refs(mem, len, 0);
+	ASSERT_EQ(0, munmap(raw, len + huge));
+}
+
+static int _test_ioctl_ioas_copy(int fd, __u32 dst_ioas, __u64 dst_iova,
+				 __u32 src_ioas, __u64 src_iova, __u64 length)
+{
+	struct iommu_ioas_copy cmd = {
+		.size = sizeof(cmd),
+		.flags = MAP_RW | IOMMU_IOAS_MAP_FIXED_IOVA,
+		.dst_ioas_id = dst_ioas,
+		.src_ioas_id = src_ioas,
+		.length = length,
+		.dst_iova = dst_iova,
+		.src_iova = src_iova,
+	};
+
+	return ioctl(fd, IOMMU_IOAS_COPY, &cmd);
+}
+
+/* IOAS_COPY shares the pinned pages instead of pinning again */
+TEST_F(iommufd_ioas, copy_shares_pins)
+{
+	__u64 dst = self->base_iova + 2 * BUFFER_SIZE;
+	__u32 ioas2, stdev2, hwpt2;
+
+	test_ioctl_ioas_map_fixed(buffer, BUFFER_SIZE, self->base_iova);
+	test_ioctl_ioas_alloc(&ioas2);
+	test_cmd_mock_domain(ioas2, &stdev2, &hwpt2, NULL);
+
+	ASSERT_EQ(0, _test_ioctl_ioas_copy(self->fd, ioas2, dst, self->ioas_id,
+					   self->base_iova, BUFFER_SIZE));
+	test_cmd_check_map(hwpt2, dst, BUFFER_SIZE, buffer);
+	test_cmd_check_refs(buffer, BUFFER_SIZE, 1);
+
+	/* The copy outlives the source mapping */
+	test_ioctl_ioas_unmap(self->base_iova, BUFFER_SIZE);
+	test_cmd_check_map(hwpt2, dst, BUFFER_SIZE, buffer);
+	test_cmd_check_refs(buffer, BUFFER_SIZE, 1);
+	EXPECT_ERRNO(ENOENT, _test_ioctl_ioas_copy(self->fd, ioas2, dst,
+						   self->ioas_id,
+						   self->base_iova, PAGE_SIZE));
+
+	/* A slice of a mapping, within one IOAS */
+	ASSERT_EQ(0, _test_ioctl_ioas_copy(self->fd, ioas2, dst + BUFFER_SIZE,
+					   ioas2, dst + PAGE_SIZE,
+					   2 * PAGE_SIZE));
+	test_cmd_check_map(hwpt2, dst + BUFFER_SIZE, 2 * PAGE_SIZE,
+			   (char *)buffer + PAGE_SIZE);
+	test_cmd_check_refs(buffer, BUFFER_SIZE, 1);
+
+	/* Without a domain left, nothing stays pinned */
+	test_ioctl_destroy(stdev2);
+	test_cmd_check_refs(buffer, BUFFER_SIZE, 0);
+	test_ioctl_destroy(ioas2);
+}
+
+static int _test_ioctl_hwpt_alloc(int fd, __u32 flags, __u32 dev_id,
+				  __u32 pt_id, __u32 *hwpt_id)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev_id,
+		.pt_id = pt_id,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
+	if (!ret)
+		*hwpt_id = cmd.out_hwpt_id;
+	return ret;
+}
+
+TEST_F(iommufd_ioas, hwpt_alloc)
+{
+	struct iommu_hwpt_alloc bad = {
+		.size = sizeof(bad),
+		.pt_id = self->ioas_id,
+		.__reserved = 1,
+	};
+	__u32 hwpt, auto_hwpt, stdev, replaced;
+
+	if (!variant->mock_domains)
+		SKIP(return, "needs a mock device");
+
+	test_ioctl_ioas_map_fixed(buffer, BUFFER_SIZE, self->base_iova);
+
+	EXPECT_ERRNO(EOPNOTSUPP, _test_ioctl_hwpt_alloc(self->fd, 1,
+							self->idev_ids[0],
+							self->ioas_id, &hwpt));
+	bad.dev_id = self->idev_ids[0];
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_HWPT_ALLOC, &bad));
+	EXPECT_ERRNO(ENOENT, _test_ioctl_hwpt_alloc(self->fd, 0, self->ioas_id,
+						    self->ioas_id, &hwpt));
+	EXPECT_ERRNO(ENOENT, _test_ioctl_hwpt_alloc(self->fd, 0,
+						    self->idev_ids[0],
+						    self->hwpt_ids[0], &hwpt));
+
+	/* A new HWPT mirrors what the IOAS already maps */
+	ASSERT_EQ(0, _test_ioctl_hwpt_alloc(self->fd, 0, self->idev_ids[0],
+					    self->ioas_id, &hwpt));
+	test_cmd_check_map(hwpt, self->base_iova, BUFFER_SIZE, buffer);
+	test_cmd_check_refs(buffer, BUFFER_SIZE, 1);
+
+	/* It is never chosen automatically */
+	test_cmd_mock_domain(self->ioas_id, &stdev, &auto_hwpt, NULL);
+	EXPECT_NE(hwpt, auto_hwpt);
+	test_ioctl_destroy(stdev);
+
+	/* Devices join it by id; in use it cannot be destroyed */
+	ASSERT_EQ(0, _test_cmd_mock_domain_replace(self->fd,
+						   self->stdev_ids[0], hwpt,
+						   &replaced));
+	EXPECT_EQ(hwpt, replaced);
+	test_err_ioctl_destroy(EBUSY, hwpt);
+	ASSERT_EQ(0, _test_cmd_mock_domain_replace(self->fd,
+						   self->stdev_ids[0],
+						   self->ioas_id, &replaced));
+	check_mock_iova(buffer, self->base_iova, BUFFER_SIZE);
+	test_ioctl_destroy(hwpt);
+	/* (Before any new object can reuse the id) */
+	test_err_check_map(ENOENT, hwpt, self->base_iova, PAGE_SIZE, buffer);
+	test_cmd_check_refs(buffer, BUFFER_SIZE, 1);
+}
+
+/* A domain cannot join an IOAS whose mappings it could not hold */
+TEST_F(iommufd_ioas, attach_conflicts)
+{
+	struct iommu_iova_range range;
+	__u64 alignment = 0;
+	__u32 num = 1;
+
+	if (variant->mock_domains)
+		SKIP(return, "needs an IOAS without domains");
+
+	/* A mapping outside the mock aperture */
+	test_ioctl_ioas_map_fixed(buffer, PAGE_SIZE, PAGE_SIZE);
+	test_err_mock_domain(EADDRINUSE, self->ioas_id, NULL, NULL, NULL);
+	test_ioctl_ioas_unmap(PAGE_SIZE, PAGE_SIZE);
+
+	/* Mappings the 2 KiB IO page size cannot express */
+	test_ioctl_ioas_map_fixed(buffer, PAGE_SIZE, self->base_iova + 1);
+	test_err_mock_domain(EADDRINUSE, self->ioas_id, NULL, NULL, NULL);
+	test_ioctl_ioas_unmap(self->base_iova + 1, PAGE_SIZE);
+	test_ioctl_ioas_map_fixed((char *)buffer + 1, PAGE_SIZE,
+				  self->base_iova);
+	test_err_mock_domain(EADDRINUSE, self->ioas_id, NULL, NULL, NULL);
+	test_ioctl_ioas_unmap(self->base_iova, PAGE_SIZE);
+	test_ioctl_ioas_map_fixed(buffer, PAGE_SIZE + 1, self->base_iova);
+	test_err_mock_domain(EADDRINUSE, self->ioas_id, NULL, NULL, NULL);
+
+	/* Failed attaches left the IOAS as it was, nothing pinned */
+	ASSERT_EQ(0, _test_ioctl_iova_ranges(self->fd, self->ioas_id, &range,
+					     &num, &alignment));
+	EXPECT_EQ(1, num);
+	EXPECT_EQ(0, range.start);
+	EXPECT_EQ(1, alignment);
+	test_cmd_check_refs(buffer, BUFFER_SIZE, 0);
+	test_ioctl_ioas_unmap(self->base_iova, PAGE_SIZE + 1);
+
+	/* And an aligned mapping inside the aperture is fine */
+	test_ioctl_ioas_map_fixed(buffer, PAGE_SIZE, self->base_iova);
+	test_cmd_mock_domain(self->ioas_id, &self->stdev_ids[0],
+			     &self->hwpt_ids[0], NULL);
+	test_cmd_check_map(self->hwpt_ids[0], self->base_iova, PAGE_SIZE,
+			   buffer);
 }
 
 /*
