@@ -197,6 +197,27 @@ TEST_F(iommufd, test_cmd_fail)
 	test_err_check_refs(EFAULT, (void *)(uintptr_t)PAGE_SIZE, PAGE_SIZE, 0);
 }
 
+/* A reply that cannot be written back creates nothing */
+TEST_F(iommufd, mock_domain_efault)
+{
+	struct iommu_test_cmd *cmd;
+	__u32 ioas_id;
+
+	test_ioctl_ioas_alloc(&ioas_id);
+	cmd = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, cmd);
+	cmd->size = sizeof(*cmd);
+	cmd->op = IOMMU_TEST_OP_MOCK_DOMAIN;
+	cmd->id = ioas_id;
+	ASSERT_EQ(0, mprotect(cmd, PAGE_SIZE, PROT_READ));
+
+	EXPECT_ERRNO(EFAULT, ioctl(self->fd, IOMMU_TEST_CMD, cmd));
+	/* No device was left attached to the IOAS */
+	test_ioctl_destroy(ioas_id);
+	ASSERT_EQ(0, munmap(cmd, PAGE_SIZE));
+}
+
 /* ---- size-extensible structure rules, one variant per ioctl ---- */
 
 FIXTURE(iommufd_size)
