@@ -64,14 +64,21 @@ struct xiommu_endpoint *xiommu_ep_lookup(struct device *dev)
 	return NULL;
 }
 
-/* Endpoints are published before probe_device() so drivers can set priv. */
+/*
+ * Endpoints are published before probe_device() so drivers can set priv.
+ * Only the endpoint spinlock is taken: drivers call the accessors below
+ * from their ops, some of which run with the registry lock held. The
+ * endpoint stays valid while its device is on the bus (it is released
+ * from the bus notifier or by the unit's own unregister).
+ */
 static struct xiommu_endpoint *ep_find(struct device *dev)
 {
 	struct xiommu_endpoint *ep;
+	unsigned long flags;
 
-	mutex_lock(&xiommu_registry_lock);
+	spin_lock_irqsave(&xiommu_ep_lock, flags);
 	ep = xiommu_ep_lookup(dev);
-	mutex_unlock(&xiommu_registry_lock);
+	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
 	return ep;
 }
 

@@ -207,9 +207,11 @@ struct xiommu_domain_ops {
  * @geometry: IOVA window (paging only)
  *
  * Drivers embed this in their own domain struct and allocate it from
- * xiommu_ops.domain_alloc_paging; blocking and identity domains may be
- * static per unit. The core sets @owner and @type after allocation if the
- * driver left them zero.
+ * xiommu_ops.domain_alloc_paging. Blocking and identity domains are static
+ * per driver (xiommu_ops), shared by all its units: their @owner stays NULL
+ * and the core only ever attaches them to endpoints of their own driver's
+ * units. For paging domains the core sets @owner and @type after
+ * allocation.
  */
 struct xiommu_domain {
 	enum xiommu_domain_type type;
