@@ -105,15 +105,6 @@ void mock_dev_destroy(struct mock_dev *mdev);
 struct mock_unit *mock_default_unit(void);
 struct mock_domain *to_mock_paging(struct xiommu_domain *domain);
 
-/*
- * Exported by the core (src/ioas.c) for IOMMU_TEST_OP_ADD_RESERVED but so
- * far declared only in its private src/iommufd_private.h; drop this copy
- * once include/xiommu/xiommu.h declares it.
- */
-struct xiommu_ictx;
-int xiommu_test_add_reserved(struct xiommu_ictx *ictx, u32 ioas_id,
-			     u64 start, u64 length);
-
 int mock_test_init(void);
 void mock_test_exit(void);
 
