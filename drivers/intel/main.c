@@ -31,8 +31,21 @@
 
 #include "vtd.h"
 
-/* Defined by the kernel's intel-iommu driver (CONFIG_INTEL_IOMMU=y). */
+#if IS_ENABLED(CONFIG_INTEL_IOMMU)
+/* Defined by the kernel's intel-iommu driver. */
 extern int intel_iommu_enabled;
+
+static bool vtd_kernel_driver_active(void)
+{
+	return READ_ONCE(intel_iommu_enabled);
+}
+#else
+/* No intel-iommu in this kernel (the debug test kernel): the units are ours. */
+static bool vtd_kernel_driver_active(void)
+{
+	return false;
+}
+#endif
 
 static LIST_HEAD(vtd_units);
 
@@ -314,7 +327,7 @@ static int __init vtd_init(void)
 	struct vtd_unit *unit;
 	int seq = 0, rc;
 
-	if (READ_ONCE(intel_iommu_enabled)) {
+	if (vtd_kernel_driver_active()) {
 		pr_err("the kernel's intel-iommu driver owns the DMAR units: boot with intel_iommu=off\n");
 		return -EBUSY;
 	}
