@@ -16,7 +16,10 @@ CHECK_RESULTS := $(BUILD)/results
 # PROFILE:GLOB[,GLOB...]. Every binary of a profile runs in one guest boot.
 STOCK_TESTS := \
 	mock:iommufd_* \
-	vtd:vtd_*,dma_*
+	vtd:vtd_*,dma_* \
+	vtd-sm:vtd_*,dma_* \
+	vtd-cm:vtd_*,dma_* \
+	vtd-48:vtd_*,dma_*
 
 CHECK_TEST_TIMEOUT ?= 300
 CHECK_BOOT_TIMEOUT ?= 300
