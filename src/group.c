@@ -700,10 +700,14 @@ static size_t pick_pgsize(struct xiommu_domain *domain, unsigned long iova,
  * @prot: XIOMMU_READ | XIOMMU_WRITE | XIOMMU_CACHE
  * @gfp: allocation flags for page-table memory
  *
- * Uses the largest IOPTE sizes the alignment of @iova and @paddr allows. On
- * failure nothing of the range stays mapped.
+ * Uses the largest IOPTE sizes the alignment of @iova and @paddr allows,
+ * then calls the driver's iotlb_sync_map once for the whole range (drivers
+ * that queue work in map_pages complete it there: one round trip to the
+ * IOMMU per range, not one per IOPTE size). On failure nothing of the range
+ * stays mapped.
  *
- * Return: 0, -EINVAL for misalignment, or the driver's errno.
+ * Return: 0, -EINVAL for misalignment, or the driver's errno (from
+ * map_pages or iotlb_sync_map).
  */
 int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
 	       phys_addr_t paddr, size_t size, int prot, gfp_t gfp)
@@ -732,6 +736,9 @@ int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
 			break;
 		}
 	}
+	/* Queued work (virtio-iommu MAP requests) must be done on return. */
+	if (!rc && domain->ops->iotlb_sync_map)
+		rc = domain->ops->iotlb_sync_map(domain, orig_iova, orig_size);
 	if (rc && size != orig_size)
 		xiommu_unmap(domain, orig_iova, orig_size - size);
 	return rc;

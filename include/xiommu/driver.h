@@ -175,6 +175,16 @@ static inline void xiommu_iotlb_gather_add(struct xiommu_iotlb_gather *gather,
  *	4 KiB IOPTEs): the driver clears whatever it finds in the range.
  * @iotlb_sync: flush the IOTLB for the range in @gather and free the
  *	page-table pages gathered; after return no DMA uses the old IOPTEs.
+ * @iotlb_sync_map: optional. Called once by xiommu_map() after every
+ *	map_pages call for [@iova, @iova + @size) succeeded, before the core
+ *	reports the mapping to its user. A driver whose map_pages only queues
+ *	work for the IOMMU (virtio-iommu MAP requests, which need a round trip
+ *	to the device) completes that work here, so a range costs one round
+ *	trip however many map_pages calls it took. Returns 0, or the errno of
+ *	the queued work that failed; the core then unmaps the whole range
+ *	(unmap_pages + iotlb_sync), so on failure the driver must leave the
+ *	range in a state unmap_pages clears. Drivers that program a page table
+ *	in map_pages leave it NULL.
  * @iova_to_phys: walk the page table; 0 when @iova is not mapped.
  * @enforce_cache_coherency: make every present and future IOPTE snoop;
  *	return false if the hardware cannot.
@@ -190,6 +200,8 @@ struct xiommu_domain_ops {
 			      struct xiommu_iotlb_gather *gather);
 	void (*iotlb_sync)(struct xiommu_domain *domain,
 			   struct xiommu_iotlb_gather *gather);
+	int (*iotlb_sync_map)(struct xiommu_domain *domain, unsigned long iova,
+			      size_t size);
 	phys_addr_t (*iova_to_phys)(struct xiommu_domain *domain,
 				    dma_addr_t iova);
 	bool (*enforce_cache_coherency)(struct xiommu_domain *domain);
