@@ -57,6 +57,22 @@
  * either unmaps everything asked or nothing. Pages are put (and unpinned
  * if last) after the locks are dropped.
  *
+ * Access objects
+ * --------------
+ * Software devices (struct xiommu_access, access.c) pin pages of areas or
+ * copy through them by IOVA. An area pinned by an access cannot be
+ * removed: an unmap marks it prevent_access (no new access pin or copy),
+ * drops every lock, calls the unmap callback of each access attached to
+ * the IOAS for the area's range and starts over. If an area it already
+ * asked about is still pinned, the access did not unpin and the unmap
+ * fails with EBUSY, changing nothing (upstream retries and finally warns
+ * with EDEADLOCK). Accesses that pin pages raise the IOVA alignment to
+ * PAGE_SIZE while attached, so their pins always cover whole pages.
+ *
+ * VFIO type1 (v1) may unmap part of a mapping: xiommu_iopt_cut_iova()
+ * splits areas at page boundaries, which is safe only while no domain
+ * holds an IOPTE larger than a page (the caller disabled large pages).
+ *
  * Locking: domains_rwsem -> iova_rwsem, see struct xiommu_iopt.
  */
 #include <linux/err.h>
@@ -67,6 +83,7 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <xiommu/driver.h>
+#include <xiommu/xiommu.h>
 
 #include "io_pagetable.h"
 #include "iommu_lite.h"
@@ -176,6 +193,7 @@ void xiommu_iopt_init(struct xiommu_iopt *iopt)
 	iopt->reserved_itree = RB_ROOT_CACHED;
 	iopt->allowed_itree = RB_ROOT_CACHED;
 	INIT_LIST_HEAD(&iopt->domains);
+	xa_init_flags(&iopt->access_list, XA_FLAGS_ALLOC);
 	/* Without domains any byte-granular IOVA works, as upstream. */
 	iopt->iova_alignment = 1;
 }
@@ -201,6 +219,8 @@ void xiommu_iopt_destroy(struct xiommu_iopt *iopt)
 	WARN_ON(!RB_EMPTY_ROOT(&iopt->area_itree.rb_root));
 	WARN_ON(!RB_EMPTY_ROOT(&iopt->reserved_itree.rb_root));
 	WARN_ON(!list_empty(&iopt->domains));
+	WARN_ON(!xa_empty(&iopt->access_list));
+	xa_destroy(&iopt->access_list);
 }
 
 /* ------------------------------------------------------------------------
@@ -641,15 +661,43 @@ void xiommu_iopt_free_slices(struct list_head *slices)
 /* ------------------------------------------------------------------------
  * Unmap
  */
+/* Does any access object hold pins of @area? */
+static bool area_has_accesses(struct xiommu_area *area)
+{
+	bool ret;
+
+	mutex_lock(&area->pages->mutex);
+	ret = area->num_accesses;
+	mutex_unlock(&area->pages->mutex);
+	return ret;
+}
+
+/* After a failed unmap: let accesses use the areas of the range again. */
+static void iopt_allow_access(struct xiommu_iopt *iopt, unsigned long first,
+			      unsigned long last)
+{
+	struct interval_tree_node *node;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+	for (node = interval_tree_iter_first(&iopt->area_itree, first, last);
+	     node; node = interval_tree_iter_next(node, first, last))
+		container_of(node, struct xiommu_area, node)->prevent_access =
+			false;
+}
+
 static int iopt_unmap_range(struct xiommu_iopt *iopt, unsigned long first,
 			    unsigned long last, unsigned long *unmapped)
 {
+	unsigned long asked_last = 0;
 	struct interval_tree_node *node;
 	struct xiommu_area *area, *tmp;
 	unsigned long bytes = 0;
+	bool asked = false;
 	LIST_HEAD(removed);
-	int rc = -ENOENT;
+	int rc;
 
+again:
+	rc = -ENOENT;
 	down_read(&iopt->domains_rwsem);
 	down_write(&iopt->iova_rwsem);
 
@@ -670,6 +718,34 @@ static int iopt_unmap_range(struct xiommu_iopt *iopt, unsigned long first,
 	if (rc)
 		goto out_unlock;
 
+	/*
+	 * Areas pinned by access objects: ask the accesses to unpin, one
+	 * area at a time, without any lock held (their callbacks unpin).
+	 */
+	for (node = interval_tree_iter_first(&iopt->area_itree, first, last);
+	     node; node = interval_tree_iter_next(node, first, last)) {
+		unsigned long start, length;
+
+		area = container_of(node, struct xiommu_area, node);
+		if (!area_has_accesses(area))
+			continue;
+		if (asked && node->start <= asked_last) {
+			/* Asked already: the access does not let go. */
+			rc = -EBUSY;
+			goto out_unlock;
+		}
+		area->prevent_access = true;
+		start = node->start;
+		length = xiommu_area_length(area);
+		up_write(&iopt->iova_rwsem);
+		up_read(&iopt->domains_rwsem);
+
+		xiommu_access_notify_unmap(iopt, start, length);
+		asked = true;
+		asked_last = start;
+		goto again;
+	}
+
 	while ((node = interval_tree_iter_first(&iopt->area_itree, first,
 						last))) {
 		struct xiommu_iopt_domain *idom;
@@ -686,6 +762,8 @@ static int iopt_unmap_range(struct xiommu_iopt *iopt, unsigned long first,
 	}
 
 out_unlock:
+	if (rc && asked)
+		iopt_allow_access(iopt, first, last);
 	up_write(&iopt->iova_rwsem);
 	up_read(&iopt->domains_rwsem);
 
@@ -709,9 +787,13 @@ out_unlock:
  *
  * Every mapping the range touches must lie entirely inside it.
  *
+ * Mappings pinned by access objects are unmapped once the accesses
+ * unpinned them (their unmap callback is called without locks held).
+ *
  * Return: 0; -EINVAL zero @length; -EOVERFLOW range wraps; -ENOENT nothing
  * mapped in the range or a mapping sticks out of it (nothing unmapped);
- * -EBUSY a mapping in the range is still being created.
+ * -EBUSY a mapping in the range is still being created, or an access
+ * object kept its pins after being asked to unpin (nothing unmapped).
  */
 int xiommu_iopt_unmap(struct xiommu_iopt *iopt, unsigned long iova,
 		      unsigned long length, unsigned long *unmapped)
@@ -731,7 +813,7 @@ int xiommu_iopt_unmap(struct xiommu_iopt *iopt, unsigned long iova,
  * @unmapped: returns the bytes unmapped, or NULL
  *
  * Return: 0 (also when there was nothing), or -EBUSY if a mapping is still
- * being created.
+ * being created or an access object does not unpin.
  */
 int xiommu_iopt_unmap_all(struct xiommu_iopt *iopt, unsigned long *unmapped)
 {
@@ -930,7 +1012,8 @@ static int iopt_update_alignment(struct xiommu_iopt *iopt)
 	lockdep_assert_held_write(&iopt->iova_rwsem);
 	lockdep_assert_held(&iopt->domains_rwsem);
 
-	align = iopt->disable_large_pages ? PAGE_SIZE : 1;
+	align = iopt->disable_large_pages || iopt->pin_accesses ? PAGE_SIZE :
+								  1;
 	list_for_each_entry(idom, &iopt->domains, node)
 		align = max(align, domain_min_pgsize(idom->domain));
 	if (align > iopt->iova_alignment) {
@@ -1165,4 +1248,368 @@ out_unlock:
 	up_write(&iopt->iova_rwsem);
 	up_write(&iopt->domains_rwsem);
 	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * VFIO type1 (v1) partial unmap
+ */
+
+/* Split @area so that @iova is the last byte of the first part. */
+static int iopt_area_split(struct xiommu_iopt *iopt, struct xiommu_area *area,
+			   unsigned long iova)
+{
+	unsigned long new_start = iova + 1;
+	unsigned long align = iopt->iova_alignment;
+	struct xiommu_pages *pages = area->pages;
+	unsigned long split_byte;
+	struct xiommu_area *rhs;
+
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+
+	if (iova == area->node.start || iova == area->node.last)
+		return 0;
+	if (!pages || area->prevent_access)
+		return -EBUSY;
+	split_byte = area->start_byte + (new_start - area->node.start);
+	/* Only page-sized IOPTEs: a page-aligned cut never splits one. */
+	if (!iopt->disable_large_pages || (new_start & (align - 1)) ||
+	    (split_byte & (align - 1)) || offset_in_page(split_byte))
+		return -EINVAL;
+
+	rhs = kzalloc(sizeof(*rhs), GFP_KERNEL_ACCOUNT);
+	if (!rhs)
+		return -ENOMEM;
+
+	mutex_lock(&pages->mutex);
+	/* Access pins name the old range: they cannot be split. */
+	if (area->num_accesses) {
+		mutex_unlock(&pages->mutex);
+		kfree(rhs);
+		return -EINVAL;
+	}
+	if (area->filled) {
+		/* Same union of indexes: nothing is pinned or unpinned. */
+		interval_tree_remove(&area->pages_node, &pages->users_itree);
+		rhs->pages_node.start = split_byte / PAGE_SIZE;
+		rhs->pages_node.last = area->pages_node.last;
+		area->pages_node.last = split_byte / PAGE_SIZE - 1;
+		interval_tree_insert(&area->pages_node, &pages->users_itree);
+		interval_tree_insert(&rhs->pages_node, &pages->users_itree);
+		rhs->filled = true;
+	}
+	mutex_unlock(&pages->mutex);
+
+	xiommu_pages_get(pages);
+	rhs->pages = pages;
+	rhs->start_byte = split_byte;
+	rhs->prot = area->prot;
+	interval_tree_remove(&area->node, &iopt->area_itree);
+	rhs->node.start = new_start;
+	rhs->node.last = area->node.last;
+	area->node.last = iova;
+	interval_tree_insert(&area->node, &iopt->area_itree);
+	interval_tree_insert(&rhs->node, &iopt->area_itree);
+	return 0;
+}
+
+/**
+ * xiommu_iopt_cut_iova() - split mappings so that each IOVA ends one
+ * @iopt: the IOVA map; large IOPTEs must be disabled
+ *	(xiommu_iopt_set_large_pages())
+ * @iovas: IOVAs that must become the last byte of a mapping
+ * @num_iovas: entries in @iovas
+ *
+ * Used by VFIO_IOMMU_UNMAP_DMA in type1 (v1) mode, which may unmap the
+ * middle of a mapping. Both parts keep the same pages (nothing is pinned
+ * or unpinned) and the domains are untouched: their IOPTEs are at most a
+ * page, and a cut falls on a page boundary of both IOVA and memory. An
+ * IOVA inside no mapping, or at a mapping's first or last byte, needs no
+ * cut.
+ *
+ * Return: 0; -EINVAL a cut would not be page aligned, large IOPTEs are
+ * enabled, or an access object pins the mapping; -EBUSY the mapping is
+ * being created or unmapped; -ENOMEM. Cuts made before a failure stay
+ * (they change nothing visible).
+ */
+int xiommu_iopt_cut_iova(struct xiommu_iopt *iopt, unsigned long *iovas,
+			 size_t num_iovas)
+{
+	size_t i;
+	int rc = 0;
+
+	down_read(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+	for (i = 0; i != num_iovas; i++) {
+		struct interval_tree_node *node;
+
+		node = interval_tree_iter_first(&iopt->area_itree, iovas[i],
+						iovas[i]);
+		if (!node)
+			continue;
+		rc = iopt_area_split(iopt,
+				     container_of(node, struct xiommu_area,
+						  node),
+				     iovas[i]);
+		if (rc)
+			break;
+	}
+	up_write(&iopt->iova_rwsem);
+	up_read(&iopt->domains_rwsem);
+	return rc;
+}
+
+/* ------------------------------------------------------------------------
+ * Access objects
+ */
+
+/**
+ * xiommu_iopt_add_access() - attach an access object to the IOVA map
+ * @iopt: the IOVA map
+ * @access: the access (opaque here; found again by
+ *	xiommu_access_notify_unmap())
+ * @pins: the access pins pages: raise the alignment to PAGE_SIZE
+ * @id: returns the access's id in @iopt->access_list
+ *
+ * Return: 0; -EADDRINUSE @pins and a mapping is not page aligned; -EBUSY
+ * too many accesses; -ENOMEM.
+ */
+int xiommu_iopt_add_access(struct xiommu_iopt *iopt, void *access,
+			   bool pins, u32 *id)
+{
+	int rc;
+
+	down_write(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+	rc = xa_alloc(&iopt->access_list, id, access, xa_limit_16b,
+		      GFP_KERNEL_ACCOUNT);
+	if (rc)
+		goto out_unlock;
+	if (pins) {
+		iopt->pin_accesses++;
+		rc = iopt_update_alignment(iopt);
+		if (rc) {
+			iopt->pin_accesses--;
+			xa_erase(&iopt->access_list, *id);
+		}
+	}
+out_unlock:
+	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
+	return rc;
+}
+
+/**
+ * xiommu_iopt_remove_access() - undo xiommu_iopt_add_access()
+ * @iopt: the IOVA map
+ * @id: the id xiommu_iopt_add_access() returned
+ * @pins: as given to xiommu_iopt_add_access()
+ */
+void xiommu_iopt_remove_access(struct xiommu_iopt *iopt, u32 id, bool pins)
+{
+	down_write(&iopt->domains_rwsem);
+	down_write(&iopt->iova_rwsem);
+	WARN_ON(!xa_erase(&iopt->access_list, id));
+	if (pins) {
+		iopt->pin_accesses--;
+		/* Alignment only drops: cannot fail. */
+		WARN_ON(iopt_update_alignment(iopt));
+	}
+	up_write(&iopt->iova_rwsem);
+	up_write(&iopt->domains_rwsem);
+}
+
+/* The area holding @iova, or NULL. */
+static struct xiommu_area *iopt_area_at(struct xiommu_iopt *iopt,
+					unsigned long iova)
+{
+	struct interval_tree_node *node;
+
+	node = interval_tree_iter_first(&iopt->area_itree, iova, iova);
+	return node ? container_of(node, struct xiommu_area, node) : NULL;
+}
+
+static bool area_prot_ok(struct xiommu_area *area, bool write)
+{
+	return area->prot & (write ? XIOMMU_WRITE : XIOMMU_READ);
+}
+
+/* Undo the access pins of [iova, last], one per area piece as pinned. */
+static void iopt_access_unpin_range(struct xiommu_iopt *iopt,
+				    unsigned long iova, unsigned long last)
+{
+	unsigned long cur = iova;
+
+	lockdep_assert_held(&iopt->iova_rwsem);
+
+	for (;;) {
+		struct xiommu_area *area = iopt_area_at(iopt, cur);
+		unsigned long piece_last, first_byte;
+
+		if (WARN_ON_ONCE(!area || !area->pages))
+			return;
+		piece_last = min(last, area->node.last);
+		first_byte = area->start_byte + (cur - area->node.start);
+		xiommu_pages_access_unpin(area->pages, &area->num_accesses,
+					  first_byte / PAGE_SIZE,
+					  (first_byte + piece_last - cur) /
+						  PAGE_SIZE);
+		if (piece_last == last)
+			return;
+		cur = piece_last + 1;
+	}
+}
+
+/**
+ * xiommu_iopt_access_pin() - pin the pages behind an IOVA range
+ * @iopt: the IOVA map
+ * @iova: first IOVA
+ * @last: last IOVA (inclusive)
+ * @out_pages: receives the pages from the one holding @iova to the one
+ *	holding @last
+ * @write: the caller will write to the pages
+ *
+ * The range must be mapped without a gap, and consecutive mappings must
+ * meet at page boundaries of their memory.
+ *
+ * Return: 0; -ENOENT a gap (or a mapping still being created); -EINVAL the
+ * range is being unmapped, or mappings meet inside a page; -EPERM a mapping
+ * lacks the permission; a pinning errno. On failure nothing is pinned.
+ */
+int xiommu_iopt_access_pin(struct xiommu_iopt *iopt, unsigned long iova,
+			   unsigned long last, struct page **out_pages,
+			   bool write)
+{
+	unsigned long cur = iova;
+	int rc = 0;
+
+	down_read(&iopt->iova_rwsem);
+	for (;;) {
+		struct xiommu_area *area = iopt_area_at(iopt, cur);
+		unsigned long piece_last, first_byte, last_byte;
+
+		if (!area || !area->pages) {
+			rc = -ENOENT;
+			break;
+		}
+		piece_last = min(last, area->node.last);
+		first_byte = area->start_byte + (cur - area->node.start);
+		last_byte = first_byte + (piece_last - cur);
+		if (area->prevent_access ||
+		    (cur != iova && offset_in_page(first_byte)) ||
+		    (piece_last != last && offset_in_page(last_byte + 1))) {
+			rc = -EINVAL;
+			break;
+		}
+		if (!area_prot_ok(area, write)) {
+			rc = -EPERM;
+			break;
+		}
+		rc = xiommu_pages_access_pin(area->pages, &area->num_accesses,
+					     first_byte / PAGE_SIZE,
+					     last_byte / PAGE_SIZE, out_pages);
+		if (rc)
+			break;
+		out_pages += last_byte / PAGE_SIZE - first_byte / PAGE_SIZE + 1;
+		if (piece_last == last)
+			break;
+		cur = piece_last + 1;
+	}
+	/* Every area before @cur was pinned whole, as the unpin sees it. */
+	if (rc && cur != iova)
+		iopt_access_unpin_range(iopt, iova, cur - 1);
+	up_read(&iopt->iova_rwsem);
+	return rc;
+}
+
+/**
+ * xiommu_iopt_access_unpin() - undo xiommu_iopt_access_pin()
+ * @iopt: the IOVA map the pin was made in
+ * @iova: first IOVA, as pinned
+ * @last: last IOVA, as pinned
+ */
+void xiommu_iopt_access_unpin(struct xiommu_iopt *iopt, unsigned long iova,
+			      unsigned long last)
+{
+	down_read(&iopt->iova_rwsem);
+	iopt_access_unpin_range(iopt, iova, last);
+	up_read(&iopt->iova_rwsem);
+}
+
+/**
+ * xiommu_iopt_access_rw() - copy between a kernel buffer and IOVA
+ * @iopt: the IOVA map
+ * @iova: first IOVA
+ * @data: kernel buffer
+ * @length: bytes, > 0, not wrapping
+ * @flags: XIOMMU_ACCESS_RW_* (WRITE: @data to the IOVA)
+ *
+ * Return: 0; -ENOENT a gap in the mappings; -EINVAL the range is being
+ * unmapped; -EPERM a mapping lacks the permission; -EFAULT the memory is
+ * gone; -ENOMEM; -EINTR.
+ */
+int xiommu_iopt_access_rw(struct xiommu_iopt *iopt, unsigned long iova,
+			  void *data, unsigned long length, unsigned int flags)
+{
+	bool write = flags & XIOMMU_ACCESS_RW_WRITE;
+	unsigned long last = iova + length - 1;
+	unsigned long cur = iova;
+	int rc = 0;
+
+	down_read(&iopt->iova_rwsem);
+	for (;;) {
+		struct xiommu_area *area = iopt_area_at(iopt, cur);
+		unsigned long piece_last, n;
+
+		if (!area || !area->pages) {
+			rc = -ENOENT;
+			break;
+		}
+		if (area->prevent_access) {
+			rc = -EINVAL;
+			break;
+		}
+		if (!area_prot_ok(area, write)) {
+			rc = -EPERM;
+			break;
+		}
+		piece_last = min(last, area->node.last);
+		n = piece_last - cur + 1;
+		rc = xiommu_pages_rw(area->pages,
+				     area->start_byte + (cur - area->node.start),
+				     data, n, flags);
+		if (rc || piece_last == last)
+			break;
+		data += n;
+		cur = piece_last + 1;
+	}
+	up_read(&iopt->iova_rwsem);
+	return rc;
+}
+
+/**
+ * xiommu_iopt_nth_area_iova() - the first IOVA of the @nth mapping
+ * @iopt: the IOVA map
+ * @nth: 0 for the lowest mapping
+ *
+ * Test support (the mock's MOCK_FLAGS_ACCESS_SYZ): fuzzers name IOVAs as
+ * "mapping n, offset o".
+ *
+ * Return: the IOVA, or 0 when there are fewer mappings.
+ */
+unsigned long xiommu_iopt_nth_area_iova(struct xiommu_iopt *iopt,
+					unsigned int nth)
+{
+	struct interval_tree_node *node;
+	unsigned long iova = 0;
+
+	down_read(&iopt->iova_rwsem);
+	for (node = interval_tree_iter_first(&iopt->area_itree, 0, ULONG_MAX);
+	     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		if (!nth--) {
+			iova = node->start;
+			break;
+		}
+	}
+	up_read(&iopt->iova_rwsem);
+	return iova;
 }

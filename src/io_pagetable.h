@@ -18,6 +18,7 @@
 #include <linux/rbtree.h>
 #include <linux/rwsem.h>
 #include <linux/types.h>
+#include <linux/xarray.h>
 
 struct mm_struct;
 struct page;
@@ -49,8 +50,10 @@ enum xiommu_account_mode {
  *	valid while index i is covered by @users_itree
  * @npinned: pages pinned (and charged) now
  * @users_itree: index ranges [start, last] somebody needs pinned (an area
- *	mirrored by at least one domain); an index is pinned exactly once
- *	while at least one range covers it
+ *	mirrored by at least one domain, an access object's pin); an index is
+ *	pinned exactly once while at least one range covers it
+ * @access_itree: struct xiommu_pages_access, the ranges access objects
+ *	pinned, each once however often it was pinned
  * @writable: pinned with FOLL_WRITE; areas may map it writeable
  * @account_mode: where pinned pages are charged (fixed at creation)
  * @source_task: task whose RLIMIT_MEMLOCK applies (reference held)
@@ -66,6 +69,7 @@ struct xiommu_pages {
 	struct page **pages;
 	unsigned long npinned;
 	struct rb_root_cached users_itree;
+	struct rb_root_cached access_itree;
 	bool writable;
 	enum xiommu_account_mode account_mode;
 	struct task_struct *source_task;
@@ -87,6 +91,28 @@ static inline void xiommu_pages_get(struct xiommu_pages *pages)
 {
 	kref_get(&pages->kref);
 }
+
+/**
+ * struct xiommu_pages_access - an index range pinned for access objects
+ * @access_node: [first, last] in pages->access_itree
+ * @user_node: the same range in pages->users_itree (keeps it pinned)
+ * @users: pins of exactly this range not yet undone (pages->mutex)
+ */
+struct xiommu_pages_access {
+	struct interval_tree_node access_node;
+	struct interval_tree_node user_node;
+	unsigned int users;
+};
+
+int xiommu_pages_access_pin(struct xiommu_pages *pages,
+			    unsigned int *area_count, unsigned long first,
+			    unsigned long last, struct page **out_pages);
+void xiommu_pages_access_unpin(struct xiommu_pages *pages,
+			       unsigned int *area_count, unsigned long first,
+			       unsigned long last);
+int xiommu_pages_rw(struct xiommu_pages *pages, unsigned long start_byte,
+		    void *data, unsigned long length, unsigned int flags);
+unsigned long xiommu_pin_batch(void);
 
 int xiommu_pages_map_domain(struct xiommu_pages *pages,
 			    unsigned long start_byte, unsigned long length,
@@ -111,9 +137,14 @@ int xiommu_pages_map_domain(struct xiommu_pages *pages,
  * @iova_alignment: power of two every IOVA, length and page offset must
  *	be a multiple of: 1, or the largest smallest-IOPTE size of @domains
  * @disable_large_pages: map PAGE_SIZE IOPTEs only (IOMMU_OPTION_HUGE_PAGES)
+ * @access_list: struct xiommu_access objects attached to the IOAS, by an id
+ *	private to this map (its xa_lock)
+ * @pin_accesses: attached accesses that pin pages; while any is attached
+ *	the alignment is at least PAGE_SIZE (both rwsems, write)
  *
- * Lock order: domains_rwsem -> iova_rwsem. Domain map/unmap (driver ops)
- * run under them; nothing else nests inside.
+ * Lock order: domains_rwsem -> iova_rwsem -> pages->mutex. Domain
+ * map/unmap (driver ops) run under them; nothing else nests inside. Access
+ * objects' unmap callbacks run with none of them held.
  */
 struct xiommu_iopt {
 	struct rw_semaphore domains_rwsem;
@@ -124,6 +155,8 @@ struct xiommu_iopt {
 	struct list_head domains;
 	unsigned long iova_alignment;
 	bool disable_large_pages;
+	struct xarray access_list;
+	unsigned int pin_accesses;
 };
 
 /**
@@ -136,6 +169,10 @@ struct xiommu_iopt {
  * @pages_node: page index range in pages->users_itree while @filled
  * @filled: the area's pages are pinned for (and mapped into) the iopt's
  *	domains; true exactly while the iopt has a domain
+ * @num_accesses: access-object pins of this area not yet undone
+ *	(pages->mutex); an unmap asks the accesses to unpin first
+ * @prevent_access: an unmap is waiting for the accesses to unpin: no new
+ *	access pin or read/write of the area (iova_rwsem)
  * @free_item: link in a private list once removed from the tree
  */
 struct xiommu_area {
@@ -145,6 +182,8 @@ struct xiommu_area {
 	int prot;
 	struct interval_tree_node pages_node;
 	bool filled;
+	unsigned int num_accesses;
+	bool prevent_access;
 	struct list_head free_item;
 };
 
@@ -194,6 +233,24 @@ int xiommu_iopt_map_user(struct xiommu_iopt *iopt, unsigned long *iova,
 int xiommu_iopt_unmap(struct xiommu_iopt *iopt, unsigned long iova,
 		      unsigned long length, unsigned long *unmapped);
 int xiommu_iopt_unmap_all(struct xiommu_iopt *iopt, unsigned long *unmapped);
+int xiommu_iopt_cut_iova(struct xiommu_iopt *iopt, unsigned long *iovas,
+			 size_t num_iovas);
+
+int xiommu_iopt_add_access(struct xiommu_iopt *iopt, void *access,
+			   bool pins, u32 *id);
+void xiommu_iopt_remove_access(struct xiommu_iopt *iopt, u32 id, bool pins);
+int xiommu_iopt_access_pin(struct xiommu_iopt *iopt, unsigned long iova,
+			   unsigned long last, struct page **out_pages,
+			   bool write);
+void xiommu_iopt_access_unpin(struct xiommu_iopt *iopt, unsigned long iova,
+			      unsigned long last);
+int xiommu_iopt_access_rw(struct xiommu_iopt *iopt, unsigned long iova,
+			  void *data, unsigned long length, unsigned int flags);
+unsigned long xiommu_iopt_nth_area_iova(struct xiommu_iopt *iopt,
+					unsigned int nth);
+/* access.c: ask every access of @iopt to unpin [iova, iova + length) */
+void xiommu_access_notify_unmap(struct xiommu_iopt *iopt, unsigned long iova,
+				unsigned long length);
 
 /**
  * struct xiommu_pages_slice - a piece of memory to map (IOMMU_IOAS_COPY)

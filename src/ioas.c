@@ -295,9 +295,7 @@ int xiommu_ioas_copy(struct xiommu_ucmd *ucmd)
 	if (cmd->length >= ULONG_MAX || cmd->src_iova >= ULONG_MAX ||
 	    cmd->dst_iova >= ULONG_MAX)
 		return -EOVERFLOW;
-	if (!(cmd->flags &
-	      (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
-		return -EINVAL;
+	/* Unlike IOAS_MAP, upstream accepts a copy with no permission. */
 
 	src_ioas = xiommu_get_ioas(ucmd->ictx, cmd->src_ioas_id);
 	if (IS_ERR(src_ioas))

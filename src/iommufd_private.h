@@ -5,6 +5,8 @@
  *
  * Lock order (outermost first):
  *
+ *   access->ioas_lock                  (access objects; never held across
+ *                                      their ops->unmap callback)
  *   ioas->mutex                        (auto HWPT selection, hwpt_list)
  *     igroup->lock                     (attach state of a group's devices)
  *       iopt->domains_rwsem            (io_pagetable.h)
@@ -50,6 +52,7 @@
  * @XIOMMU_OBJ_HWPT: struct xiommu_hwpt (paging)
  * @XIOMMU_OBJ_IOAS: struct xiommu_ioas
  * @XIOMMU_OBJ_EXT: struct xiommu_ext_obj (owned by another module)
+ * @XIOMMU_OBJ_ACCESS: struct xiommu_access (in-kernel software device)
  * @XIOMMU_OBJ_MAX: number of types
  */
 enum xiommu_obj_type {
@@ -59,6 +62,7 @@ enum xiommu_obj_type {
 	XIOMMU_OBJ_HWPT,
 	XIOMMU_OBJ_IOAS,
 	XIOMMU_OBJ_EXT,
+	XIOMMU_OBJ_ACCESS,
 	XIOMMU_OBJ_MAX,
 };
 
@@ -319,5 +323,35 @@ struct xiommu_ext_obj {
 };
 
 void xiommu_ext_obj_destroy(struct xiommu_object *obj);
+
+/**
+ * struct xiommu_access - an in-kernel user of an IOAS without an IOMMU
+ *	(xiommu_access_create())
+ * @obj: base; the creating driver holds a users reference until
+ *	xiommu_access_destroy()
+ * @ictx: the context (kref held)
+ * @ops: the driver's ops
+ * @data: the driver's cookie for @ops
+ * @ioas_lock: protects @ioas, @ioas_unpin, @iopt_access_id and @npins;
+ *	outside the iopt locks, never held across @ops->unmap
+ * @ioas: the IOAS pins and copies go to, NULL while detached or while
+ *	moving to another IOAS (users reference held while attached)
+ * @ioas_unpin: the IOAS the outstanding pins were made in
+ * @iopt_access_id: id in @ioas_unpin->iopt.access_list
+ * @npins: successful xiommu_access_pin_pages() calls not yet unpinned
+ */
+struct xiommu_access {
+	struct xiommu_object obj;
+	struct xiommu_ictx *ictx;
+	const struct xiommu_access_ops *ops;
+	void *data;
+	struct mutex ioas_lock;
+	struct xiommu_ioas *ioas;
+	struct xiommu_ioas *ioas_unpin;
+	u32 iopt_access_id;
+	unsigned long npins;
+};
+
+void xiommu_access_destroy_object(struct xiommu_object *obj);
 
 #endif /* XIOMMU_IOMMUFD_PRIVATE_H */

@@ -39,6 +39,9 @@ static const struct xiommu_object_ops xiommu_object_ops[XIOMMU_OBJ_MAX] = {
 	[XIOMMU_OBJ_EXT] = {
 		.destroy = xiommu_ext_obj_destroy,
 	},
+	[XIOMMU_OBJ_ACCESS] = {
+		.destroy = xiommu_access_destroy_object,
+	},
 };
 
 /**
@@ -628,39 +631,70 @@ void xiommu_ext_obj_destroy(struct xiommu_object *obj)
 }
 
 /**
- * xiommu_ext_obj_alloc() - create an object owned by another module
+ * xiommu_ext_obj_alloc() - reserve an object owned by another module
  * @ictx: context
  * @ops: the owner's ops; @ops->owner is pinned while the object exists
  * @priv: cookie passed to @ops->destroy
  * @id: returns the object ID
  *
- * The object is visible at once; user space may destroy it with
- * IOMMU_DESTROY, and closing the file destroys it. @ops->destroy(@priv)
- * runs exactly once, without core locks held.
+ * The ID is reserved but the object is invisible (lookups, IOMMU_DESTROY
+ * and close do not see it) until xiommu_ext_obj_finalize(); until then the
+ * caller may still fail and undo it with xiommu_ext_obj_abort().
  *
- * Return: 0; -ENODEV if @ops->owner is going away; -ENOMEM; -EBUSY when the
- * ID space is full.
+ * Return: the object, or ERR_PTR(-ENODEV) if @ops->owner is going away,
+ * ERR_PTR(-ENOMEM), ERR_PTR(-EBUSY) when the ID space is full.
  */
-int xiommu_ext_obj_alloc(struct xiommu_ictx *ictx,
-			 const struct xiommu_ext_obj_ops *ops, void *priv,
-			 u32 *id)
+struct xiommu_ext_obj *xiommu_ext_obj_alloc(struct xiommu_ictx *ictx,
+					    const struct xiommu_ext_obj_ops *ops,
+					    void *priv, u32 *id)
 {
 	struct xiommu_ext_obj *ext;
 
 	if (!try_module_get(ops->owner))
-		return -ENODEV;
+		return ERR_PTR(-ENODEV);
 	ext = xiommu_object_alloc(ictx, ext, XIOMMU_OBJ_EXT);
 	if (IS_ERR(ext)) {
 		module_put(ops->owner);
-		return PTR_ERR(ext);
+		return ext;
 	}
 	ext->ops = ops;
 	ext->priv = priv;
 	*id = ext->obj.id;
-	xiommu_object_finalize(ictx, &ext->obj);
-	return 0;
+	return ext;
 }
 EXPORT_SYMBOL_GPL(xiommu_ext_obj_alloc);
+
+/**
+ * xiommu_ext_obj_finalize() - make a reserved external object visible
+ * @ictx: context
+ * @ext: object from xiommu_ext_obj_alloc()
+ *
+ * From now on user space may destroy it with IOMMU_DESTROY, and closing
+ * the file destroys it; @ops->destroy(@priv) runs exactly once then,
+ * without core locks held.
+ */
+void xiommu_ext_obj_finalize(struct xiommu_ictx *ictx,
+			     struct xiommu_ext_obj *ext)
+{
+	xiommu_object_finalize(ictx, &ext->obj);
+}
+EXPORT_SYMBOL_GPL(xiommu_ext_obj_finalize);
+
+/**
+ * xiommu_ext_obj_abort() - free a reserved external object
+ * @ictx: context
+ * @ext: object from xiommu_ext_obj_alloc(), not finalized
+ *
+ * @ops->destroy is not called: the caller undoes its own state.
+ */
+void xiommu_ext_obj_abort(struct xiommu_ictx *ictx, struct xiommu_ext_obj *ext)
+{
+	struct module *owner = ext->ops->owner;
+
+	xiommu_object_abort(ictx, &ext->obj);
+	module_put(owner);
+}
+EXPORT_SYMBOL_GPL(xiommu_ext_obj_abort);
 
 /**
  * xiommu_ext_obj_get() - look up an external object

@@ -16,10 +16,10 @@
  * ---------------------
  * As in upstream iommufd, memory is pinned only while something needs the
  * physical pages: an area is a "user" of its index range while its IOAS has
- * at least one domain (later also while an access object pins it). A map
- * into an IOAS without domains pins nothing (and does not even check that
- * the memory exists); attaching the first domain pins every area, removing
- * the last domain unpins them.
+ * at least one domain, and an access object's pin is a user of the range it
+ * pinned. A map into an IOAS without domains pins nothing (and does not
+ * even check that the memory exists); attaching the first domain pins every
+ * area, removing the last domain unpins them.
  *
  * The users' index ranges sit in an interval tree (users_itree). An index
  * is pinned exactly once while at least one range covers it: adding a user
@@ -49,6 +49,25 @@
  * (XIOMMU_ACCOUNT_MM, VFIO type1's rule). A mapper with CAP_IPC_LOCK is not
  * charged. mm->pinned_vm always shows the pins.
  *
+ * Access objects
+ * --------------
+ * Access pins are kept in access_itree, one struct xiommu_pages_access per
+ * distinct index range with a count of how often it was pinned, because
+ * unpins name the range again (xiommu_pages_access_unpin()), never a
+ * handle. Each such node is also a user in users_itree, so the pages stay
+ * pinned while an access needs them whatever the domains do. Reads and
+ * writes by IOVA (xiommu_pages_rw()) use the pinned pages when the range is
+ * pinned (that is what devices see), otherwise the mapping process's
+ * memory: directly with copy_to/from_user() when called from that process,
+ * else by pinning it for the duration of the copy, a batch at a time.
+ *
+ * Temporary memory
+ * ----------------
+ * Arrays of page pointers used while pinning, unpinning or copying hold at
+ * most xiommu_pin_batch() entries; IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT
+ * shrinks that (xiommu_test_set_temp_memory_limit()) so the tests reach
+ * every batch boundary with small buffers.
+ *
  * Domains
  * -------
  * xiommu_pages_map_domain() walks a slice of the array, cuts it into runs
@@ -56,7 +75,9 @@
  * picks the largest IOPTE sizes the domain supports for the run's
  * alignment. Domains are unmapped per area with xiommu_unmap().
  */
+#include <linux/highmem.h>
 #include <linux/mm.h>
+#include <linux/module.h>
 #include <linux/overflow.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
@@ -64,12 +85,49 @@
 #include <linux/sched/user.h>
 #include <linux/slab.h>
 #include <xiommu/driver.h>
+#include <xiommu/xiommu.h>
 
 #include "io_pagetable.h"
 #include "iommu_lite.h"
 
-/* Pages pinned or unpinned per call (4 MiB with 4 KiB pages). */
-#define XIOMMU_PIN_BATCH	1024UL
+/*
+ * Bytes of page-pointer arrays one pin, unpin or copy batch may use: 1024
+ * pages (4 MiB with 4 KiB pages) unless a test lowered it.
+ */
+#define XIOMMU_TEMP_MEMORY_DEFAULT	(1024 * sizeof(struct page *))
+static unsigned int xiommu_temp_memory_limit = XIOMMU_TEMP_MEMORY_DEFAULT;
+
+/**
+ * xiommu_pin_batch() - pages per pin, unpin or copy batch
+ *
+ * Return: at least 1.
+ */
+unsigned long xiommu_pin_batch(void)
+{
+	return max_t(unsigned long, 1,
+		     READ_ONCE(xiommu_temp_memory_limit) /
+			     sizeof(struct page *));
+}
+
+/**
+ * xiommu_test_set_temp_memory_limit() - bound temporary pinning memory
+ * @limit: bytes of page-pointer arrays a pin, unpin or copy batch may use
+ *
+ * Test support (IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT): small limits make
+ * every operation loop over many small batches. The setting is global and
+ * stays until changed again; the default is 1024 page pointers.
+ *
+ * Return: 0, or -EINVAL when @limit is smaller than one batch element as
+ * upstream counts it (sizeof(unsigned long) + sizeof(u32) bytes).
+ */
+int xiommu_test_set_temp_memory_limit(u32 limit)
+{
+	if (limit < sizeof(unsigned long) + sizeof(u32))
+		return -EINVAL;
+	WRITE_ONCE(xiommu_temp_memory_limit, limit);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xiommu_test_set_temp_memory_limit);
 
 /**
  * xiommu_pages_alloc() - describe user memory of the current process
@@ -106,6 +164,7 @@ struct xiommu_pages *xiommu_pages_alloc(void __user *uptr,
 	pages->uptr = (void __user *)ALIGN_DOWN(start, PAGE_SIZE);
 	pages->npages = DIV_ROUND_UP(length + offset_in_page(start), PAGE_SIZE);
 	pages->users_itree = RB_ROOT_CACHED;
+	pages->access_itree = RB_ROOT_CACHED;
 	pages->writable = writable;
 	pages->account_mode = capable(CAP_IPC_LOCK) ? XIOMMU_ACCOUNT_NONE :
 						      mode;
@@ -123,7 +182,8 @@ static void xiommu_pages_release(struct kref *kref)
 						  kref);
 
 	WARN_ON(pages->npinned || pages->pages ||
-		!RB_EMPTY_ROOT(&pages->users_itree.rb_root));
+		!RB_EMPTY_ROOT(&pages->users_itree.rb_root) ||
+		!RB_EMPTY_ROOT(&pages->access_itree.rb_root));
 	mmdrop(pages->source_mm);
 	free_uid(pages->source_user);
 	put_task_struct(pages->source_task);
@@ -213,6 +273,7 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 {
 	struct mm_struct *mm = pages->source_mm;
 	unsigned long npages = last - first + 1;
+	unsigned long max_batch = xiommu_pin_batch();
 	bool remote = current->mm != mm;
 	unsigned int gup_flags = FOLL_LONGTERM;
 	unsigned long done = 0;
@@ -237,7 +298,7 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 	while (done < npages) {
 		unsigned long uaddr = (unsigned long)pages->uptr +
 				      (first + done) * PAGE_SIZE;
-		unsigned long batch = min(npages - done, XIOMMU_PIN_BATCH);
+		unsigned long batch = min(npages - done, max_batch);
 		struct page **out = pages->pages + first + done;
 		long got;
 
@@ -283,12 +344,13 @@ static void pages_unpin_range(struct xiommu_pages *pages, unsigned long first,
 			      unsigned long last)
 {
 	unsigned long npages = last - first + 1;
+	unsigned long max_batch = xiommu_pin_batch();
 	unsigned long done, batch;
 
 	lockdep_assert_held(&pages->mutex);
 
 	for (done = 0; done < npages; done += batch) {
-		batch = min(npages - done, XIOMMU_PIN_BATCH);
+		batch = min(npages - done, max_batch);
 		unpin_user_pages_dirty_lock(pages->pages + first + done, batch,
 					    pages->writable);
 		cond_resched();
@@ -304,6 +366,67 @@ static void pages_free_array_if_unused(struct xiommu_pages *pages)
 		kvfree(pages->pages);
 		pages->pages = NULL;
 	}
+}
+
+/* xiommu_pages_add_user() with pages->mutex held */
+static int pages_add_user_locked(struct xiommu_pages *pages,
+				 struct interval_tree_node *node,
+				 unsigned long first, unsigned long last)
+{
+	struct xiommu_iova_hole_iter hole;
+	unsigned long failed = 0;
+	int rc = 0;
+
+	lockdep_assert_held(&pages->mutex);
+
+	if (!pages->pages) {
+		/* Sized by user input: fail quietly when it is absurd. */
+		pages->pages = kvcalloc(pages->npages, sizeof(*pages->pages),
+					GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!pages->pages)
+			return -ENOMEM;
+	}
+
+	for_each_xiommu_iova_hole(&hole, &pages->users_itree, NULL, first,
+				  last) {
+		rc = pages_pin_range(pages, hole.start_hole, hole.last_hole);
+		if (rc) {
+			failed = hole.start_hole;
+			break;
+		}
+	}
+	if (rc) {
+		/* The tree did not change: the same holes come back. */
+		for_each_xiommu_iova_hole(&hole, &pages->users_itree, NULL,
+					  first, last) {
+			if (hole.start_hole >= failed)
+				break;
+			pages_unpin_range(pages, hole.start_hole,
+					  hole.last_hole);
+		}
+		pages_free_array_if_unused(pages);
+		return rc;
+	}
+
+	node->start = first;
+	node->last = last;
+	interval_tree_insert(node, &pages->users_itree);
+	return 0;
+}
+
+/* xiommu_pages_remove_user() with pages->mutex held */
+static void pages_remove_user_locked(struct xiommu_pages *pages,
+				     struct interval_tree_node *node)
+{
+	struct xiommu_iova_hole_iter hole;
+
+	lockdep_assert_held(&pages->mutex);
+
+	interval_tree_remove(node, &pages->users_itree);
+	for_each_xiommu_iova_hole(&hole, &pages->users_itree, NULL,
+				  node->start, node->last)
+		pages_unpin_range(pages, hole.start_hole, hole.last_hole);
+	pages_free_array_if_unused(pages);
 }
 
 /**
@@ -327,49 +450,13 @@ int xiommu_pages_add_user(struct xiommu_pages *pages,
 			  struct interval_tree_node *node,
 			  unsigned long first, unsigned long last)
 {
-	struct xiommu_iova_hole_iter hole;
-	unsigned long failed = 0;
-	int rc = 0;
+	int rc;
 
 	if (WARN_ON(first > last || last >= pages->npages))
 		return -EINVAL;
 
 	mutex_lock(&pages->mutex);
-	if (!pages->pages) {
-		/* Sized by user input: fail quietly when it is absurd. */
-		pages->pages = kvcalloc(pages->npages, sizeof(*pages->pages),
-					GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-		if (!pages->pages) {
-			rc = -ENOMEM;
-			goto out_unlock;
-		}
-	}
-
-	for_each_xiommu_iova_hole(&hole, &pages->users_itree, NULL, first,
-				  last) {
-		rc = pages_pin_range(pages, hole.start_hole, hole.last_hole);
-		if (rc) {
-			failed = hole.start_hole;
-			break;
-		}
-	}
-	if (rc) {
-		/* The tree did not change: the same holes come back. */
-		for_each_xiommu_iova_hole(&hole, &pages->users_itree, NULL,
-					  first, last) {
-			if (hole.start_hole >= failed)
-				break;
-			pages_unpin_range(pages, hole.start_hole,
-					  hole.last_hole);
-		}
-		pages_free_array_if_unused(pages);
-		goto out_unlock;
-	}
-
-	node->start = first;
-	node->last = last;
-	interval_tree_insert(node, &pages->users_itree);
-out_unlock:
+	rc = pages_add_user_locked(pages, node, first, last);
 	mutex_unlock(&pages->mutex);
 	return rc;
 }
@@ -385,15 +472,248 @@ out_unlock:
 void xiommu_pages_remove_user(struct xiommu_pages *pages,
 			      struct interval_tree_node *node)
 {
-	struct xiommu_iova_hole_iter hole;
+	mutex_lock(&pages->mutex);
+	pages_remove_user_locked(pages, node);
+	mutex_unlock(&pages->mutex);
+}
+
+/* The access node for exactly [first, last], or NULL. */
+static struct xiommu_pages_access *
+pages_find_access(struct xiommu_pages *pages, unsigned long first,
+		  unsigned long last)
+{
+	struct interval_tree_node *node;
+
+	lockdep_assert_held(&pages->mutex);
+
+	for (node = interval_tree_iter_first(&pages->access_itree, first, last);
+	     node; node = interval_tree_iter_next(node, first, last)) {
+		if (node->start == first && node->last == last)
+			return container_of(node, struct xiommu_pages_access,
+					    access_node);
+	}
+	return NULL;
+}
+
+/**
+ * xiommu_pages_access_pin() - pin indexes [first, last] for an access
+ * @pages: the pages object
+ * @area_count: the pinning area's access count, raised on success
+ * @first: first page index
+ * @last: last page index (inclusive, < npages)
+ * @out_pages: receives last - first + 1 page pointers
+ *
+ * The pages stay pinned until xiommu_pages_access_unpin() of the same
+ * range, whatever happens to the domains.
+ *
+ * Return: 0, or a pinning errno (-ENOMEM, -EFAULT, -EINTR) with nothing
+ * changed.
+ */
+int xiommu_pages_access_pin(struct xiommu_pages *pages,
+			    unsigned int *area_count, unsigned long first,
+			    unsigned long last, struct page **out_pages)
+{
+	struct xiommu_pages_access *pa;
+	int rc;
+
+	if (WARN_ON(first > last || last >= pages->npages))
+		return -EINVAL;
 
 	mutex_lock(&pages->mutex);
-	interval_tree_remove(node, &pages->users_itree);
-	for_each_xiommu_iova_hole(&hole, &pages->users_itree, NULL,
-				  node->start, node->last)
-		pages_unpin_range(pages, hole.start_hole, hole.last_hole);
-	pages_free_array_if_unused(pages);
+	pa = pages_find_access(pages, first, last);
+	if (pa) {
+		pa->users++;
+	} else {
+		pa = kzalloc(sizeof(*pa), GFP_KERNEL_ACCOUNT);
+		if (!pa) {
+			rc = -ENOMEM;
+			goto out_unlock;
+		}
+		rc = pages_add_user_locked(pages, &pa->user_node, first, last);
+		if (rc) {
+			kfree(pa);
+			goto out_unlock;
+		}
+		pa->access_node.start = first;
+		pa->access_node.last = last;
+		pa->users = 1;
+		interval_tree_insert(&pa->access_node, &pages->access_itree);
+	}
+	memcpy(out_pages, pages->pages + first,
+	       (last - first + 1) * sizeof(*out_pages));
+	(*area_count)++;
+	rc = 0;
+out_unlock:
 	mutex_unlock(&pages->mutex);
+	return rc;
+}
+
+/**
+ * xiommu_pages_access_unpin() - undo one xiommu_pages_access_pin()
+ * @pages: the pages object
+ * @area_count: the access count of the area the pin was made through
+ * @first: first page index, as pinned
+ * @last: last page index, as pinned
+ *
+ * An unpin of a range never pinned is a caller bug: it is logged once and
+ * ignored.
+ */
+void xiommu_pages_access_unpin(struct xiommu_pages *pages,
+			       unsigned int *area_count, unsigned long first,
+			       unsigned long last)
+{
+	struct xiommu_pages_access *pa;
+
+	mutex_lock(&pages->mutex);
+	pa = pages_find_access(pages, first, last);
+	if (WARN_ON_ONCE(!pa || !*area_count)) {
+		mutex_unlock(&pages->mutex);
+		return;
+	}
+	(*area_count)--;
+	if (!--pa->users) {
+		interval_tree_remove(&pa->access_node, &pages->access_itree);
+		pages_remove_user_locked(pages, &pa->user_node);
+		kfree(pa);
+	}
+	mutex_unlock(&pages->mutex);
+}
+
+/* Copy between @data and pinned pages, from byte @start_byte. */
+static void pages_rw_pinned(struct xiommu_pages *pages,
+			    unsigned long start_byte, void *data,
+			    unsigned long length, bool write)
+{
+	while (length) {
+		unsigned long index = start_byte / PAGE_SIZE;
+		unsigned long offset = offset_in_page(start_byte);
+		unsigned long n = min(length, PAGE_SIZE - offset);
+		void *va = kmap_local_page(pages->pages[index]);
+
+		if (write)
+			memcpy(va + offset, data, n);
+		else
+			memcpy(data, va + offset, n);
+		kunmap_local(va);
+		start_byte += n;
+		data += n;
+		length -= n;
+	}
+}
+
+/*
+ * Copy through temporary pins of the mapping process's memory: for other
+ * processes and kernel threads, and when the caller asked for this path.
+ */
+static int pages_rw_slow(struct xiommu_pages *pages, unsigned long start_byte,
+			 void *data, unsigned long length, bool write)
+{
+	unsigned long index = start_byte / PAGE_SIZE;
+	unsigned long last = (start_byte + length - 1) / PAGE_SIZE;
+	unsigned long batch = min(xiommu_pin_batch(), last - index + 1);
+	struct mm_struct *mm = pages->source_mm;
+	unsigned long offset = offset_in_page(start_byte);
+	struct page **tmp;
+	int rc = 0;
+
+	tmp = kcalloc(batch, sizeof(*tmp), GFP_KERNEL);
+	if (!tmp)
+		return -ENOMEM;
+	if (!mmget_not_zero(mm)) {
+		rc = -EFAULT;
+		goto out_free;
+	}
+
+	while (index <= last) {
+		unsigned long n = min(batch, last - index + 1);
+		unsigned long i;
+		long got;
+
+		mmap_read_lock(mm);
+		got = pin_user_pages_remote(mm,
+					    (unsigned long)pages->uptr +
+						    index * PAGE_SIZE,
+					    n, write ? FOLL_WRITE : 0, tmp,
+					    NULL, NULL);
+		mmap_read_unlock(mm);
+		if (got <= 0) {
+			rc = got ? got : -EFAULT;
+			break;
+		}
+		for (i = 0; i != got && length; i++) {
+			unsigned long chunk = min(length, PAGE_SIZE - offset);
+			void *va = kmap_local_page(tmp[i]);
+
+			if (write)
+				memcpy(va + offset, data, chunk);
+			else
+				memcpy(data, va + offset, chunk);
+			kunmap_local(va);
+			data += chunk;
+			length -= chunk;
+			offset = 0;
+		}
+		unpin_user_pages_dirty_lock(tmp, got, write);
+		index += got;
+		if (fatal_signal_pending(current)) {
+			rc = -EINTR;
+			break;
+		}
+		cond_resched();
+	}
+	mmput(mm);
+out_free:
+	kfree(tmp);
+	return rc;
+}
+
+/**
+ * xiommu_pages_rw() - read or write the memory of a pages object
+ * @pages: the pages object
+ * @start_byte: first byte (from @pages->uptr)
+ * @data: kernel buffer
+ * @length: bytes, > 0, inside the object
+ * @flags: XIOMMU_ACCESS_RW_WRITE to write @data to the pages, and
+ *	__XIOMMU_ACCESS_RW_SLOW_PATH to avoid the direct user copy
+ *
+ * Pinned pages are used while the whole range is pinned; otherwise the
+ * mapping process's memory, with copy_to/from_user() when called from that
+ * process (fast path) or through temporary pins.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EFAULT the memory is gone (or not writable); -ENOMEM;
+ * -EINTR.
+ */
+int xiommu_pages_rw(struct xiommu_pages *pages, unsigned long start_byte,
+		    void *data, unsigned long length, unsigned int flags)
+{
+	unsigned long first = start_byte / PAGE_SIZE;
+	unsigned long last = (start_byte + length - 1) / PAGE_SIZE;
+	bool write = flags & XIOMMU_ACCESS_RW_WRITE;
+	struct xiommu_iova_hole_iter hole;
+	void __user *uptr = pages->uptr + start_byte;
+
+	mutex_lock(&pages->mutex);
+	if (!xiommu_iova_hole_first(&hole, &pages->users_itree, NULL, first,
+				    last)) {
+		/* No hole: every page is pinned and stays so while locked. */
+		pages_rw_pinned(pages, start_byte, data, length, write);
+		mutex_unlock(&pages->mutex);
+		return 0;
+	}
+	mutex_unlock(&pages->mutex);
+
+	if (!(flags & __XIOMMU_ACCESS_RW_SLOW_PATH) &&
+	    current->mm == pages->source_mm) {
+		unsigned long left;
+
+		if (write)
+			left = copy_to_user(uptr, data, length);
+		else
+			left = copy_from_user(data, uptr, length);
+		return left ? -EFAULT : 0;
+	}
+	return pages_rw_slow(pages, start_byte, data, length, write);
 }
 
 /**

@@ -15,6 +15,8 @@
  */
 #define pr_fmt(fmt) "xiommu_mock: " fmt
 
+#include <linux/anon_inodes.h>
+#include <linux/file.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -67,6 +69,7 @@ static int mock_test_mock_domain(struct xiommu_ictx *ictx,
 				 struct iommu_test_cmd *cmd,
 				 void __user *uarg, u32 usize)
 {
+	struct xiommu_ext_obj *ext;
 	struct mock_stdev *stdev;
 	struct xiommu_idev *idev;
 	u32 pt_id = cmd->id;
@@ -74,24 +77,21 @@ static int mock_test_mock_domain(struct xiommu_ictx *ictx,
 	u32 idev_id;
 	int rc;
 
-	/*
-	 * The stdev object is visible as soon as it exists, so check first
-	 * that the reply can be written: then only a concurrent munmap can
-	 * make the final copy fail, and the object is still destroyed when
-	 * the context is closed.
-	 */
-	rc = mock_respond(uarg, usize, cmd);
-	if (rc)
-		return rc;
-
 	stdev = kzalloc(sizeof(*stdev), GFP_KERNEL_ACCOUNT);
 	if (!stdev)
 		return -ENOMEM;
 
+	/* Invisible until the reply is written: nothing to undo for it. */
+	ext = xiommu_ext_obj_alloc(ictx, &mock_stdev_ops, stdev, &stdev_id);
+	if (IS_ERR(ext)) {
+		rc = PTR_ERR(ext);
+		goto err_free;
+	}
+
 	stdev->mdev = mock_dev_create(mock_default_unit());
 	if (IS_ERR(stdev->mdev)) {
 		rc = PTR_ERR(stdev->mdev);
-		goto err_free;
+		goto err_abort;
 	}
 
 	idev = xiommu_idev_bind(ictx, &stdev->mdev->dev, &idev_id);
@@ -105,14 +105,14 @@ static int mock_test_mock_domain(struct xiommu_ictx *ictx,
 	if (rc)
 		goto err_unbind;
 
-	rc = xiommu_ext_obj_alloc(ictx, &mock_stdev_ops, stdev, &stdev_id);
-	if (rc)
-		goto err_detach;
-
 	cmd->mock_domain.out_stdev_id = stdev_id;
 	cmd->mock_domain.out_hwpt_id = pt_id;
 	cmd->mock_domain.out_idev_id = idev_id;
-	return mock_respond(uarg, usize, cmd);
+	rc = mock_respond(uarg, usize, cmd);
+	if (rc)
+		goto err_detach;
+	xiommu_ext_obj_finalize(ictx, ext);
+	return 0;
 
 err_detach:
 	xiommu_idev_detach(idev);
@@ -120,6 +120,8 @@ err_unbind:
 	xiommu_idev_unbind(idev);
 err_destroy_dev:
 	mock_dev_destroy(stdev->mdev);
+err_abort:
+	xiommu_ext_obj_abort(ictx, ext);
 err_free:
 	kfree(stdev);
 	return rc;
@@ -248,6 +250,377 @@ static int mock_test_check_refs(u64 uptr, u64 length, u32 refs)
 	return 0;
 }
 
+/* ---- access objects (IOMMU_TEST_OP_CREATE_ACCESS and friends) ---- */
+
+/* Largest pin or copy one op may ask for, as upstream's selftest. */
+#define MOCK_ACCESS_MAX_LENGTH	(16UL << 20)
+
+static_assert((unsigned int)MOCK_ACCESS_RW_WRITE == XIOMMU_ACCESS_RW_WRITE);
+static_assert((unsigned int)MOCK_ACCESS_RW_SLOW_PATH ==
+	      __XIOMMU_ACCESS_RW_SLOW_PATH);
+static_assert((unsigned int)MOCK_FLAGS_ACCESS_WRITE == XIOMMU_ACCESS_RW_WRITE);
+
+/**
+ * struct mock_staccess - a selftest access object, reached through an fd
+ * @access: the core's access object (NULL until creation completed)
+ * @file: the anonymous file behind the fd
+ * @lock: protects @items and @next_id; held around pinning, so the unmap
+ *	callback waits for a pin in progress
+ * @items: struct mock_staccess_item, pins not yet undone
+ * @next_id: id of the next pin
+ * @pins: created with MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES
+ */
+struct mock_staccess {
+	struct xiommu_access *access;
+	struct file *file;
+	struct mutex lock;
+	struct list_head items;
+	unsigned int next_id;
+	bool pins;
+};
+
+/**
+ * struct mock_staccess_item - one IOMMU_TEST_OP_ACCESS_PAGES pin
+ * @node: link in mock_staccess.items
+ * @iova: first IOVA pinned
+ * @length: bytes pinned
+ * @id: returned to user space as out_access_pages_id
+ */
+struct mock_staccess_item {
+	struct list_head node;
+	unsigned long iova;
+	unsigned long length;
+	unsigned int id;
+};
+
+static const struct file_operations mock_staccess_fops;
+
+/* The access behind fd @fd; drop with fput(staccess->file). */
+static struct mock_staccess *mock_staccess_get(int fd)
+{
+	struct file *file = fget(fd);
+
+	if (!file)
+		return ERR_PTR(-EBADFD);
+	if (file->f_op != &mock_staccess_fops) {
+		fput(file);
+		return ERR_PTR(-EBADFD);
+	}
+	return file->private_data;
+}
+
+/* The core's unmap callback: unpin every pin touching the range. */
+static void mock_staccess_unmap(void *data, unsigned long iova,
+				unsigned long length)
+{
+	struct mock_staccess *staccess = data;
+	unsigned long last = iova + length - 1;
+	struct mock_staccess_item *item, *tmp;
+
+	mutex_lock(&staccess->lock);
+	list_for_each_entry_safe(item, tmp, &staccess->items, node) {
+		if (item->iova > last || item->iova + item->length - 1 < iova)
+			continue;
+		list_del(&item->node);
+		xiommu_access_unpin_pages(staccess->access, item->iova,
+					  item->length);
+		kfree(item);
+	}
+	mutex_unlock(&staccess->lock);
+}
+
+static const struct xiommu_access_ops mock_access_ops_pin = {
+	.needs_pin_pages = 1,
+	.unmap = mock_staccess_unmap,
+};
+
+static const struct xiommu_access_ops mock_access_ops = {
+	.unmap = mock_staccess_unmap,
+};
+
+static int mock_staccess_release(struct inode *inode, struct file *file)
+{
+	struct mock_staccess *staccess = file->private_data;
+
+	if (staccess->access) {
+		mock_staccess_unmap(staccess, 0, ULONG_MAX);
+		xiommu_access_destroy(staccess->access);
+	}
+	mutex_destroy(&staccess->lock);
+	kfree(staccess);
+	return 0;
+}
+
+static const struct file_operations mock_staccess_fops = {
+	.owner = THIS_MODULE,
+	.release = mock_staccess_release,
+};
+
+static int mock_test_create_access(struct xiommu_ictx *ictx,
+				   struct iommu_test_cmd *cmd,
+				   void __user *uarg, u32 usize)
+{
+	u32 flags = cmd->create_access.flags;
+	struct mock_staccess *staccess;
+	struct xiommu_access *access;
+	struct file *file;
+	u32 access_id;
+	int fd;
+	int rc;
+
+	if (flags & ~MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES)
+		return -EOPNOTSUPP;
+
+	staccess = kzalloc(sizeof(*staccess), GFP_KERNEL_ACCOUNT);
+	if (!staccess)
+		return -ENOMEM;
+	mutex_init(&staccess->lock);
+	INIT_LIST_HEAD(&staccess->items);
+	staccess->pins = flags & MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES;
+
+	file = anon_inode_getfile("[xiommu_mock_access]", &mock_staccess_fops,
+				  staccess, O_RDWR);
+	if (IS_ERR(file)) {
+		mutex_destroy(&staccess->lock);
+		kfree(staccess);
+		return PTR_ERR(file);
+	}
+	/* From here on the file's release frees staccess. */
+	staccess->file = file;
+
+	fd = get_unused_fd_flags(O_CLOEXEC);
+	if (fd < 0) {
+		rc = fd;
+		goto err_fput;
+	}
+
+	access = xiommu_access_create(ictx, staccess->pins ?
+						    &mock_access_ops_pin :
+						    &mock_access_ops,
+				      staccess, &access_id);
+	if (IS_ERR(access)) {
+		rc = PTR_ERR(access);
+		goto err_put_fd;
+	}
+	rc = xiommu_access_attach(access, cmd->id);
+	if (rc)
+		goto err_destroy;
+
+	cmd->create_access.out_access_fd = fd;
+	rc = mock_respond(uarg, usize, cmd);
+	if (rc)
+		goto err_destroy;
+	staccess->access = access;
+	fd_install(fd, file);
+	return 0;
+
+err_destroy:
+	xiommu_access_destroy(access);
+err_put_fd:
+	put_unused_fd(fd);
+err_fput:
+	fput(file);
+	return rc;
+}
+
+static int mock_test_destroy_access_pages(int fd, unsigned int item_id)
+{
+	struct mock_staccess_item *item;
+	struct mock_staccess *staccess;
+	int rc = -ENOENT;
+
+	staccess = mock_staccess_get(fd);
+	if (IS_ERR(staccess))
+		return PTR_ERR(staccess);
+
+	mutex_lock(&staccess->lock);
+	list_for_each_entry(item, &staccess->items, node) {
+		if (item->id != item_id)
+			continue;
+		list_del(&item->node);
+		xiommu_access_unpin_pages(staccess->access, item->iova,
+					  item->length);
+		kfree(item);
+		rc = 0;
+		break;
+	}
+	mutex_unlock(&staccess->lock);
+	fput(staccess->file);
+	return rc;
+}
+
+/* Do @pages back the user memory at @uptr, page by page? */
+static int mock_check_pages(unsigned long uptr, struct page **pages,
+			    unsigned long npages)
+{
+	for (; npages; npages--, pages++, uptr += PAGE_SIZE) {
+		struct page *page;
+		int rc;
+
+		rc = get_user_pages_fast(uptr, 1, 0, &page);
+		if (rc < 0)
+			return rc;
+		if (rc != 1)
+			return -EFAULT;
+		put_page(page);
+		if (page != *pages)
+			return -EBADE;
+	}
+	return 0;
+}
+
+static int mock_test_access_pages(struct xiommu_ictx *ictx,
+				  struct iommu_test_cmd *cmd,
+				  void __user *uarg, u32 usize)
+{
+	u32 flags = cmd->access_pages.flags;
+	u64 iova = cmd->access_pages.iova;
+	unsigned long length = cmd->access_pages.length;
+	unsigned long uptr = cmd->access_pages.uptr;
+	struct mock_staccess_item *item;
+	struct mock_staccess *staccess;
+	unsigned long npages, end;
+	struct page **pages;
+	int rc;
+
+	if (cmd->access_pages.length > MOCK_ACCESS_MAX_LENGTH)
+		return -ENOMEM;
+	if (flags & ~(MOCK_FLAGS_ACCESS_WRITE | MOCK_FLAGS_ACCESS_SYZ))
+		return -EOPNOTSUPP;
+
+	staccess = mock_staccess_get(cmd->id);
+	if (IS_ERR(staccess))
+		return PTR_ERR(staccess);
+	if (!staccess->pins) {
+		rc = -EOPNOTSUPP;
+		goto out_put;
+	}
+	if (flags & MOCK_FLAGS_ACCESS_SYZ) {
+		rc = xiommu_test_access_syz_iova(staccess->access, &iova);
+		if (rc)
+			goto out_put;
+	}
+	/* The core rejects these; only keep the array size sane here. */
+	if (!length || iova > ULONG_MAX ||
+	    check_add_overflow((unsigned long)iova, length, &end)) {
+		rc = xiommu_access_pin_pages(staccess->access, iova, length,
+					     NULL, flags);
+		goto out_put;
+	}
+	npages = (ALIGN(end, PAGE_SIZE) - ALIGN_DOWN(iova, PAGE_SIZE)) /
+		 PAGE_SIZE;
+	pages = kvcalloc(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	if (!pages) {
+		rc = -ENOMEM;
+		goto out_put;
+	}
+
+	mutex_lock(&staccess->lock);
+	rc = xiommu_access_pin_pages(staccess->access, iova, length, pages,
+				     flags & MOCK_FLAGS_ACCESS_WRITE);
+	if (rc)
+		goto out_unlock;
+
+	/* uptr 0 skips the check (fuzzers cannot know the address) */
+	if (uptr) {
+		rc = mock_check_pages(uptr - offset_in_page(iova), pages,
+				      npages);
+		if (rc)
+			goto err_unpin;
+	}
+
+	item = kzalloc(sizeof(*item), GFP_KERNEL_ACCOUNT);
+	if (!item) {
+		rc = -ENOMEM;
+		goto err_unpin;
+	}
+	item->iova = iova;
+	item->length = length;
+	item->id = staccess->next_id++;
+	list_add_tail(&item->node, &staccess->items);
+
+	cmd->access_pages.out_access_pages_id = item->id;
+	rc = mock_respond(uarg, usize, cmd);
+	if (!rc)
+		goto out_unlock;
+	list_del(&item->node);
+	kfree(item);
+err_unpin:
+	xiommu_access_unpin_pages(staccess->access, iova, length);
+out_unlock:
+	mutex_unlock(&staccess->lock);
+	kvfree(pages);
+out_put:
+	fput(staccess->file);
+	return rc;
+}
+
+static int mock_test_access_rw(struct iommu_test_cmd *cmd)
+{
+	u32 flags = cmd->access_rw.flags;
+	u64 iova = cmd->access_rw.iova;
+	void __user *ubuf = u64_to_user_ptr(cmd->access_rw.uptr);
+	unsigned long length = cmd->access_rw.length;
+	struct mock_staccess *staccess;
+	void *tmp;
+	int rc;
+
+	if (cmd->access_rw.length > MOCK_ACCESS_MAX_LENGTH)
+		return -ENOMEM;
+	if (flags & ~(MOCK_ACCESS_RW_WRITE | MOCK_ACCESS_RW_SLOW_PATH |
+		      MOCK_FLAGS_ACCESS_SYZ))
+		return -EOPNOTSUPP;
+
+	staccess = mock_staccess_get(cmd->id);
+	if (IS_ERR(staccess))
+		return PTR_ERR(staccess);
+
+	tmp = kvzalloc(length, GFP_KERNEL_ACCOUNT);
+	if (!tmp) {
+		rc = -ENOMEM;
+		goto out_put;
+	}
+	if ((flags & MOCK_ACCESS_RW_WRITE) &&
+	    copy_from_user(tmp, ubuf, length)) {
+		rc = -EFAULT;
+		goto out_free;
+	}
+	if (flags & MOCK_FLAGS_ACCESS_SYZ) {
+		rc = xiommu_test_access_syz_iova(staccess->access, &iova);
+		if (rc)
+			goto out_free;
+	}
+	if (iova > ULONG_MAX) {
+		rc = -EOVERFLOW;
+		goto out_free;
+	}
+
+	rc = xiommu_access_rw(staccess->access, iova, tmp, length,
+			      flags & (MOCK_ACCESS_RW_WRITE |
+				       MOCK_ACCESS_RW_SLOW_PATH));
+	if (!rc && !(flags & MOCK_ACCESS_RW_WRITE) &&
+	    copy_to_user(ubuf, tmp, length))
+		rc = -EFAULT;
+out_free:
+	kvfree(tmp);
+out_put:
+	fput(staccess->file);
+	return rc;
+}
+
+static int mock_test_access_replace_ioas(int fd, u32 ioas_id)
+{
+	struct mock_staccess *staccess;
+	int rc;
+
+	staccess = mock_staccess_get(fd);
+	if (IS_ERR(staccess))
+		return PTR_ERR(staccess);
+	rc = xiommu_access_replace(staccess->access, ioas_id);
+	fput(staccess->file);
+	return rc;
+}
+
 static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 			 u32 usize)
 {
@@ -279,8 +652,21 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 		return xiommu_test_add_reserved(ictx, cmd.id,
 						cmd.add_reserved.start,
 						cmd.add_reserved.length);
+	case IOMMU_TEST_OP_CREATE_ACCESS:
+		return mock_test_create_access(ictx, &cmd, uarg, usize);
+	case IOMMU_TEST_OP_DESTROY_ACCESS_PAGES:
+		return mock_test_destroy_access_pages(
+			cmd.id, cmd.destroy_access_pages.access_pages_id);
+	case IOMMU_TEST_OP_ACCESS_PAGES:
+		return mock_test_access_pages(ictx, &cmd, uarg, usize);
+	case IOMMU_TEST_OP_ACCESS_RW:
+		return mock_test_access_rw(&cmd);
+	case IOMMU_TEST_OP_ACCESS_REPLACE_IOAS:
+		return mock_test_access_replace_ioas(
+			cmd.id, cmd.access_replace_ioas.ioas_id);
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
-		/* Needs a core hook to bound the pinning batch memory. */
+		return xiommu_test_set_temp_memory_limit(
+			cmd.memory_limit.limit);
 	default:
 		return -EOPNOTSUPP;
 	}

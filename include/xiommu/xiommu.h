@@ -18,10 +18,13 @@
 #ifndef XIOMMU_XIOMMU_H
 #define XIOMMU_XIOMMU_H
 
+#include <linux/bits.h>
 #include <linux/types.h>
 
 struct device;
 struct file;
+struct page;
+struct xiommu_access;
 struct xiommu_ictx;
 struct xiommu_idev;
 
@@ -35,6 +38,59 @@ void xiommu_idev_unbind(struct xiommu_idev *idev);
 int xiommu_idev_attach(struct xiommu_idev *idev, u32 *pt_id);
 void xiommu_idev_detach(struct xiommu_idev *idev);
 struct xiommu_ictx *xiommu_idev_ictx(struct xiommu_idev *idev);
+
+/*
+ * Access objects: the in-kernel API for software and emulated devices
+ * (mdev-style) that reach an IOAS without an IOMMU. Such a device pins the
+ * pages behind IOVAs to use them directly, or copies to and from IOVA.
+ * Typical use:
+ *   access = xiommu_access_create(ictx, &ops, priv, &id);
+ *   xiommu_access_attach(access, ioas_id);
+ *   xiommu_access_pin_pages(access, iova, len, pages, XIOMMU_ACCESS_RW_WRITE);
+ *   ... ops->unmap(priv, iova, len) may come: unpin what it covers ...
+ *   xiommu_access_unpin_pages(access, iova, len);
+ *   xiommu_access_rw(access, iova, buf, len, 0);
+ *   xiommu_access_destroy(access);
+ * Locking rule for drivers: ops->unmap is called with no xiommu lock held
+ * and must not return before the pages of the range are unpinned; it may
+ * take the driver's own lock that the driver also holds around
+ * xiommu_access_pin_pages().
+ */
+
+/* Flags of xiommu_access_pin_pages() and xiommu_access_rw() */
+#define XIOMMU_ACCESS_RW_WRITE		BIT(0)	/* the caller writes */
+#define XIOMMU_ACCESS_RW_KTHREAD	BIT(1)	/* accepted, no effect */
+#define __XIOMMU_ACCESS_RW_SLOW_PATH	BIT(2)	/* test: never copy directly */
+
+/**
+ * struct xiommu_access_ops - what an access object's driver provides
+ * @needs_pin_pages: the driver calls xiommu_access_pin_pages(); while it
+ *	is attached, IOVAs, lengths and memory offsets of the IOAS's
+ *	mappings must be multiples of PAGE_SIZE
+ * @unmap: [@iova, @iova + @length) is about to be unmapped: unpin every
+ *	pin made inside it before returning (an unmap fails with EBUSY
+ *	otherwise). Required with @needs_pin_pages; called without xiommu
+ *	locks held, also with (0, ULONG_MAX) when the access leaves its IOAS.
+ */
+struct xiommu_access_ops {
+	u8 needs_pin_pages : 1;
+	void (*unmap)(void *data, unsigned long iova, unsigned long length);
+};
+
+struct xiommu_access *xiommu_access_create(struct xiommu_ictx *ictx,
+					   const struct xiommu_access_ops *ops,
+					   void *data, u32 *id);
+void xiommu_access_destroy(struct xiommu_access *access);
+int xiommu_access_attach(struct xiommu_access *access, u32 ioas_id);
+int xiommu_access_replace(struct xiommu_access *access, u32 ioas_id);
+void xiommu_access_detach(struct xiommu_access *access);
+int xiommu_access_pin_pages(struct xiommu_access *access, unsigned long iova,
+			    unsigned long length, struct page **out_pages,
+			    unsigned int flags);
+void xiommu_access_unpin_pages(struct xiommu_access *access,
+			       unsigned long iova, unsigned long length);
+int xiommu_access_rw(struct xiommu_access *access, unsigned long iova,
+		     void *data, size_t length, unsigned int flags);
 
 /*
  * Test support, used only by xiommu_mock (IOMMU_TEST_CMD). The core's
@@ -63,23 +119,34 @@ void xiommu_test_unregister(const struct xiommu_test_ops *ops);
  * External objects: a user-visible iommufd object (an id in the context's
  * object table, destroyable with IOMMU_DESTROY, destroyed on close) whose
  * meaning belongs to another module (the mock's selftest device objects).
- * @destroy runs exactly once, with no core locks held, when the object
- * goes away; the core pins @owner while the object exists.
+ * Created in two steps like every object: xiommu_ext_obj_alloc() reserves
+ * the id (invisible to user space), then xiommu_ext_obj_finalize() makes it
+ * visible or xiommu_ext_obj_abort() frees it without calling @destroy.
+ * @destroy runs exactly once for a finalized object, with no core locks
+ * held, when it goes away; the core pins @owner while the object exists.
  */
 struct xiommu_ext_obj_ops {
 	struct module *owner;
 	void (*destroy)(void *priv);
 };
 
-int xiommu_ext_obj_alloc(struct xiommu_ictx *ictx,
-			 const struct xiommu_ext_obj_ops *ops, void *priv,
-			 u32 *id);
+struct xiommu_ext_obj;
+
+struct xiommu_ext_obj *xiommu_ext_obj_alloc(struct xiommu_ictx *ictx,
+					    const struct xiommu_ext_obj_ops *ops,
+					    void *priv, u32 *id);
+void xiommu_ext_obj_finalize(struct xiommu_ictx *ictx,
+			     struct xiommu_ext_obj *ext);
+void xiommu_ext_obj_abort(struct xiommu_ictx *ictx,
+			  struct xiommu_ext_obj *ext);
 void *xiommu_ext_obj_get(struct xiommu_ictx *ictx, u32 id,
 			 const struct xiommu_ext_obj_ops *ops);
 void xiommu_ext_obj_put(struct xiommu_ictx *ictx, u32 id);
 
 int xiommu_test_add_reserved(struct xiommu_ictx *ictx, u32 ioas_id,
 			     u64 start, u64 length);
+int xiommu_test_set_temp_memory_limit(u32 limit);
+int xiommu_test_access_syz_iova(struct xiommu_access *access, u64 *iova);
 
 struct xiommu_domain *xiommu_hwpt_domain_get(struct xiommu_ictx *ictx,
 					     u32 hwpt_id);
