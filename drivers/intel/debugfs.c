@@ -3,7 +3,8 @@
  * debugfs files of a VT-d unit, next to the core's "faults" and
  * "endpoints" in /sys/kernel/debug/xiommu/dmarN/:
  *
- *   regs     VER, CAP, ECAP, GSTS, RTADDR, FSTS, FECTL, raw and decoded
+ *   regs     VER, CAP, ECAP, GSTS, RTADDR, FSTS, FECTL (IQA, IQH, IQT),
+ *            raw and decoded
  *   context  every present root and context entry ("bb:dd.f hi:lo ...")
  *   domains  paging domains: domain id, depth, tables and leaves per size
  *   pgtable  the same plus every domain's mappings, merged into runs
@@ -11,6 +12,9 @@
  *            prints "records N faults M overflows O"; tests can read it
  *            instead of waiting for the next periodic poll
  *   dmar     the parsed ACPI DMAR table
+ *   stats    invalidation counters: descriptors queued (or register
+ *            writes), invalidations by kind, and the bytes unmapped and
+ *            mapped with the invalidation work each caused
  *
  * The core removes the directory (and so these files) when the unit is
  * unregistered; debugfs waits for readers still inside a file then.
@@ -33,9 +37,16 @@ static int regs_show(struct seq_file *s, void *unused)
 	seq_printf(s, "RTADDR %016llx\n", readq(reg + VTD_REG_RTADDR));
 	seq_printf(s, "FSTS   %08x\n", readl(reg + VTD_REG_FSTS));
 	seq_printf(s, "FECTL  %08x\n", readl(reg + VTD_REG_FECTL));
-	seq_printf(s, "translation %s, levels %u, iova bits %u, host bits %u, pgsizes %#lx\n",
-		   unit->enabled ? "on" : "off", unit->levels, unit->ias,
-		   unit->oas, unit->pgsize_bitmap);
+	if (unit->ecap & VTD_ECAP_QI) {
+		seq_printf(s, "IQA    %016llx\n", readq(reg + VTD_REG_IQA));
+		seq_printf(s, "IQH    %016llx\n", readq(reg + VTD_REG_IQH));
+		seq_printf(s, "IQT    %016llx\n", readq(reg + VTD_REG_IQT));
+	}
+	seq_printf(s, "translation %s, %s mode, %s invalidation, levels %u, iova bits %u, host bits %u, pgsizes %#lx\n",
+		   unit->enabled ? "on" : "off",
+		   unit->sm ? "scalable" : "legacy",
+		   unit->qi ? "queued" : "register-based", unit->levels,
+		   unit->ias, unit->oas, unit->pgsize_bitmap);
 	seq_printf(s, "caching mode %d, pass-through %d, snoop control %d, coherent %d, psi %d (mamv %llu), rwbf %d\n",
 		   !!(unit->cap & VTD_CAP_CM), !!(unit->ecap & VTD_ECAP_PT),
 		   !!(unit->ecap & VTD_ECAP_SC), !!(unit->ecap & VTD_ECAP_C),
@@ -81,6 +92,13 @@ static int poll_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(poll);
 
+static int stats_show(struct seq_file *s, void *unused)
+{
+	vtd_stats_show(s->private, s);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(stats);
+
 static int dmar_show(struct seq_file *s, void *unused)
 {
 	vtd_dmar_show(s);
@@ -104,4 +122,5 @@ void vtd_debugfs_init(struct vtd_unit *unit)
 	debugfs_create_file("pgtable", 0400, dir, unit, &pgtable_fops);
 	debugfs_create_file("poll", 0400, dir, unit, &poll_fops);
 	debugfs_create_file("dmar", 0400, dir, unit, &dmar_fops);
+	debugfs_create_file("stats", 0400, dir, unit, &stats_fops);
 }

@@ -2,16 +2,18 @@
 /*
  * Domains of the VT-d driver.
  *
- *  - identity (static, shared by every unit): pass-through context entries
- *    (TT = 10b, 9.3), tagged with the unit's identity domain id. Needs
- *    ECAP.PT; units without it are refused at load for now.
- *  - blocked (static, shared by every unit): the context entry is made not
- *    present. Every DMA from the device then faults with reason 2
- *    ("context entry not present"), which the unit records (it is not a
- *    "qualified" fault, so no FPD bit can hide it) and the fault poll
- *    reports. The alternative, a present entry over an empty page table,
- *    would also fault (reasons 5/6) but needs a domain id and a table per
- *    unit for nothing.
+ *  - identity (static, shared by every unit): pass-through (legacy context
+ *    entry TT = 10b, 9.3; scalable PASID entry PGTT = 100b, 9.6), tagged
+ *    with the unit's identity domain id. Needs ECAP.PT; units without it
+ *    are refused at load for now.
+ *  - blocked (static, shared by every unit): the legacy context entry, or
+ *    the scalable RID_PASID entry, is made not present. Every DMA from the
+ *    device then faults (legacy reason 2 "context entry not present",
+ *    which is not a "qualified" fault, so no FPD bit can hide it; scalable
+ *    mode "PASID entry not present", QEMU 7.2 reports 0x58), and the fault
+ *    poll reports it. The alternative, a present entry over an empty page
+ *    table, would also fault but needs a domain id and a table per unit
+ *    for nothing.
  *  - paging: a second-level page table (pgtable.c) at the unit's depth,
  *    with a domain id from the unit's ida held for the domain's life.
  *    A paging domain belongs to the unit it was allocated for; the core's
@@ -28,20 +30,21 @@
 
 #include "vtd.h"
 
-/* Program @lo/@hi into the context entry of every requester id of @dev. */
-static int vtd_attach_entries(struct vtd_dev *vdev, u64 lo, u64 hi)
+/* Program @cfg for every requester id of @vdev. */
+static int vtd_attach_entries(struct vtd_dev *vdev,
+			      const struct vtd_ctx_cfg *cfg)
 {
 	struct vtd_unit *unit = vdev->unit;
 	unsigned int i;
 	int rc = 0, rc2;
 
-	if (lo & VTD_ENTRY_P) {
+	if (cfg->type != VTD_CTX_BLOCKED) {
 		rc = vtd_ctx_prepare(unit, vdev->sids, vdev->nr_sids);
 		if (rc)
 			return rc;
 	}
 	for (i = 0; i < vdev->nr_sids; i++) {
-		rc2 = vtd_ctx_set(unit, vdev->sids[i], lo, hi);
+		rc2 = vtd_ctx_set(unit, vdev->sids[i], cfg);
 		rc = rc ?: rc2;
 	}
 	return rc;
@@ -50,25 +53,22 @@ static int vtd_attach_entries(struct vtd_dev *vdev, u64 lo, u64 hi)
 static int vtd_identity_attach(struct xiommu_domain *domain, struct device *dev)
 {
 	struct vtd_dev *vdev = vtd_dev_find(dev);
-	struct vtd_unit *unit;
+	struct vtd_ctx_cfg cfg = { .type = VTD_CTX_PASSTHROUGH };
 
 	if (!vdev)
 		return -ENODEV;
-	unit = vdev->unit;
-	return vtd_attach_entries(vdev,
-				  VTD_ENTRY_P |
-				  FIELD_PREP(VTD_CTX_LO_TT, VTD_CTX_TT_PT),
-				  FIELD_PREP(VTD_CTX_HI_AW, unit->levels - 2) |
-				  FIELD_PREP(VTD_CTX_HI_DID, unit->identity_did));
+	cfg.did = vdev->unit->identity_did;
+	return vtd_attach_entries(vdev, &cfg);
 }
 
 static int vtd_blocked_attach(struct xiommu_domain *domain, struct device *dev)
 {
 	struct vtd_dev *vdev = vtd_dev_find(dev);
+	struct vtd_ctx_cfg cfg = { .type = VTD_CTX_BLOCKED };
 
 	if (!vdev)
 		return -ENODEV;
-	return vtd_attach_entries(vdev, 0, 0);
+	return vtd_attach_entries(vdev, &cfg);
 }
 
 static const struct xiommu_domain_ops vtd_identity_ops = {
@@ -93,17 +93,17 @@ static int vtd_paging_attach(struct xiommu_domain *domain, struct device *dev)
 {
 	struct vtd_domain *vdom = to_vtd_domain(domain);
 	struct vtd_dev *vdev = vtd_dev_find(dev);
+	struct vtd_ctx_cfg cfg = {
+		.type = VTD_CTX_SECOND_LEVEL,
+		.did = vdom->did,
+		.root = vtd_pgtable_root_phys(vdom->pgt),
+	};
 
 	if (!vdev)
 		return -ENODEV;
 	if (vdev->unit != vdom->unit)
 		return -EINVAL;
-	return vtd_attach_entries(vdev,
-				  VTD_ENTRY_P |
-				  FIELD_PREP(VTD_CTX_LO_TT, VTD_CTX_TT_SLPT) |
-				  vtd_pgtable_root_phys(vdom->pgt),
-				  FIELD_PREP(VTD_CTX_HI_AW, vdom->unit->levels - 2) |
-				  FIELD_PREP(VTD_CTX_HI_DID, vdom->did));
+	return vtd_attach_entries(vdev, &cfg);
 }
 
 static int vtd_paging_map(struct xiommu_domain *domain, unsigned long iova,
@@ -111,17 +111,23 @@ static int vtd_paging_map(struct xiommu_domain *domain, unsigned long iova,
 			  int prot, gfp_t gfp, size_t *mapped)
 {
 	struct vtd_domain *vdom = to_vtd_domain(domain);
+	struct vtd_unit *unit = vdom->unit;
+	unsigned int ops = 0;
 	int rc;
 
 	rc = vdom->pgt->ops->map_pages(vdom->pgt, iova, paddr, pgsize, pgcount,
 				       prot, gfp, mapped);
+	atomic64_add(*mapped, &unit->stats.map_bytes);
 	/*
 	 * Caching mode (6.1): the unit may cache not-present entries, so a
-	 * new mapping needs an invalidation too.
+	 * new mapping needs an invalidation too (page-selective, with the
+	 * paging-structure caches, since new tables may have appeared).
 	 */
-	if ((vdom->unit->cap & VTD_CAP_CM) && *mapped)
-		vtd_flush_iotlb_range(vdom->unit, vdom->did, iova,
-				      iova + *mapped - 1);
+	if ((unit->cap & VTD_CAP_CM) && *mapped) {
+		vtd_flush_range(unit, vdom->did, iova, iova + *mapped - 1,
+				&ops);
+		atomic64_add(ops, &unit->stats.map_hw_ops);
+	}
 	return rc;
 }
 
@@ -131,19 +137,26 @@ static size_t vtd_paging_unmap(struct xiommu_domain *domain,
 			       struct xiommu_iotlb_gather *gather)
 {
 	struct vtd_domain *vdom = to_vtd_domain(domain);
+	size_t bytes;
 
-	return vdom->pgt->ops->unmap_pages(vdom->pgt, iova, pgsize, pgcount,
-					   gather);
+	bytes = vdom->pgt->ops->unmap_pages(vdom->pgt, iova, pgsize, pgcount,
+					    gather);
+	atomic64_add(bytes, &vdom->unit->stats.unmap_bytes);
+	return bytes;
 }
 
 static void vtd_paging_iotlb_sync(struct xiommu_domain *domain,
 				  struct xiommu_iotlb_gather *gather)
 {
 	struct vtd_domain *vdom = to_vtd_domain(domain);
+	struct vtd_unit *unit = vdom->unit;
+	unsigned int ops = 0;
 
 	if (gather->start <= gather->end)
-		vtd_flush_iotlb_range(vdom->unit, vdom->did, gather->start,
-				      gather->end);
+		vtd_flush_range(unit, vdom->did, gather->start, gather->end,
+				&ops);
+	atomic64_inc(&unit->stats.unmap_syncs);
+	atomic64_add(ops, &unit->stats.unmap_hw_ops);
 	vtd_pgtable_free_gathered(&gather->freelist);
 }
 
@@ -162,7 +175,8 @@ static bool vtd_paging_enforce_coherency(struct xiommu_domain *domain)
 	if (!vtd_pgtable_force_snoop(vdom->pgt))
 		return false;
 	/* Leaves that got SNP just now may be cached without it. */
-	vtd_flush_iotlb(vdom->unit, VTD_IOTLB_DOMAIN, vdom->did, 0, 0);
+	if (vdom->unit->enabled)
+		vtd_flush_iotlb(vdom->unit, VTD_IOTLB_DOMAIN, vdom->did);
 	return true;
 }
 
@@ -176,7 +190,7 @@ static void vtd_paging_free(struct xiommu_domain *domain)
 	mutex_unlock(&unit->dom_lock);
 	/* Nothing cached under the DID may outlive it: it will be reused. */
 	if (unit->enabled)
-		vtd_flush_iotlb(unit, VTD_IOTLB_DOMAIN, vdom->did, 0, 0);
+		vtd_flush_iotlb(unit, VTD_IOTLB_DOMAIN, vdom->did);
 	vtd_pgtable_free(vdom->pgt);
 	ida_free(&unit->did_ida, vdom->did);
 	kfree(vdom);
@@ -197,7 +211,7 @@ static void vtd_tlb_flush_walk(void *cookie, unsigned long iova, size_t size)
 {
 	struct vtd_domain *vdom = cookie;
 
-	vtd_flush_iotlb_range(vdom->unit, vdom->did, iova, iova + size - 1);
+	vtd_flush_range(vdom->unit, vdom->did, iova, iova + size - 1, NULL);
 }
 
 static const struct vtd_pgtable_tlb_ops vtd_tlb_ops = {
@@ -295,9 +309,32 @@ void vtd_domains_show(struct vtd_unit *unit, struct seq_file *s, bool dump)
 			seq_printf(s, " %s %ld",
 				   lvl == 1 ? "4K" : lvl == 2 ? "2M" : "1G",
 				   atomic_long_read(&pgt->nr_leaves[lvl]));
-		seq_printf(s, "%s\n", pgt->force_snoop ? " snoop" : "");
+		seq_printf(s, " faults %lld%s\n",
+			   (long long)atomic64_read(&vdom->faults),
+			   pgt->force_snoop ? " snoop" : "");
 		if (dump)
 			vtd_pgtable_dump(pgt, s);
+	}
+	mutex_unlock(&unit->dom_lock);
+}
+
+/**
+ * vtd_domain_count_fault() - count a fault on the paging domain with @did
+ * @unit: the unit that reported the fault
+ * @did: the domain id the faulting requester ID was tagged with
+ *
+ * Context: process context (takes the unit's domain list mutex).
+ */
+void vtd_domain_count_fault(struct vtd_unit *unit, u16 did)
+{
+	struct vtd_domain *vdom;
+
+	mutex_lock(&unit->dom_lock);
+	list_for_each_entry(vdom, &unit->domains, node) {
+		if (vdom->did == did) {
+			atomic64_inc(&vdom->faults);
+			break;
+		}
 	}
 	mutex_unlock(&unit->dom_lock);
 }

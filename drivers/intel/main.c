@@ -17,8 +17,8 @@
  *
  * Guests must boot with intel_iommu=off (the kernel's own driver would
  * otherwise own the units; we refuse to load then) and intremap=off
- * (interrupt remapping would enable queued invalidation, which this
- * driver does not speak yet).
+ * (the kernel's interrupt remapping would own the unit's invalidation
+ * queue; we refuse units whose queue is already on).
  */
 #define pr_fmt(fmt) "xiommu_vtd: " fmt
 
@@ -99,6 +99,7 @@ void vtd_report_fault(struct vtd_unit *unit, u16 sid, u64 iova, bool write,
 	struct device *dev = NULL, *alias_dev = NULL;
 	unsigned int alias_users = 0, i;
 	struct vtd_dev *vdev;
+	int did;
 
 	mutex_lock(&unit->dev_lock);
 	list_for_each_entry(vdev, &unit->devices, node) {
@@ -118,6 +119,11 @@ void vtd_report_fault(struct vtd_unit *unit, u16 sid, u64 iova, bool write,
 		dev = alias_dev;
 	xiommu_report_fault(&unit->iommu, dev, sid, iova, write, reason);
 	mutex_unlock(&unit->dev_lock);
+
+	/* Per-domain count: the domain the requester ID is attached to now. */
+	did = vtd_ctx_did(unit, sid);
+	if (did > 0 && did != unit->identity_did)
+		vtd_domain_count_fault(unit, did);
 }
 
 struct vtd_alias_walk {
@@ -204,6 +210,7 @@ static bool vtd_sid_in_use(struct vtd_unit *unit, u16 sid, struct vtd_dev *skip)
 
 static void vtd_release_device(struct device *dev)
 {
+	struct vtd_ctx_cfg blocked = { .type = VTD_CTX_BLOCKED };
 	struct vtd_dev *vdev = vtd_dev_find(dev);
 	struct vtd_unit *unit;
 	u16 *unused;
@@ -227,7 +234,7 @@ static void vtd_release_device(struct device *dev)
 			unused[n++] = vdev->sids[i];
 	mutex_unlock(&unit->dev_lock);
 	for (i = 0; i < n; i++)
-		vtd_ctx_set(unit, unused[i], 0, 0);
+		vtd_ctx_set(unit, unused[i], &blocked);
 	kfree(unused);
 	kfree(vdev);
 }

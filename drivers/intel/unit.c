@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * One VT-d DMA-remapping unit: register access, register-based
- * invalidation (6.5.1 "Register-based Invalidation Interface"), turning
- * translation on and off, and fault recording.
+ * One VT-d DMA-remapping unit: register access, choosing the mode
+ * (scalable or legacy) and the invalidation interface (queued or
+ * register-based, inv.c), turning translation on and off, and fault
+ * recording.
  *
  * Faults are polled, not signalled. The unit reports a fault event as an
  * MSI it sends itself (FEDATA/FEADDR, 11.4.11-13). To receive it we would
@@ -26,12 +27,21 @@
 #include <linux/io.h>
 #include <linux/iopoll.h>
 #include <linux/ioport.h>
+#include <linux/module.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
 #include <asm/cacheflush.h>
 
 #include "vtd.h"
+
+static bool qi = true;
+module_param(qi, bool, 0444);
+MODULE_PARM_DESC(qi, "Use queued invalidation when a unit has it (ECAP.QI); 0: register-based always (and so legacy mode)");
+
+static bool scalable = true;
+module_param(scalable, bool, 0444);
+MODULE_PARM_DESC(scalable, "Use scalable mode when a unit has it (ECAP.SMTS, SLTS, QI); 0: legacy mode always");
 
 static inline u32 vtd_readl(struct vtd_unit *unit, unsigned int off)
 {
@@ -68,12 +78,20 @@ void vtd_flush_cpu_cache(struct vtd_unit *unit, void *addr, size_t size)
 		clflush_cache_range(addr, size);
 }
 
-/*
- * Issue a global command and wait for its status (11.4.4): GCMD is built
- * from the persistent GSTS bits so that other enables (QIE, IRE) stay as
- * they are and no one-shot command is repeated.
+/**
+ * vtd_gcmd() - issue a global command and wait for its status
+ * @unit: the unit
+ * @bit: VTD_GCMD_* command bit
+ * @set: set (enable) or clear (disable) it; one-shot commands ignore it
+ *
+ * GCMD is built from the persistent GSTS bits (11.4.4) so that other
+ * enables (TE, QIE, IRE) stay as they are and no one-shot command is
+ * repeated.
+ *
+ * Context: any; spins for at most VTD_INV_TIMEOUT_US.
+ * Return: 0 or -ETIMEDOUT.
  */
-static int vtd_gcmd(struct vtd_unit *unit, u32 bit, bool set)
+int vtd_gcmd(struct vtd_unit *unit, u32 bit, bool set)
 {
 	unsigned long flags;
 	u32 sts;
@@ -107,120 +125,12 @@ void vtd_flush_write_buffer(struct vtd_unit *unit)
 		vtd_gcmd(unit, VTD_GCMD_WBF, true);
 }
 
-/**
- * vtd_flush_context() - register-based context-cache invalidation
- * @unit: the unit
- * @granu: VTD_CCMD_GLOBAL, VTD_CCMD_DOMAIN or VTD_CCMD_DEVICE
- * @did: domain id (domain and device granularity)
- * @sid: source id (device granularity)
- *
- * Writes CCMD with ICC set and waits until the unit clears it (11.4.7).
- * Context: any; spins for at most VTD_INV_TIMEOUT_US.
- * Return: 0, -ETIMEDOUT, or -EIO if the unit reports it did nothing.
+/*
+ * VT-d spec 7.1.3 "Fault Reasons": the legacy-mode encodings (0x1-0xd)
+ * and the scalable-mode ones we can cause (0x30 and up). QEMU 7.2 reports
+ * legacy encodings in scalable mode too, plus 0x58 for a PASID entry it
+ * cannot use.
  */
-int vtd_flush_context(struct vtd_unit *unit, int granu, u16 did, u16 sid)
-{
-	u64 val = VTD_CCMD_ICC | FIELD_PREP(VTD_CCMD_CIRG, granu);
-	unsigned long flags;
-	int rc;
-
-	if (granu != VTD_CCMD_GLOBAL)
-		val |= FIELD_PREP(VTD_CCMD_DID, did);
-	if (granu == VTD_CCMD_DEVICE)
-		val |= FIELD_PREP(VTD_CCMD_SID, sid);	/* FM = 0: exact */
-
-	spin_lock_irqsave(&unit->reg_lock, flags);
-	vtd_writeq(unit, VTD_REG_CCMD, val);
-	rc = readq_poll_timeout_atomic(unit->reg + VTD_REG_CCMD, val,
-				       !(val & VTD_CCMD_ICC), 1,
-				       VTD_INV_TIMEOUT_US);
-	spin_unlock_irqrestore(&unit->reg_lock, flags);
-	if (!rc && !FIELD_GET(VTD_CCMD_CAIG, val))
-		rc = -EIO;
-	if (rc)
-		pr_err_ratelimited("%s: context invalidation (granularity %d did %u sid %#x) failed: %d\n",
-				   unit->iommu.name, granu, did, sid, rc);
-	return rc;
-}
-
-/**
- * vtd_flush_iotlb() - register-based IOTLB invalidation
- * @unit: the unit
- * @granu: VTD_IOTLB_GLOBAL, VTD_IOTLB_DOMAIN or VTD_IOTLB_PAGE
- * @did: domain id (domain and page granularity)
- * @iova: first IOVA, aligned to 4 KiB << @am (page granularity)
- * @am: address mask: 2^@am pages (page granularity, <= CAP.MAMV)
- *
- * Page granularity with the invalidation hint clear also drops the
- * paging-structure caches for the range (6.5.1.2 / 11.4.8.2), which
- * unmap relies on when it frees tables. Drains pending DMA when the unit
- * supports it (CAP.DRD/DWD).
- *
- * Context: any; spins for at most VTD_INV_TIMEOUT_US.
- * Return: 0, -ETIMEDOUT, or -EIO if the unit reports it did nothing.
- */
-int vtd_flush_iotlb(struct vtd_unit *unit, int granu, u16 did,
-		    unsigned long iova, unsigned int am)
-{
-	u64 val = VTD_IOTLB_IVT | FIELD_PREP(VTD_IOTLB_IIRG, granu);
-	unsigned long flags;
-	int rc;
-
-	if (granu != VTD_IOTLB_GLOBAL)
-		val |= FIELD_PREP(VTD_IOTLB_DID, did);
-	if (unit->cap & VTD_CAP_DRD)
-		val |= VTD_IOTLB_DR;
-	if (unit->cap & VTD_CAP_DWD)
-		val |= VTD_IOTLB_DW;
-
-	spin_lock_irqsave(&unit->reg_lock, flags);
-	if (granu == VTD_IOTLB_PAGE)
-		vtd_writeq(unit, unit->iro + VTD_REG_IVA_OFF,
-			   (iova & PAGE_MASK) | FIELD_PREP(VTD_IVA_AM, am));
-	vtd_writeq(unit, unit->iro + VTD_REG_IOTLB_OFF, val);
-	rc = readq_poll_timeout_atomic(unit->reg + unit->iro +
-				       VTD_REG_IOTLB_OFF, val,
-				       !(val & VTD_IOTLB_IVT), 1,
-				       VTD_INV_TIMEOUT_US);
-	spin_unlock_irqrestore(&unit->reg_lock, flags);
-	if (!rc && !FIELD_GET(VTD_IOTLB_IAIG, val))
-		rc = -EIO;
-	if (rc)
-		pr_err_ratelimited("%s: IOTLB invalidation (granularity %d did %u iova %#lx am %u) failed: %d\n",
-				   unit->iommu.name, granu, did, iova, am, rc);
-	return rc;
-}
-
-/**
- * vtd_flush_iotlb_range() - invalidate the IOTLB for [@first, @last]
- * @unit: the unit
- * @did: domain id
- * @first: first IOVA
- * @last: last IOVA (inclusive)
- *
- * Uses one page-selective invalidation over the smallest aligned
- * power-of-two block covering the range when the unit supports it and
- * the block fits CAP.MAMV, else a domain-selective one.
- */
-void vtd_flush_iotlb_range(struct vtd_unit *unit, u16 did,
-			   unsigned long first, unsigned long last)
-{
-	unsigned long pfn0 = first >> PAGE_SHIFT, pfn1 = last >> PAGE_SHIFT;
-	unsigned int am = 0;
-
-	if (unit->cap & VTD_CAP_PSI) {
-		while ((pfn0 >> am) != (pfn1 >> am))
-			am++;
-		if (am <= FIELD_GET(VTD_CAP_MAMV, unit->cap)) {
-			vtd_flush_iotlb(unit, VTD_IOTLB_PAGE, did,
-					(pfn0 >> am) << (am + PAGE_SHIFT), am);
-			return;
-		}
-	}
-	vtd_flush_iotlb(unit, VTD_IOTLB_DOMAIN, did, 0, 0);
-}
-
-/* VT-d spec, "Non-Recoverable Fault Reason Encodings" (legacy mode). */
 static const char * const vtd_fault_reasons[] = {
 	[0x1] = "root entry not present",
 	[0x2] = "context entry not present",
@@ -235,6 +145,29 @@ static const char * const vtd_fault_reasons[] = {
 	[0xb] = "reserved bit set in context entry",
 	[0xc] = "reserved bit set in paging entry",
 	[0xd] = "translation type blocked by the context entry",
+	[0x38] = "SM: cannot access the root entry",
+	[0x39] = "SM: root entry not present",
+	[0x3a] = "SM: reserved bit set in root entry",
+	[0x40] = "SM: cannot access the context entry",
+	[0x41] = "SM: context entry not present",
+	[0x42] = "SM: reserved bit set in context entry",
+	[0x43] = "SM: invalid context entry",
+	[0x48] = "SM: bad RID_PASID in context entry",
+	[0x50] = "SM: cannot access the PASID directory entry",
+	[0x51] = "SM: PASID directory entry not present",
+	[0x52] = "SM: reserved bit set in PASID directory entry",
+	[0x58] = "SM: cannot use the PASID table entry",
+	[0x59] = "SM: PASID table entry not present",
+	[0x5a] = "SM: reserved bit set in PASID table entry",
+	[0x5b] = "SM: invalid PASID table entry",
+	[0x78] = "SM: cannot access a second-level paging entry",
+	[0x79] = "SM: second-level read/write permission",
+	[0x7a] = "SM: reserved bit set in second-level paging entry",
+	[0x7b] = "SM: invalid second-level table pointer",
+	[0x83] = "SM: address beyond the hardware maximum",
+	[0x84] = "SM: second-level address beyond the maximum",
+	[0x85] = "SM: no write permission",
+	[0x86] = "SM: no read permission",
 };
 
 static const char *vtd_fault_reason(unsigned int fr)
@@ -430,6 +363,11 @@ static void vtd_unit_describe(struct vtd_unit *unit)
 		unit->nfr, unit->cap & VTD_CAP_CM ? "on" : "off",
 		unit->ecap & VTD_ECAP_SC ? "yes" : "no",
 		unit->ecap & VTD_ECAP_C ? "yes" : "no");
+	pr_info("%s: %s mode, %s invalidation%s\n", unit->iommu.name,
+		unit->sm ? "scalable" : "legacy",
+		unit->queue.base ? "queued" : "register-based",
+		unit->queue.base && unit->queue.wide ? " (256-bit descriptors)" :
+		"");
 }
 
 /**
@@ -464,6 +402,7 @@ int vtd_unit_init(struct vtd_unit *unit, struct vtd_drhd *drhd, int seq)
 	INIT_LIST_HEAD(&unit->domains);
 	INIT_LIST_HEAD(&unit->list);
 	ida_init(&unit->did_ida);
+	xa_init(&unit->pasid_dirs);
 	INIT_DELAYED_WORK(&unit->fault_work, vtd_fault_work);
 	atomic64_set(&unit->faults_seen, 0);
 	atomic64_set(&unit->fault_overflows, 0);
@@ -530,11 +469,24 @@ int vtd_unit_init(struct vtd_unit *unit, struct vtd_drhd *drhd, int seq)
 	if ((sllps & BIT(1)) && unit->levels >= 3)
 		unit->pgsize_bitmap |= SZ_1G;
 
+	/*
+	 * Scalable mode needs the queue (register-based invalidation cannot
+	 * reach the PASID cache, 6.5) and second-level support in PASID
+	 * entries (ECAP.SLTS); pass-through there is PGTT = 100b (ECAP.PT).
+	 */
+	unit->sm = scalable && qi && (unit->ecap & VTD_ECAP_QI) &&
+		   (unit->ecap & VTD_ECAP_SMTS) && (unit->ecap & VTD_ECAP_SLTS);
+	if (qi && (unit->ecap & VTD_ECAP_QI)) {
+		rc = vtd_qi_init(unit);
+		if (rc)
+			goto err_unmap;
+	}
+
 	nd = 1U << (4 + 2 * (unsigned int)FIELD_GET(VTD_CAP_ND, unit->cap));
 	rc = ida_alloc_range(&unit->did_ida, VTD_DID_RESERVED + 1, nd - 1,
 			     GFP_KERNEL);
 	if (rc < 0)
-		goto err_unmap;
+		goto err_qi;
 	unit->identity_did = rc;
 
 	unit->root = (void *)get_zeroed_page(GFP_KERNEL);
@@ -547,6 +499,8 @@ int vtd_unit_init(struct vtd_unit *unit, struct vtd_drhd *drhd, int seq)
 	/* Fault events stay masked: we poll (see the top of this file). */
 	unit->saved_rtaddr = vtd_readq(unit, VTD_REG_RTADDR);
 	unit->saved_fectl = vtd_readl(unit, VTD_REG_FECTL);
+	if (unit->ecap & VTD_ECAP_QI)
+		unit->saved_iqa = vtd_readq(unit, VTD_REG_IQA);
 	vtd_writel(unit, VTD_REG_FECTL, VTD_FECTL_IM);
 	vtd_fault_clear_stale(unit);
 	vtd_unit_describe(unit);
@@ -554,6 +508,8 @@ int vtd_unit_init(struct vtd_unit *unit, struct vtd_drhd *drhd, int seq)
 
 err_ida:
 	ida_destroy(&unit->did_ida);
+err_qi:
+	vtd_qi_free(unit);
 err_unmap:
 	vtd_unmap_regs(unit);
 	return rc;
@@ -570,6 +526,9 @@ void vtd_unit_destroy(struct vtd_unit *unit)
 {
 	vtd_writeq(unit, VTD_REG_RTADDR, unit->saved_rtaddr);
 	vtd_writel(unit, VTD_REG_FECTL, unit->saved_fectl);
+	if (unit->ecap & VTD_ECAP_QI)
+		vtd_writeq(unit, VTD_REG_IQA, unit->saved_iqa);
+	vtd_qi_free(unit);
 	vtd_ctx_free(unit);
 	free_page((unsigned long)unit->root);
 	unit->root = NULL;
@@ -584,37 +543,49 @@ void vtd_unit_destroy(struct vtd_unit *unit)
  * vtd_unit_enable() - point the unit at the root table and translate
  * @unit: an initialised unit whose endpoints all have context entries
  *
- * Sequence (11.4.4, 11.4.6, 6.5): RTADDR (legacy mode), SRTP and wait for
- * RTPS, global context-cache and IOTLB invalidation (nothing cached from
- * before may survive), then TE and wait for TES.
+ * Sequence (11.4.4, 11.4.6, 6.5): enable the invalidation queue if we use
+ * it, RTADDR (TTM legacy or scalable), SRTP and wait for RTPS, global
+ * context-cache, PASID-cache (scalable mode) and IOTLB invalidation
+ * (nothing cached from before may survive), then TE and wait for TES.
  *
  * Return: 0 or -ETIMEDOUT/-EIO from the hardware handshakes.
  */
 int vtd_unit_enable(struct vtd_unit *unit)
 {
+	struct vtd_inv_batch b;
 	int rc;
 
-	vtd_writeq(unit, VTD_REG_RTADDR, virt_to_phys(unit->root));
+	if (unit->queue.base) {
+		rc = vtd_qi_enable(unit);
+		if (rc)
+			return rc;
+	}
+	vtd_writeq(unit, VTD_REG_RTADDR, virt_to_phys(unit->root) |
+		   FIELD_PREP(VTD_RTADDR_TTM, unit->sm ?
+			      VTD_RTADDR_TTM_SCALABLE : VTD_RTADDR_TTM_LEGACY));
 	rc = vtd_gcmd(unit, VTD_GCMD_SRTP, true);
 	if (rc)
 		return rc;
-	rc = vtd_flush_context(unit, VTD_CCMD_GLOBAL, 0, 0);
-	if (rc)
-		return rc;
-	rc = vtd_flush_iotlb(unit, VTD_IOTLB_GLOBAL, 0, 0, 0);
+	vtd_inv_batch_init(&b);
+	vtd_inv_add_context(unit, &b, VTD_CCMD_GLOBAL, 0, 0);
+	if (unit->sm)
+		vtd_inv_add_pasid(unit, &b, VTD_DESC_PC_GLOBAL, 0, 0);
+	vtd_inv_add_iotlb(unit, &b, VTD_IOTLB_GLOBAL, 0, 0, 0);
+	rc = vtd_inv_submit(unit, &b);
 	if (rc)
 		return rc;
 	rc = vtd_gcmd(unit, VTD_GCMD_TE, true);
 	if (rc)
 		return rc;
 	unit->enabled = true;
-	pr_info("%s: DMA translation enabled (legacy mode, register-based invalidation)\n",
-		unit->iommu.name);
+	pr_info("%s: DMA translation enabled (%s mode, %s invalidation)\n",
+		unit->iommu.name, unit->sm ? "scalable" : "legacy",
+		unit->qi ? "queued" : "register-based");
 	return 0;
 }
 
 /**
- * vtd_unit_disable() - turn translation off again
+ * vtd_unit_disable() - turn translation and the invalidation queue off
  * @unit: the unit
  *
  * Afterwards DMA is untranslated, as it was before the module loaded.
@@ -624,4 +595,5 @@ void vtd_unit_disable(struct vtd_unit *unit)
 	if (unit->enabled && !vtd_gcmd(unit, VTD_GCMD_TE, false))
 		pr_info("%s: DMA translation disabled\n", unit->iommu.name);
 	unit->enabled = false;
+	vtd_qi_disable(unit);
 }
