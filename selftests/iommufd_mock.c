@@ -35,24 +35,6 @@ static __attribute__((constructor)) void setup_buffer(void)
 	memset(buffer, 0x5a, BUFFER_SIZE);
 }
 
-/*
- * Close an iommufd and check, through a fresh one, that nothing of the test
- * buffer stayed pinned. Teardown may only use EXPECT_*: an ASSERT would
- * jump back into the harness and run the teardown again.
- */
-static void teardown_iommufd(int fd, struct __test_metadata *_metadata)
-{
-	int check_fd;
-
-	EXPECT_EQ(0, close(fd));
-	check_fd = open("/dev/iommu", O_RDWR);
-	EXPECT_NE(-1, check_fd);
-	if (check_fd == -1)
-		return;
-	EXPECT_EQ(0, _test_cmd_check_refs(check_fd, buffer, BUFFER_SIZE, 0));
-	close(check_fd);
-}
-
 /* Largest power of two dividing @v (v != 0). */
 static uint64_t low_bit(uint64_t v)
 {

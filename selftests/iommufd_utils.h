@@ -47,7 +47,7 @@ static void *buffer;
 
 /* ---- IOMMU_DESTROY ---- */
 
-static int _test_ioctl_destroy(int fd, __u32 id)
+static inline int _test_ioctl_destroy(int fd, __u32 id)
 {
 	struct iommu_destroy cmd = {
 		.size = sizeof(cmd),
@@ -62,7 +62,7 @@ static int _test_ioctl_destroy(int fd, __u32 id)
 
 /* ---- IOMMU_IOAS_ALLOC ---- */
 
-static int _test_ioctl_ioas_alloc(int fd, __u32 *id)
+static inline int _test_ioctl_ioas_alloc(int fd, __u32 *id)
 {
 	struct iommu_ioas_alloc cmd = {
 		.size = sizeof(cmd),
@@ -88,7 +88,7 @@ static int _test_ioctl_ioas_alloc(int fd, __u32 *id)
  * Map @length bytes at @va. With IOMMU_IOAS_MAP_FIXED_IOVA in @flags *@iova
  * is the IOVA to use, otherwise the kernel picks it and returns it there.
  */
-static int _test_ioctl_ioas_map(int fd, __u32 ioas_id, void *va, __u64 length,
+static inline int _test_ioctl_ioas_map(int fd, __u32 ioas_id, void *va, __u64 length,
 				__u64 *iova, __u32 flags)
 {
 	struct iommu_ioas_map cmd = {
@@ -133,7 +133,7 @@ static int _test_ioctl_ioas_map(int fd, __u32 ioas_id, void *va, __u64 length,
 
 /* ---- IOMMU_IOAS_UNMAP ---- */
 
-static int _test_ioctl_ioas_unmap(int fd, __u32 ioas_id, __u64 iova,
+static inline int _test_ioctl_ioas_unmap(int fd, __u32 ioas_id, __u64 iova,
 				  __u64 length, __u64 *unmapped)
 {
 	struct iommu_ioas_unmap cmd = {
@@ -164,7 +164,7 @@ static int _test_ioctl_ioas_unmap(int fd, __u32 ioas_id, __u64 iova,
 
 /* ---- IOMMU_IOAS_IOVA_RANGES ---- */
 
-static int _test_ioctl_iova_ranges(int fd, __u32 ioas_id,
+static inline int _test_ioctl_iova_ranges(int fd, __u32 ioas_id,
 				   struct iommu_iova_range *ranges,
 				   __u32 *num, __u64 *alignment)
 {
@@ -185,7 +185,7 @@ static int _test_ioctl_iova_ranges(int fd, __u32 ioas_id,
 
 /* ---- IOMMU_IOAS_ALLOW_IOVAS ---- */
 
-static int _test_ioctl_allow_iovas(int fd, __u32 ioas_id,
+static inline int _test_ioctl_allow_iovas(int fd, __u32 ioas_id,
 				   const struct iommu_iova_range *ranges,
 				   __u32 num)
 {
@@ -202,7 +202,7 @@ static int _test_ioctl_allow_iovas(int fd, __u32 ioas_id,
 /* ---- IOMMU_TEST_CMD ---- */
 
 /* Reserve [start, start + length) in IOAS @ioas_id, as a device would. */
-static int _test_cmd_add_reserved(int fd, __u32 ioas_id, __u64 start,
+static inline int _test_cmd_add_reserved(int fd, __u32 ioas_id, __u64 start,
 				  __u64 length)
 {
 	struct iommu_test_cmd cmd = {
@@ -221,7 +221,7 @@ static int _test_cmd_add_reserved(int fd, __u32 ioas_id, __u64 start,
 	EXPECT_ERRNO(err, _test_cmd_add_reserved(self->fd, self->ioas_id,  \
 						 start, length))
 
-static int _test_cmd_mock_domain(int fd, __u32 pt_id, __u32 *stdev_id,
+static inline int _test_cmd_mock_domain(int fd, __u32 pt_id, __u32 *stdev_id,
 				 __u32 *hwpt_id, __u32 *idev_id)
 {
 	struct iommu_test_cmd cmd = {
@@ -249,7 +249,7 @@ static int _test_cmd_mock_domain(int fd, __u32 pt_id, __u32 *stdev_id,
 	EXPECT_ERRNO(err, _test_cmd_mock_domain(self->fd, pt_id, stdevp,   \
 						hwptp, idevp))
 
-static int _test_cmd_mock_domain_replace(int fd, __u32 stdev_id, __u32 pt_id,
+static inline int _test_cmd_mock_domain_replace(int fd, __u32 stdev_id, __u32 pt_id,
 					 __u32 *hwpt_id)
 {
 	struct iommu_test_cmd cmd = {
@@ -267,7 +267,7 @@ static int _test_cmd_mock_domain_replace(int fd, __u32 stdev_id, __u32 pt_id,
 }
 
 /* Does HWPT @hwpt_id map [iova, iova + length) to the memory at @uptr? */
-static int _test_cmd_check_map(int fd, __u32 hwpt_id, __u64 iova,
+static inline int _test_cmd_check_map(int fd, __u32 hwpt_id, __u64 iova,
 			       __u64 length, const void *uptr)
 {
 	struct iommu_test_cmd cmd = {
@@ -291,7 +291,7 @@ static int _test_cmd_check_map(int fd, __u32 hwpt_id, __u64 iova,
 					      length, uptr))
 
 /* Is every page of [uptr, uptr + length) pinned exactly @refs times? */
-static int _test_cmd_check_refs(int fd, const void *uptr, __u64 length,
+static inline int _test_cmd_check_refs(int fd, const void *uptr, __u64 length,
 				__u32 refs)
 {
 	struct iommu_test_cmd cmd = {
@@ -310,5 +310,212 @@ static int _test_cmd_check_refs(int fd, const void *uptr, __u64 length,
 	ASSERT_EQ(0, _test_cmd_check_refs(self->fd, uptr, length, refs))
 #define test_err_check_refs(err, uptr, length, refs)                       \
 	EXPECT_ERRNO(err, _test_cmd_check_refs(self->fd, uptr, length, refs))
+
+
+/* ---- access objects ---- */
+
+/* Create an access on IOAS @ioas_id; returns its fd in *@access_fd. */
+static inline int _test_cmd_create_access(int fd, __u32 ioas_id, int *access_fd,
+				   __u32 flags)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_CREATE_ACCESS,
+		.id = ioas_id,
+		.create_access = { .flags = flags },
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_TEST_CMD, &cmd);
+	if (!ret)
+		*access_fd = cmd.create_access.out_access_fd;
+	return ret;
+}
+#define test_cmd_create_access(ioas_id, access_fdp, flags)                 \
+	ASSERT_EQ(0, _test_cmd_create_access(self->fd, ioas_id, access_fdp, \
+					     flags))
+#define test_err_create_access(err, ioas_id, flags)                        \
+	({                                                                 \
+		int __afd = -1;                                            \
+		EXPECT_ERRNO(err, _test_cmd_create_access(self->fd,        \
+							  ioas_id, &__afd, \
+							  flags));         \
+	})
+
+/* Closing the fd destroys the access and undoes its pins. */
+#define test_cmd_destroy_access(access_fd) ASSERT_EQ(0, close(access_fd))
+
+/* Pin [iova, iova + length) through @access_fd; *@pages_id names the pin. */
+static inline int _test_cmd_access_pages(int fd, int access_fd, __u64 iova,
+				  __u64 length, const void *uptr, __u32 flags,
+				  __u32 *pages_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_ACCESS_PAGES,
+		.id = access_fd,
+		.access_pages = {
+			.flags = flags,
+			.iova = iova,
+			.length = length,
+			.uptr = (uintptr_t)uptr,
+		},
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_TEST_CMD, &cmd);
+	if (!ret && pages_id)
+		*pages_id = cmd.access_pages.out_access_pages_id;
+	return ret;
+}
+#define test_cmd_access_pages(access_fd, iova, length, uptr, flags, idp)   \
+	ASSERT_EQ(0, _test_cmd_access_pages(self->fd, access_fd, iova,     \
+					    length, uptr, flags, idp))
+#define test_err_access_pages(err, access_fd, iova, length, uptr, flags)   \
+	EXPECT_ERRNO(err, _test_cmd_access_pages(self->fd, access_fd, iova, \
+						 length, uptr, flags, NULL))
+
+static inline int _test_cmd_destroy_access_pages(int fd, int access_fd,
+					  __u32 pages_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_DESTROY_ACCESS_PAGES,
+		.id = access_fd,
+		.destroy_access_pages = { .access_pages_id = pages_id },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+#define test_cmd_destroy_access_pages(access_fd, pages_id)                 \
+	ASSERT_EQ(0, _test_cmd_destroy_access_pages(self->fd, access_fd,   \
+						    pages_id))
+#define test_err_destroy_access_pages(err, access_fd, pages_id)            \
+	EXPECT_ERRNO(err, _test_cmd_destroy_access_pages(self->fd,         \
+							 access_fd,        \
+							 pages_id))
+
+/* Copy @length bytes between IOVA @iova and @uptr (MOCK_ACCESS_RW_*). */
+static inline int _test_cmd_access_rw(int fd, int access_fd, __u64 iova,
+			       void *uptr, __u64 length, __u32 flags)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_ACCESS_RW,
+		.id = access_fd,
+		.access_rw = {
+			.iova = iova,
+			.length = length,
+			.uptr = (uintptr_t)uptr,
+			.flags = flags,
+		},
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+#define test_cmd_access_rw(access_fd, iova, uptr, length, flags)           \
+	ASSERT_EQ(0, _test_cmd_access_rw(self->fd, access_fd, iova, uptr,  \
+					 length, flags))
+#define test_err_access_rw(err, access_fd, iova, uptr, length, flags)      \
+	EXPECT_ERRNO(err, _test_cmd_access_rw(self->fd, access_fd, iova,   \
+					      uptr, length, flags))
+
+static inline int _test_cmd_access_replace_ioas(int fd, int access_fd,
+					 __u32 ioas_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_ACCESS_REPLACE_IOAS,
+		.id = access_fd,
+		.access_replace_ioas = { .ioas_id = ioas_id },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+#define test_cmd_access_replace_ioas(access_fd, ioas_id)                   \
+	ASSERT_EQ(0, _test_cmd_access_replace_ioas(self->fd, access_fd,    \
+						   ioas_id))
+#define test_err_access_replace_ioas(err, access_fd, ioas_id)              \
+	EXPECT_ERRNO(err, _test_cmd_access_replace_ioas(self->fd,          \
+							access_fd, ioas_id))
+
+/* ---- IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT ---- */
+
+/* What the core uses when nobody set a limit: 1024 page pointers. */
+#define TEMP_MEMORY_DEFAULT (1024 * sizeof(void *))
+
+static inline int _test_cmd_set_temp_memory_limit(int fd, __u32 limit)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT,
+		.memory_limit = { .limit = limit },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+#define test_cmd_set_temp_memory_limit(limit)                              \
+	ASSERT_EQ(0, _test_cmd_set_temp_memory_limit(self->fd, limit))
+
+/* ---- IOMMU_OPTION ---- */
+
+static inline int _test_ioctl_option(int fd, __u32 option_id, __u16 op,
+			      __u32 object_id, __u64 *val)
+{
+	struct iommu_option cmd = {
+		.size = sizeof(cmd),
+		.option_id = option_id,
+		.op = op,
+		.object_id = object_id,
+		.val64 = *val,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_OPTION, &cmd);
+	if (!ret)
+		*val = cmd.val64;
+	return ret;
+}
+
+/* ---- IOMMU_IOAS_COPY ---- */
+
+static inline int _test_ioctl_ioas_copy_flags(int fd, __u32 flags, __u32 dst_ioas,
+				       __u64 *dst_iova, __u32 src_ioas,
+				       __u64 src_iova, __u64 length)
+{
+	struct iommu_ioas_copy cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dst_ioas_id = dst_ioas,
+		.src_ioas_id = src_ioas,
+		.length = length,
+		.dst_iova = *dst_iova,
+		.src_iova = src_iova,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_IOAS_COPY, &cmd);
+	if (!ret)
+		*dst_iova = cmd.dst_iova;
+	return ret;
+}
+
+/*
+ * Close an iommufd and check, through a fresh one, that nothing of the test
+ * buffer stayed pinned. Teardown may only use EXPECT_*: an ASSERT would
+ * jump back into the harness and run the teardown again.
+ */
+static inline void teardown_iommufd(int fd, struct __test_metadata *_metadata)
+{
+	int check_fd;
+
+	EXPECT_EQ(0, close(fd));
+	check_fd = open("/dev/iommu", O_RDWR);
+	EXPECT_NE(-1, check_fd);
+	if (check_fd == -1)
+		return;
+	EXPECT_EQ(0, _test_cmd_check_refs(check_fd, buffer, BUFFER_SIZE, 0));
+	close(check_fd);
+}
 
 #endif /* XIOMMU_SELFTEST_IOMMUFD_UTILS_H */

@@ -269,6 +269,8 @@ static_assert((unsigned int)MOCK_FLAGS_ACCESS_WRITE == XIOMMU_ACCESS_RW_WRITE);
  * @items: struct mock_staccess_item, pins not yet undone
  * @next_id: id of the next pin
  * @pins: created with MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES
+ * @keep_pins: created with XIOMMU_MOCK_ACCESS_CREATE_KEEP_PINS: the unmap
+ *	callback does nothing
  */
 struct mock_staccess {
 	struct xiommu_access *access;
@@ -277,6 +279,7 @@ struct mock_staccess {
 	struct list_head items;
 	unsigned int next_id;
 	bool pins;
+	bool keep_pins;
 };
 
 /**
@@ -309,11 +312,10 @@ static struct mock_staccess *mock_staccess_get(int fd)
 	return file->private_data;
 }
 
-/* The core's unmap callback: unpin every pin touching the range. */
-static void mock_staccess_unmap(void *data, unsigned long iova,
-				unsigned long length)
+/* Unpin every pin touching [iova, iova + length). */
+static void mock_staccess_unpin_range(struct mock_staccess *staccess,
+				      unsigned long iova, unsigned long length)
 {
-	struct mock_staccess *staccess = data;
 	unsigned long last = iova + length - 1;
 	struct mock_staccess_item *item, *tmp;
 
@@ -327,6 +329,16 @@ static void mock_staccess_unmap(void *data, unsigned long iova,
 		kfree(item);
 	}
 	mutex_unlock(&staccess->lock);
+}
+
+/* The core's unmap callback */
+static void mock_staccess_unmap(void *data, unsigned long iova,
+				unsigned long length)
+{
+	struct mock_staccess *staccess = data;
+
+	if (!staccess->keep_pins)
+		mock_staccess_unpin_range(staccess, iova, length);
 }
 
 static const struct xiommu_access_ops mock_access_ops_pin = {
@@ -343,7 +355,7 @@ static int mock_staccess_release(struct inode *inode, struct file *file)
 	struct mock_staccess *staccess = file->private_data;
 
 	if (staccess->access) {
-		mock_staccess_unmap(staccess, 0, ULONG_MAX);
+		mock_staccess_unpin_range(staccess, 0, ULONG_MAX);
 		xiommu_access_destroy(staccess->access);
 	}
 	mutex_destroy(&staccess->lock);
@@ -368,7 +380,8 @@ static int mock_test_create_access(struct xiommu_ictx *ictx,
 	int fd;
 	int rc;
 
-	if (flags & ~MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES)
+	if (flags & ~(MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES |
+		      XIOMMU_MOCK_ACCESS_CREATE_KEEP_PINS))
 		return -EOPNOTSUPP;
 
 	staccess = kzalloc(sizeof(*staccess), GFP_KERNEL_ACCOUNT);
@@ -377,6 +390,7 @@ static int mock_test_create_access(struct xiommu_ictx *ictx,
 	mutex_init(&staccess->lock);
 	INIT_LIST_HEAD(&staccess->items);
 	staccess->pins = flags & MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES;
+	staccess->keep_pins = flags & XIOMMU_MOCK_ACCESS_CREATE_KEEP_PINS;
 
 	file = anon_inode_getfile("[xiommu_mock_access]", &mock_staccess_fops,
 				  staccess, O_RDWR);

@@ -77,6 +77,14 @@ enum {
 };
 
 /*
+ * xiommu addition to iommu_test_cmd.create_access.flags: the access's
+ * unmap callback ignores the core's request to unpin (a misbehaving
+ * driver), so unmaps and replaces that need its pins fail with EBUSY.
+ * Its pins still go with IOMMU_TEST_OP_DESTROY_ACCESS_PAGES and close.
+ */
+#define XIOMMU_MOCK_ACCESS_CREATE_KEEP_PINS	(1U << 31)
+
+/*
  * xiommu addition: the IOPTE sizes of the default mock unit, in bytes.
  * Every mock paging domain translates in XIOMMU_MOCK_IO_PAGE_SIZE units
  * (half of a 4 KiB CPU page, as upstream's mock does, so that the core's
