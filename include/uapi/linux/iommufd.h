@@ -444,13 +444,61 @@ struct iommu_hw_info_vtd {
 };
 
 /**
+ * struct iommu_hw_info_virtio - virtio-iommu device description
+ *	(IOMMU_HW_INFO_TYPE_XIOMMU_VIRTIO)
+ * @flags: 0 for now
+ * @__reserved: 0
+ * @features: the feature bits the driver negotiated with the device, bit
+ *	N for feature N: VIRTIO_IOMMU_F_* in bits 0-23, transport features
+ *	(VIRTIO_F_VERSION_1, ...) above (VIRTIO specification 1.2, 2.2
+ *	"Feature Bits" and 5.13.3 "Feature bits")
+ * @page_size_mask: the device's page_size_mask: bit N set means mappings
+ *	of 2^N bytes are supported; the lowest bit set is the granule every
+ *	mapping must be aligned to, the others are hints (5.13.4 "Device
+ *	configuration layout")
+ * @input_start: first IOVA the device translates (config input_range.start;
+ *	0 without VIRTIO_IOMMU_F_INPUT_RANGE)
+ * @input_end: last IOVA the device translates, inclusive (input_range.end;
+ *	2^64 - 1 without VIRTIO_IOMMU_F_INPUT_RANGE)
+ * @domain_start: first domain ID (domain_range.start; 0 without
+ *	VIRTIO_IOMMU_F_DOMAIN_RANGE)
+ * @domain_end: last domain ID, inclusive (domain_range.end; 2^32 - 1
+ *	without VIRTIO_IOMMU_F_DOMAIN_RANGE)
+ * @probe_size: bytes of PROBE properties the device returns per endpoint
+ *	(0 without VIRTIO_IOMMU_F_PROBE)
+ * @__reserved2: 0
+ *
+ * The device configuration as read when the driver took the device, in
+ * CPU byte order. Upstream Linux has no virtio-iommu payload (as of 6.6),
+ * hence the xiommu-specific type value below.
+ */
+struct iommu_hw_info_virtio {
+	__u32 flags;
+	__u32 __reserved;
+	__aligned_u64 features;
+	__aligned_u64 page_size_mask;
+	__aligned_u64 input_start;
+	__aligned_u64 input_end;
+	__u32 domain_start;
+	__u32 domain_end;
+	__u32 probe_size;
+	__u32 __reserved2;
+};
+
+/**
  * enum iommu_hw_info_type - format of the IOMMU_GET_HW_INFO payload
  * @IOMMU_HW_INFO_TYPE_NONE: the driver reports nothing
  * @IOMMU_HW_INFO_TYPE_INTEL_VTD: struct iommu_hw_info_vtd
+ * @IOMMU_HW_INFO_TYPE_XIOMMU_VIRTIO: struct iommu_hw_info_virtio. An
+ *	xiommu value, not an upstream one: upstream numbers its types
+ *	upwards from 0 and has none for virtio-iommu, so xiommu's own types
+ *	sit in a block of their own, 0x78690000 ("xi") + n, which no
+ *	upstream type can reach. Programs must test for it by name.
  */
 enum iommu_hw_info_type {
 	IOMMU_HW_INFO_TYPE_NONE,
 	IOMMU_HW_INFO_TYPE_INTEL_VTD,
+	IOMMU_HW_INFO_TYPE_XIOMMU_VIRTIO = 0x78690001,
 };
 
 /**
