@@ -35,6 +35,7 @@
 #include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/workqueue.h>
+#include <kunit/visibility.h>
 
 #include "iommu_lite.h"
 
@@ -88,6 +89,7 @@ void xiommu_group_put(struct xiommu_group *group)
 {
 	kref_put(&group->kref, xiommu_group_release);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_group_put);
 
 /* The group of an endpoint already probed; registry lock held. */
 static struct xiommu_group *group_of(struct device *dev)
@@ -460,6 +462,7 @@ out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_group_claim_dma_owner);
 
 /**
  * xiommu_group_release_dma_owner() - undo one xiommu_group_claim_dma_owner()
@@ -490,6 +493,7 @@ void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner)
 out_unlock:
 	mutex_unlock(&group->mutex);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_group_release_dma_owner);
 
 /**
  * xiommu_domain_compatible() - may @domain be attached to @dev (the ops check)
@@ -502,6 +506,7 @@ bool xiommu_domain_compatible(struct xiommu_domain *domain, struct device *dev)
 {
 	return domain->owner && domain->owner == xiommu_endpoint_iommu(dev);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_compatible);
 
 /**
  * xiommu_group_replace_domain() - move an owned group to another domain
@@ -544,6 +549,7 @@ out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_group_replace_domain);
 
 /**
  * xiommu_group_block() - move an owned group to its blocking domain
@@ -558,6 +564,7 @@ void xiommu_group_block(struct xiommu_group *group)
 		       group->id);
 	mutex_unlock(&group->mutex);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_group_block);
 
 /**
  * xiommu_group_domain() - the domain the group is attached to now
@@ -574,6 +581,7 @@ struct xiommu_domain *xiommu_group_domain(struct xiommu_group *group)
 	mutex_unlock(&group->mutex);
 	return domain;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_group_domain);
 
 static void xiommu_group_check_work(struct work_struct *work)
 {
@@ -643,6 +651,7 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 	domain->owner = iommu;
 	return domain;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging);
 
 /**
  * xiommu_domain_free() - free a paging domain
@@ -655,6 +664,7 @@ void xiommu_domain_free(struct xiommu_domain *domain)
 	domain->ops->free(domain);
 	module_put(owner);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_free);
 
 /*
  * The largest IOPTE size usable at @iova -> @paddr for up to @size bytes,
@@ -743,6 +753,7 @@ int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
 		xiommu_unmap(domain, orig_iova, orig_size - size);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_map);
 
 /**
  * xiommu_unmap() - unmap a range of a paging domain and flush the IOTLB
@@ -778,6 +789,7 @@ size_t xiommu_unmap(struct xiommu_domain *domain, unsigned long iova,
 		domain->ops->iotlb_sync(domain, &gather);
 	return done;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_unmap);
 
 /**
  * xiommu_iova_to_phys() - translate an IOVA through a paging domain

@@ -6,6 +6,7 @@
  * IOMMU_HWPT_ALLOC (then it lives until IOMMU_DESTROY or close).
  */
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "iommufd_private.h"
 
@@ -73,6 +74,7 @@ err_abort:
 	xiommu_object_abort(ictx, &hwpt->obj);
 	return ERR_PTR(rc);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_hwpt_alloc);
 
 /**
  * xiommu_hwpt_enforce_cc() - make an HWPT's domain force cache snooping

@@ -82,6 +82,7 @@
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 #include <xiommu/driver.h>
 #include <xiommu/xiommu.h>
 
@@ -163,6 +164,7 @@ bool xiommu_iova_hole_first(struct xiommu_iova_hole_iter *iter,
 		return false;
 	return hole_iter_find(iter);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iova_hole_first);
 
 /**
  * xiommu_iova_hole_next() - advance to the next hole
@@ -176,6 +178,7 @@ bool xiommu_iova_hole_next(struct xiommu_iova_hole_iter *iter)
 		return false;
 	return hole_iter_find(iter);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iova_hole_next);
 
 /* ------------------------------------------------------------------------
  * Table setup and teardown
@@ -197,6 +200,7 @@ void xiommu_iopt_init(struct xiommu_iopt *iopt)
 	/* Without domains any byte-granular IOVA works, as upstream. */
 	iopt->iova_alignment = 1;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_init);
 
 static void iopt_free_itree(struct rb_root_cached *root, size_t offset)
 {
@@ -222,6 +226,7 @@ void xiommu_iopt_destroy(struct xiommu_iopt *iopt)
 	WARN_ON(!xa_empty(&iopt->access_list));
 	xa_destroy(&iopt->access_list);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_destroy);
 
 /* ------------------------------------------------------------------------
  * IOVA choice and checks
@@ -550,6 +555,7 @@ out_free:
 	iopt_free_slice_areas(slices, slice);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_map_slices);
 
 /**
  * xiommu_iopt_map_user() - pin user memory and map it
@@ -642,6 +648,7 @@ int xiommu_iopt_get_slices(struct xiommu_iopt *iopt, unsigned long iova,
 		xiommu_iopt_free_slices(slices);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_get_slices);
 
 /**
  * xiommu_iopt_free_slices() - free a slice list and its page references
@@ -657,6 +664,7 @@ void xiommu_iopt_free_slices(struct list_head *slices)
 		kfree(slice);
 	}
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_free_slices);
 
 /* ------------------------------------------------------------------------
  * Unmap
@@ -806,6 +814,7 @@ int xiommu_iopt_unmap(struct xiommu_iopt *iopt, unsigned long iova,
 		return -EOVERFLOW;
 	return iopt_unmap_range(iopt, iova, last, unmapped);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_unmap);
 
 /**
  * xiommu_iopt_unmap_all() - remove every mapping
@@ -822,6 +831,7 @@ int xiommu_iopt_unmap_all(struct xiommu_iopt *iopt, unsigned long *unmapped)
 	rc = iopt_unmap_range(iopt, 0, ULONG_MAX, unmapped);
 	return rc == -ENOENT ? 0 : rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_unmap_all);
 
 /* ------------------------------------------------------------------------
  * Reserved and allowed ranges
@@ -930,6 +940,7 @@ int xiommu_iopt_reserve_range(struct xiommu_iopt *iopt, unsigned long start,
 	up_write(&iopt->iova_rwsem);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_reserve_range);
 
 /**
  * xiommu_iopt_remove_reserved() - drop every reservation of an owner
@@ -942,6 +953,7 @@ void xiommu_iopt_remove_reserved(struct xiommu_iopt *iopt, void *owner)
 	iopt_remove_reserved(iopt, owner);
 	up_write(&iopt->iova_rwsem);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_remove_reserved);
 
 /**
  * xiommu_iopt_set_allowed() - replace the allowed ranges
@@ -972,6 +984,7 @@ int xiommu_iopt_set_allowed(struct xiommu_iopt *iopt,
 	up_write(&iopt->iova_rwsem);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_set_allowed);
 
 /* ------------------------------------------------------------------------
  * Domains
@@ -1175,6 +1188,7 @@ err_unlock:
 	kfree(idom);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_add_domain);
 
 /**
  * xiommu_iopt_remove_domain() - stop a domain mirroring the IOVA map
@@ -1212,6 +1226,7 @@ void xiommu_iopt_remove_domain(struct xiommu_iopt *iopt,
 	up_write(&iopt->domains_rwsem);
 	kfree(found);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_remove_domain);
 
 /**
  * xiommu_iopt_set_large_pages() - allow or forbid IOPTEs above PAGE_SIZE
@@ -1249,6 +1264,7 @@ out_unlock:
 	up_write(&iopt->domains_rwsem);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_set_large_pages);
 
 /* ------------------------------------------------------------------------
  * VFIO type1 (v1) partial unmap
@@ -1357,6 +1373,7 @@ int xiommu_iopt_cut_iova(struct xiommu_iopt *iopt, unsigned long *iovas,
 	up_read(&iopt->domains_rwsem);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_cut_iova);
 
 /* ------------------------------------------------------------------------
  * Access objects

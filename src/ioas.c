@@ -15,6 +15,7 @@
 #include <linux/overflow.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <kunit/visibility.h>
 
 #include "iommufd_private.h"
 
@@ -39,6 +40,7 @@ struct xiommu_ioas *xiommu_get_ioas(struct xiommu_ictx *ictx, u32 id)
 		return ERR_CAST(obj);
 	return container_of(obj, struct xiommu_ioas, obj);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_get_ioas);
 
 /* Owner of the ranges reserved through xiommu_test_add_reserved(). */
 static char xiommu_test_resv_owner;

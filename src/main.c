@@ -17,6 +17,7 @@
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
+#include <kunit/visibility.h>
 
 #include "iommufd_private.h"
 
@@ -80,6 +81,7 @@ struct xiommu_object *_xiommu_object_alloc(struct xiommu_ictx *ictx,
 	}
 	return obj;
 }
+EXPORT_SYMBOL_IF_KUNIT(_xiommu_object_alloc);
 
 /**
  * xiommu_object_finalize() - make an object visible to lookups
@@ -101,6 +103,7 @@ void xiommu_object_finalize(struct xiommu_ictx *ictx,
 	xa_unlock(&ictx->objects);
 	WARN_ON(old != XA_ZERO_ENTRY);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_object_finalize);
 
 /**
  * xiommu_object_abort() - free an object that was never finalized
@@ -158,6 +161,7 @@ struct xiommu_object *xiommu_get_object(struct xiommu_ictx *ictx, u32 id,
 	xa_unlock(&ictx->objects);
 	return obj;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_get_object);
 
 /**
  * xiommu_put_object() - drop a reference from xiommu_get_object()
@@ -171,6 +175,7 @@ void xiommu_put_object(struct xiommu_ictx *ictx, struct xiommu_object *obj)
 	if (refcount_dec_and_test(&obj->shortterm_users))
 		wake_up_all(&ictx->destroy_wait);
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_put_object);
 
 /**
  * xiommu_put_object_id() - xiommu_put_object() for a caller that kept the ID
@@ -277,6 +282,7 @@ err_unlock:
 	xa_unlock(&ictx->objects);
 	return rc;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_object_remove);
 
 /*
  * Destroy every object that nothing but the table uses, repeatedly, so

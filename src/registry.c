@@ -28,6 +28,7 @@
 #include <linux/pci.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 
 #include "iommu_lite.h"
 
@@ -591,6 +592,7 @@ struct xiommu_group *xiommu_group_get(struct device *dev)
 	mutex_unlock(&xiommu_registry_lock);
 	return group;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_group_get);
 
 bool xiommu_dev_capable(struct device *dev, enum xiommu_cap cap)
 {
