@@ -1630,3 +1630,31 @@ unsigned long xiommu_iopt_nth_area_iova(struct xiommu_iopt *iopt,
 	up_read(&iopt->iova_rwsem);
 	return iova;
 }
+
+/**
+ * xiommu_iopt_pgsizes() - IOPTE sizes usable in every domain of the map
+ * @iopt: the IOVA map
+ *
+ * For VFIO_IOMMU_GET_INFO: the sizes all domains share, with everything
+ * below PAGE_SIZE folded into PAGE_SIZE (as VFIO reports it), and never
+ * less than the map's alignment. Without domains: every size from
+ * PAGE_SIZE up.
+ *
+ * Return: a bitmap of sizes in bytes.
+ */
+unsigned long xiommu_iopt_pgsizes(struct xiommu_iopt *iopt)
+{
+	unsigned long pgsizes = ULONG_MAX;
+	struct xiommu_iopt_domain *idom;
+
+	down_read(&iopt->domains_rwsem);
+	list_for_each_entry(idom, &iopt->domains, node)
+		pgsizes &= idom->domain->pgsize_bitmap;
+	if (pgsizes & ~PAGE_MASK) {
+		pgsizes &= PAGE_MASK;
+		pgsizes |= PAGE_SIZE;
+	}
+	pgsizes = max(pgsizes, iopt->iova_alignment);
+	up_read(&iopt->domains_rwsem);
+	return pgsizes;
+}

@@ -246,6 +246,7 @@ void xiommu_iopt_access_unpin(struct xiommu_iopt *iopt, unsigned long iova,
 			      unsigned long last);
 int xiommu_iopt_access_rw(struct xiommu_iopt *iopt, unsigned long iova,
 			  void *data, unsigned long length, unsigned int flags);
+unsigned long xiommu_iopt_pgsizes(struct xiommu_iopt *iopt);
 unsigned long xiommu_iopt_nth_area_iova(struct xiommu_iopt *iopt,
 					unsigned int nth);
 /* access.c: ask every access of @iopt to unpin [iova, iova + length) */

@@ -228,6 +228,8 @@ int xiommu_ioas_copy(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_unmap(struct xiommu_ucmd *ucmd);
 int xiommu_option_ioctl(struct xiommu_ucmd *ucmd);
 int xiommu_vfio_ioas_ioctl(struct xiommu_ucmd *ucmd);
+long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,
+		       unsigned long arg);
 
 /**
  * struct xiommu_hwpt - a hardware page table: one paging domain that

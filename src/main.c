@@ -487,9 +487,10 @@ static long xiommu_fops_ioctl(struct file *filp, unsigned int cmd,
 	unsigned int nr = _IOC_NR(cmd);
 	int rc;
 
+	/* Outside the iommufd range: the VFIO type1 container ioctls. */
 	if (nr < IOMMUFD_CMD_BASE ||
 	    nr - IOMMUFD_CMD_BASE >= ARRAY_SIZE(xiommu_ioctl_ops))
-		return -ENOTTY;
+		return xiommu_vfio_ioctl(ictx, cmd, arg);
 	op = &xiommu_ioctl_ops[nr - IOMMUFD_CMD_BASE];
 	if (!op->ioctl_num)
 		return -ENOTTY;
