@@ -19,7 +19,8 @@ STOCK_TESTS := \
 	vtd:vtd_*,dma_* \
 	vtd-sm:vtd_*,dma_* \
 	vtd-cm:vtd_*,dma_* \
-	vtd-48:vtd_*,dma_*
+	vtd-48:vtd_*,dma_* \
+	virtio:dma_*,virtio_*
 
 CHECK_TEST_TIMEOUT ?= 300
 CHECK_BOOT_TIMEOUT ?= 300
