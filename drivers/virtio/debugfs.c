@@ -6,6 +6,9 @@
  *   config    negotiated features and the device configuration
  *   topology  the firmware description of our endpoints (VIOT ranges)
  *   ids       every endpoint ID: how many devices use it, where attached
+ *   devices   every endpoint device: its endpoint IDs and the reserved
+ *             regions its PROBE answers gave ("<dev> ids <id>... resv
+ *             <start>-<last>:<msi|reserved>...")
  *   domains   blocked, bypass and paging domains: endpoints, mappings
  *   mappings  the same plus every mapping of every paging domain
  *   stats     "key value" lines: requests and device errors per type,
@@ -90,6 +93,30 @@ static int ids_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(ids);
 
+static int devices_show(struct seq_file *s, void *unused)
+{
+	struct viommu_unit *unit = s->private;
+	struct viommu_endpoint *vep;
+	struct viommu_resv *r;
+	unsigned int i;
+
+	mutex_lock(&unit->ep_lock);
+	list_for_each_entry(vep, &unit->endpoints, node) {
+		seq_printf(s, "%s ids", dev_name(vep->dev));
+		for (i = 0; i < vep->nr_ids; i++)
+			seq_printf(s, " %#x", vep->ids[i]->id);
+		seq_puts(s, " resv");
+		list_for_each_entry(r, &vep->resv, list)
+			seq_printf(s, " %#llx-%#llx:%s", r->start, r->last,
+				   r->type == XIOMMU_RESV_MSI ? "msi" :
+								"reserved");
+		seq_puts(s, "\n");
+	}
+	mutex_unlock(&unit->ep_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(devices);
+
 static int domains_show(struct seq_file *s, void *unused)
 {
 	viommu_domains_show(s->private, s, false);
@@ -157,6 +184,7 @@ void viommu_debugfs_init(struct viommu_unit *unit, bool test_hooks)
 	debugfs_create_file("config", 0400, dir, unit, &config_fops);
 	debugfs_create_file("topology", 0400, dir, unit, &topology_fops);
 	debugfs_create_file("ids", 0400, dir, unit, &ids_fops);
+	debugfs_create_file("devices", 0400, dir, unit, &devices_fops);
 	debugfs_create_file("domains", 0400, dir, unit, &domains_fops);
 	debugfs_create_file("mappings", 0400, dir, unit, &mappings_fops);
 	debugfs_create_file("stats", 0400, dir, unit, &stats_fops);
