@@ -1,0 +1,299 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * A kernel-owned device behind the virtio-iommu keeps doing DMA while
+ * xiommu_virtio comes and goes and user space binds and unbinds other
+ * devices. The virtio profile's virtio-blk disk (/dev/vda, iommu_platform=on:
+ * its DMA goes through the virtio-iommu) is written and read back with
+ * O_DIRECT after every step, and a child process does disk I/O the whole
+ * time, so requests are in flight across every ATTACH, bypass switch and
+ * device reset:
+ *
+ *   modules loaded by the harness (disk on the bypass domain, config
+ *   bypass off) -> an edu bound to user space, DMA, closed, and the pair
+ *   behind the bridge the same -> rmmod xiommu_vfio_pci xiommu_virtio
+ *   (bypass on, device reset, driver gone) -> insmod both again; twice.
+ *
+ *   scripts/vm --profile virtio --add build/bin/virtio_kernel_dev -- /virtio_kernel_dev
+ *
+ * Needs root and the scripts/vm guest layout: modules as
+ * /xiommu/ko/NAME.ko with their insmod arguments in /xiommu/modules.
+ */
+#define _GNU_SOURCE	/* O_DIRECT */
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+
+#include "kselftest_harness.h"
+#include "lib/dma_util.h"
+
+#define DISK		"/dev/vda"
+#define BLK		4096
+#define BG_FIRST	64	/* background I/O: blocks 64..127 */
+#define BG_BLOCKS	64
+#define UNIT		"viommu0"
+#define VIRTIO_DRV	"/sys/bus/virtio/drivers/xiommu_virtio"
+#define TIMEOUT_S	300
+
+/* Block @blk, generation @gen: the bytes it should hold. */
+static void fill_block(uint8_t *buf, unsigned int blk, unsigned int gen)
+{
+	unsigned int i;
+
+	for (i = 0; i < BLK; i++)
+		buf[i] = (uint8_t)(i ^ (blk * 13) ^ (gen * 101));
+}
+
+/* Write (or read back and compare) one block with O_DIRECT: DMA. */
+static int block_io(int fd, uint8_t *buf, unsigned int blk, unsigned int gen,
+		    bool write)
+{
+	uint8_t want[BLK];
+
+	fill_block(want, blk, gen);
+	if (write) {
+		memcpy(buf, want, BLK);
+		return pwrite(fd, buf, BLK, (off_t)blk * BLK) == BLK ? 0 : -EIO;
+	}
+	memset(buf, 0, BLK);
+	if (pread(fd, buf, BLK, (off_t)blk * BLK) != BLK)
+		return -EIO;
+	return memcmp(buf, want, BLK) ? -EILSEQ : 0;
+}
+
+/* Step @n: write block @n, then read blocks 0..@n back. */
+static int disk_step(int fd, unsigned int n)
+{
+	static uint8_t *buf;
+	unsigned int i;
+	int ret;
+
+	if (!buf && posix_memalign((void **)&buf, BLK, BLK))
+		return -ENOMEM;
+	ret = block_io(fd, buf, n, 1, true);
+	for (i = 0; !ret && i <= n; i++)
+		ret = block_io(fd, buf, i, 1, false);
+	return ret;
+}
+
+static volatile uint64_t *bg_rounds;
+
+/* Child: rewrite and verify the background blocks until killed. */
+static void background_io(void)
+{
+	unsigned int gen, i;
+	uint8_t *buf;
+	int fd;
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	close(STDOUT_FILENO);
+	close(STDERR_FILENO);
+	fd = open(DISK, O_RDWR | O_DIRECT);
+	if (fd < 0 || posix_memalign((void **)&buf, BLK, BLK))
+		_exit(2);
+	for (gen = 1;; gen++) {
+		for (i = 0; i < BG_BLOCKS; i++)
+			if (block_io(fd, buf, BG_FIRST + i, gen, true))
+				_exit(3);
+		for (i = 0; i < BG_BLOCKS; i++)
+			if (block_io(fd, buf, BG_FIRST + i, gen, false))
+				_exit(4);
+		(*bg_rounds)++;
+	}
+}
+
+/* insmod NAME with the arguments the harness gave it. */
+static int module_load(const char *name)
+{
+	char line[512], cmd[768];
+	size_t n = strlen(name);
+	const char *args = "";
+	FILE *f;
+	int ret;
+
+	f = fopen("/xiommu/modules", "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = 0;
+		if (!strncmp(line, name, n) && (line[n] == ' ' || !line[n])) {
+			args = line + n;
+			break;
+		}
+	}
+	snprintf(cmd, sizeof(cmd), "insmod /xiommu/ko/%s.ko%s", name, args);
+	fclose(f);
+	ret = system(cmd);
+	return ret ? -EIO : 0;
+}
+
+static int module_unload(const char *name)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
+	return system(cmd) ? -EIO : 0;
+}
+
+/* Endpoint ID of the disk: the PCI function behind /dev/vda. */
+static int disk_epid(int64_t *id)
+{
+	char real[PATH_MAX], *p, *bdf = NULL;
+	unsigned int dom, bus, dev, fn;
+
+	if (!realpath("/sys/block/vda/device", real))
+		return -errno;
+	for (p = strtok(real, "/"); p; p = strtok(NULL, "/"))
+		if (pci_is_bdf(p))
+			bdf = p;
+	if (!bdf || sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+		return -ENOENT;
+	/* QEMU's VIOT maps every BDF of segment 0 onto the same ID. */
+	*id = bus << 8 | dev << 3 | fn;
+	return 0;
+}
+
+/* Is endpoint @id on the bypass domain, with config bypass off? */
+static bool disk_bypassed(int64_t id)
+{
+	char line[256], want[64];
+	bool ep = false, cfg = false;
+	FILE *f;
+
+	snprintf(want, sizeof(want), "endpoint %#llx users 1 domain 1 bypass",
+		 (unsigned long long)id);
+	f = fopen(XIOMMU_DEBUGFS "/" UNIT "/ids", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, want, strlen(want)))
+			ep = true;
+	fclose(f);
+	f = fopen(XIOMMU_DEBUGFS "/" UNIT "/config", "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "bypass at load ", 15) &&
+		    strstr(line, " now 0"))
+			cfg = true;
+	fclose(f);
+	return ep && cfg;
+}
+
+/* DMA through edu @bdf from user space, then give it back. */
+static int edu_cycle(const char *bdf)
+{
+	uint8_t *src = dma_buf_alloc(BLK), *dst = dma_buf_alloc(BLK);
+	int iommufd, fd, ret;
+	uint32_t ioas;
+
+	iommufd = iommufd_open();
+	if (iommufd < 0)
+		return iommufd;
+	ret = iommufd_ioas_alloc(iommufd, &ioas);
+	if (!ret)
+		ret = iommufd_map(iommufd, ioas, src, BLK, 0x100000);
+	if (!ret)
+		ret = iommufd_map(iommufd, ioas, dst, BLK, 0x200000);
+	fd = ret ? ret : edu_open_attached(bdf, iommufd, ioas, NULL);
+	if (fd >= 0) {
+		dma_fill(src, BLK, 0x3c);
+		ret = edu_dma(fd, 0x100000, 0, 2048, false);
+		if (!ret)
+			ret = edu_dma(fd, 0x200000, 0, 2048, true);
+		if (!ret && memcmp(src, dst, 2048))
+			ret = -EILSEQ;
+		close(fd);
+	} else {
+		ret = fd;
+	}
+	close(iommufd);
+	dma_buf_free(src, BLK);
+	dma_buf_free(dst, BLK);
+	return ret ?: pci_make_idle(bdf);
+}
+
+FIXTURE(disk) {
+	int fd;
+};
+
+FIXTURE_SETUP(disk)
+{
+	self->fd = -1;
+}
+
+/* Leave the modules loaded for the harness, whatever happened. */
+FIXTURE_TEARDOWN(disk)
+{
+	if (access("/sys/module/xiommu_virtio", F_OK))
+		module_load("xiommu_virtio");
+	if (access("/sys/module/xiommu_vfio_pci", F_OK))
+		module_load("xiommu_vfio_pci");
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+TEST_F_TIMEOUT(disk, survives_load_bind_unbind_unload, TIMEOUT_S)
+{
+	char solo[PCI_BDF_LEN], a[PCI_BDF_LEN], b[PCI_BDF_LEN];
+	unsigned int step = 0, round;
+	uint64_t rounds;
+	int64_t id;
+	int status;
+	pid_t bg;
+
+	if (access(DISK, F_OK) || access("/xiommu/modules", F_OK))
+		SKIP(return, "no virtio-blk disk or not in a scripts/vm guest");
+	xiommu_debugfs_mount();
+	if (access(XIOMMU_DEBUGFS "/" UNIT, F_OK))
+		SKIP(return, "no virtio-iommu unit " UNIT);
+	ASSERT_EQ(0, disk_epid(&id));
+	ASSERT_EQ(0, edu_find_solo(solo));
+	ASSERT_EQ(0, edu_find_pair(a, b));
+	self->fd = open(DISK, O_RDWR | O_DIRECT);
+	ASSERT_LE(0, self->fd);
+	ASSERT_EQ(0, disk_step(self->fd, step++));
+	ASSERT_TRUE(disk_bypassed(id));
+
+	bg_rounds = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, bg_rounds);
+	bg = fork();
+	ASSERT_LE(0, bg);
+	if (!bg)
+		background_io();
+
+	for (round = 0; round < 2; round++) {
+		ASSERT_EQ(0, edu_cycle(solo));
+		ASSERT_EQ(0, disk_step(self->fd, step++));
+		ASSERT_EQ(0, edu_cycle(a));	/* claims the bridge's group */
+		ASSERT_EQ(0, pci_make_idle(b));
+		ASSERT_EQ(0, disk_step(self->fd, step++));
+		ASSERT_TRUE(disk_bypassed(id));
+
+		rounds = *bg_rounds;
+		ASSERT_EQ(0, module_unload("xiommu_vfio_pci"));
+		ASSERT_EQ(0, module_unload("xiommu_virtio"));
+		ASSERT_NE(0, access(VIRTIO_DRV, F_OK));
+		ASSERT_NE(0, access(XIOMMU_DEBUGFS "/" UNIT, F_OK));
+		ASSERT_EQ(0, disk_step(self->fd, step++));
+
+		ASSERT_EQ(0, module_load("xiommu_virtio"));
+		ASSERT_EQ(0, disk_step(self->fd, step++));
+		ASSERT_TRUE(disk_bypassed(id));
+		ASSERT_EQ(0, module_load("xiommu_vfio_pci"));
+		ASSERT_EQ(0, disk_step(self->fd, step++));
+		/* The background I/O went on across unload and load. */
+		while (*bg_rounds < rounds + 2)
+			usleep(10000);
+	}
+	TH_LOG("%u steps, %llu rounds of background I/O", step,
+	       (unsigned long long)*bg_rounds);
+
+	/* The background I/O never failed. */
+	ASSERT_EQ(0, waitpid(bg, &status, WNOHANG));
+	kill(bg, SIGKILL);
+	ASSERT_EQ(bg, waitpid(bg, &status, 0));
+	ASSERT_TRUE(WIFSIGNALED(status));
+}
+
+TEST_HARNESS_MAIN
