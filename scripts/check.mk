@@ -4,6 +4,7 @@
 # explains the harness; in short:
 #   make check-host    W=1 module build without warnings, userspace build
 #   make check-stock   the selftests in QEMU guests running Debian's kernel
+#   make kernel-debug  build (or find cached) the debug test kernel
 #   make check         every tier; the last line of output is
 #                      "N passed, N failed, N skipped", non-zero exit if
 #                      anything failed
@@ -41,6 +42,11 @@ check: deps
 	+@scripts/check-host || true
 	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)
+
+# The debug test kernel (scripts/kernel/build-debug): built once, cached
+# under build/kernel/, path in build/debug-kernel.path.
+kernel-debug: deps
+	+@scripts/kernel/build-debug
 
 run: deps modules $(BUILD)/bin/xiommu-demo
 	scripts/vm --profile vtd --add $(BUILD)/bin/xiommu-demo -- /xiommu-demo

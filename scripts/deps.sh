@@ -10,6 +10,11 @@ pkgs=(
 	linux-image-amd64
 	linux-headers-amd64
 	linux-source-6.1
+	flex
+	bison
+	bc
+	libelf-dev
+	libssl-dev
 	qemu-system-x86
 	busybox-static
 	cpio
