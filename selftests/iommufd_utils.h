@@ -500,6 +500,105 @@ static inline int _test_ioctl_ioas_copy_flags(int fd, __u32 flags, __u32 dst_ioa
 	return ret;
 }
 
+/* ---- xiommu's own test ops ---- */
+
+/*
+ * XIOMMU_TEST_OP_MOCK_DEVICE: a device of mock @unit (in the group of
+ * @group_stdev if not 0), bound and attached to @pt_id as @flags say.
+ */
+static inline int _test_cmd_mock_device(int fd, __u32 pt_id, __u32 unit,
+					__u32 group_stdev, __u32 flags,
+					__u32 *stdev_id, __u32 *hwpt_id,
+					__u32 *idev_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = XIOMMU_TEST_OP_MOCK_DEVICE,
+		.id = pt_id,
+		.mock_device = {
+			.flags = flags,
+			.unit = unit,
+			.group_stdev_id = group_stdev,
+		},
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_TEST_CMD, &cmd);
+	if (ret)
+		return ret;
+	if (stdev_id)
+		*stdev_id = cmd.mock_device.out_stdev_id;
+	if (hwpt_id)
+		*hwpt_id = cmd.mock_device.out_hwpt_id;
+	if (idev_id)
+		*idev_id = cmd.mock_device.out_idev_id;
+	return 0;
+}
+#define test_cmd_mock_device(pt_id, unit, group, flags, stdevp, hwptp, idevp) \
+	ASSERT_EQ(0, _test_cmd_mock_device(self->fd, pt_id, unit, group,     \
+					   flags, stdevp, hwptp, idevp))
+#define test_err_mock_device(err, pt_id, unit, group, flags)                 \
+	EXPECT_ERRNO(err, _test_cmd_mock_device(self->fd, pt_id, unit, group, \
+						flags, NULL, NULL, NULL))
+
+/* Bind (1) or unbind (0) the mock kernel driver on a selftest device */
+static inline int _test_cmd_mock_driver(int fd, __u32 stdev_id, __u32 bind)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = XIOMMU_TEST_OP_MOCK_DRIVER,
+		.id = stdev_id,
+		.mock_driver = { .bind = bind },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+/* Is the selftest device attached to HWPT @hwpt_id's domain now? */
+static inline int _test_cmd_check_domain(int fd, __u32 stdev_id,
+					 __u32 hwpt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = XIOMMU_TEST_OP_MD_CHECK_DOMAIN,
+		.id = stdev_id,
+		.check_domain = { .hwpt_id = hwpt_id },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+#define test_cmd_check_domain(stdev_id, hwpt_id)                           \
+	ASSERT_EQ(0, _test_cmd_check_domain(self->fd, stdev_id, hwpt_id))
+
+static inline int _test_cmd_mock_detach(int fd, __u32 stdev_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = XIOMMU_TEST_OP_MOCK_DETACH,
+		.id = stdev_id,
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+/* The size of the IOPTE mapping @iova in mock HWPT @hwpt_id */
+static inline int _test_cmd_md_iopte(int fd, __u32 hwpt_id, __u64 iova,
+				     __u64 *pgsize)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = XIOMMU_TEST_OP_MD_IOPTE,
+		.id = hwpt_id,
+		.md_iopte = { .iova = iova },
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_TEST_CMD, &cmd);
+	if (!ret)
+		*pgsize = cmd.md_iopte.out_pgsize;
+	return ret;
+}
+
 /*
  * Close an iommufd and check, through a fresh one, that nothing of the test
  * buffer stayed pinned. Teardown may only use EXPECT_*: an ASSERT would

@@ -428,7 +428,10 @@ static struct xiommu_hwpt *idev_set_hwpt(struct xiommu_idev *idev,
 	struct xiommu_hwpt *old;
 
 	mutex_lock(&igroup->lock);
-	if (idev->attached)
+	/* Fail closed: a revoked group gets no user domain, not even its own. */
+	if (xiommu_group_revoked(igroup->group))
+		old = ERR_PTR(-EBUSY);
+	else if (idev->attached)
 		old = igroup_replace(igroup, idev, hwpt);
 	else
 		old = igroup_attach(igroup, idev, hwpt);

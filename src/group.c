@@ -118,6 +118,43 @@ struct xiommu_group *xiommu_generic_device_group(struct device *dev)
 EXPORT_SYMBOL_GPL(xiommu_generic_device_group);
 
 /**
+ * xiommu_endpoint_group_get() - the group of an endpoint, for device_group
+ * @peer: a device already probed by the same unit
+ *
+ * For ops->device_group of drivers whose devices cannot be isolated from
+ * a known peer (the mock's grouped test devices): the new device joins
+ * @peer's group.
+ *
+ * Context: called from ops->device_group (registry lock held).
+ * Return: the group with a reference for the caller, or ERR_PTR(-ENODEV)
+ * if @peer is no endpoint.
+ */
+struct xiommu_group *xiommu_endpoint_group_get(struct device *peer)
+{
+	struct xiommu_group *group = group_of(peer);
+
+	return group ? group_ref(group) : ERR_PTR(-ENODEV);
+}
+EXPORT_SYMBOL_GPL(xiommu_endpoint_group_get);
+
+/**
+ * xiommu_group_revoked() - was the group taken from its owner (fail closed)
+ * @group: a group
+ *
+ * Return: true while a kernel driver bound to a member of the owned group
+ * keeps it on the blocking domain (until the owner releases it).
+ */
+bool xiommu_group_revoked(struct xiommu_group *group)
+{
+	bool revoked;
+
+	mutex_lock(&group->mutex);
+	revoked = group->revoked;
+	mutex_unlock(&group->mutex);
+	return revoked;
+}
+
+/**
  * xiommu_pci_walk_dma_aliases() - call @fn for each requester ID of @pdev
  * @pdev: a PCI device
  * @fn: called with the device that owns the ID on the wire and the ID

@@ -95,6 +95,7 @@ void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner);
 int xiommu_group_replace_domain(struct xiommu_group *group,
 				struct xiommu_domain *domain);
 void xiommu_group_block(struct xiommu_group *group);
+bool xiommu_group_revoked(struct xiommu_group *group);
 struct xiommu_domain *xiommu_group_domain(struct xiommu_group *group);
 
 bool xiommu_dev_capable(struct device *dev, enum xiommu_cap cap);

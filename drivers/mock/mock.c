@@ -16,6 +16,14 @@
  *    IOMMU_TEST_OP_MOCK_DOMAIN devices use it.
  *  - mock1: also accepts XIOMMU_MOCK_HUGE_PAGE_SIZE IOPTEs and has a wider
  *    aperture, so domains of the two units are never interchangeable.
+ *  - mock2: mock0's geometry, but its driver does not opt in to iommufd
+ *    (no XIOMMU_CAP_IOMMUFD): binding its devices fails.
+ *
+ * A device may be created in the group of another device of its unit (two
+ * functions that cannot be isolated), and a kernel driver of this module,
+ * "xiommu_mock_drv", may be bound to a device on request (never on its
+ * own: the bus matches nothing), so that the core's fail-closed handling
+ * of kernel drivers in user-owned groups can be tested.
  *
  * The driver checks the core's side of the driver.h contract and counts
  * violations (debugfs xiommu/<unit>/violations, plus a one-time WARN): a
@@ -54,12 +62,44 @@ static const struct mock_unit_cfg mock_cfgs[] = {
 		.aperture_start = MOCK_APERTURE_START,
 		.aperture_last = (1ULL << 39) - 1,
 	},
+	{
+		.name = "mock2",
+		.pgsize_bitmap = MOCK_IO_PAGE_SIZE,
+		.aperture_start = MOCK_APERTURE_START,
+		.aperture_last = MOCK_APERTURE_LAST,
+		.no_iommufd = true,
+	},
 };
 
 static struct mock_unit mock_units[ARRAY_SIZE(mock_cfgs)];
 
+/* Drivers bind only when asked to (mock_dev_bind_driver()). */
+static int mock_bus_match(struct device *dev, struct device_driver *drv)
+{
+	return 0;
+}
+
 static struct bus_type mock_bus = {
 	.name = "xiommu_mock",
+	.match = mock_bus_match,
+};
+
+/*
+ * A kernel driver for mock devices that does not manage DMA through
+ * xiommu: bound to a member of a user-owned group it makes the group
+ * unsafe, and the core must fail closed.
+ */
+static int mock_drv_probe(struct device *dev)
+{
+	return 0;
+}
+
+static struct device_driver mock_drv = {
+	.name = "xiommu_mock_drv",
+	.bus = &mock_bus,
+	.owner = THIS_MODULE,
+	.probe = mock_drv_probe,
+	.suppress_bind_attrs = true,
 };
 
 static DEFINE_IDA(mock_dev_ida);
@@ -91,6 +131,8 @@ static int mock_nop_attach(struct xiommu_domain *domain, struct device *dev)
 
 	if (!mdev || domain->owner != &mdev->unit->iommu)
 		return -EINVAL;
+	/* Where the "hardware" translates now (IOMMU_TEST_OP checks it). */
+	WRITE_ONCE(mdev->domain, domain);
 	return 0;
 }
 
@@ -335,13 +377,20 @@ static void mock_release_device(struct device *dev)
 
 static struct xiommu_group *mock_device_group(struct device *dev)
 {
+	struct mock_dev *mdev = to_mock_dev(dev);
+
+	if (mdev && mdev->group_peer)
+		return xiommu_endpoint_group_get(mdev->group_peer);
 	return xiommu_generic_device_group(dev);
 }
 
 static bool mock_capable(struct device *dev, enum xiommu_cap cap)
 {
+	struct mock_dev *mdev = to_mock_dev(dev);
+
 	switch (cap) {
 	case XIOMMU_CAP_IOMMUFD:
+		return mdev && !mdev->unit->cfg->no_iommufd;
 	case XIOMMU_CAP_CACHE_COHERENCY:
 	case XIOMMU_CAP_INTR_ISOLATION:
 		return true;
@@ -394,18 +443,26 @@ static void mock_dev_release(struct device *dev)
 /**
  * mock_dev_create() - add a device translated by @unit to the mock bus
  * @unit: the unit that must translate it
+ * @group_peer: a device of @unit whose group the new one joins, or NULL
+ *	for a group of its own; the caller keeps it alive during the call
  *
  * The core probes the device while it is added; the device is an endpoint
- * in its own group, attached to the unit's identity domain, on return.
+ * of its group, attached to the group's current domain, on return.
  *
  * Context: process context, may sleep.
- * Return: the device, or ERR_PTR(-ENOMEM), ERR_PTR(-ENODEV) if the core
- * did not take it (probe or group allocation failed).
+ * Return: the device, or ERR_PTR(-EINVAL) (@group_peer of another unit),
+ * ERR_PTR(-ENOMEM), ERR_PTR(-ENODEV) if the core did not take it (probe
+ * or group allocation failed).
  */
-struct mock_dev *mock_dev_create(struct mock_unit *unit)
+struct mock_dev *mock_dev_create(struct mock_unit *unit,
+				 struct mock_dev *group_peer)
 {
 	struct mock_dev *mdev;
 	int rc;
+
+	/* A group never spans units. */
+	if (group_peer && group_peer->unit != unit)
+		return ERR_PTR(-EINVAL);
 
 	mdev = kzalloc(sizeof(*mdev), GFP_KERNEL_ACCOUNT);
 	if (!mdev)
@@ -418,6 +475,7 @@ struct mock_dev *mock_dev_create(struct mock_unit *unit)
 	}
 	atomic_inc(&mock_dev_count);
 	mdev->unit = unit;
+	mdev->group_peer = group_peer ? &group_peer->dev : NULL;
 	device_initialize(&mdev->dev);
 	mdev->dev.bus = &mock_bus;
 	mdev->dev.release = mock_dev_release;
@@ -428,6 +486,8 @@ struct mock_dev *mock_dev_create(struct mock_unit *unit)
 	rc = device_add(&mdev->dev);
 	if (rc)
 		goto err_put;
+	/* Only needed while the core forms the group. */
+	mdev->group_peer = NULL;
 	if (xiommu_endpoint_iommu(&mdev->dev) != &unit->iommu) {
 		rc = -ENODEV;
 		goto err_del;
@@ -451,11 +511,39 @@ void mock_dev_destroy(struct mock_dev *mdev)
 }
 
 /**
+ * mock_dev_bind_driver() - bind or unbind the mock kernel driver
+ * @mdev: a mock device
+ * @bind: true to bind xiommu_mock_drv, false to unbind whatever is bound
+ *
+ * Context: process context, may sleep; takes the device lock.
+ * Return: 0, or -EBUSY when binding a device that has a driver.
+ */
+int mock_dev_bind_driver(struct mock_dev *mdev, bool bind)
+{
+	if (!bind) {
+		device_release_driver(&mdev->dev);
+		return 0;
+	}
+	return device_driver_attach(&mock_drv, &mdev->dev);
+}
+
+/**
  * mock_default_unit() - the unit of IOMMU_TEST_OP_MOCK_DOMAIN devices
  */
 struct mock_unit *mock_default_unit(void)
 {
 	return &mock_units[0];
+}
+
+/**
+ * mock_unit_get() - a mock unit by index
+ * @index: 0 for mock0, ...
+ *
+ * Return: the unit, or NULL if there is no such unit.
+ */
+struct mock_unit *mock_unit_get(unsigned int index)
+{
+	return index < ARRAY_SIZE(mock_units) ? &mock_units[index] : NULL;
 }
 
 /* ---- module ---- */
@@ -507,6 +595,9 @@ static int __init mock_init(void)
 	rc = bus_register(&mock_bus);
 	if (rc)
 		return rc;
+	rc = driver_register(&mock_drv);
+	if (rc)
+		goto err_bus;
 
 	for (i = 0; i != ARRAY_SIZE(mock_units); i++) {
 		rc = mock_unit_register(&mock_units[i], &mock_cfgs[i]);
@@ -522,6 +613,8 @@ static int __init mock_init(void)
 err_unregister_units:
 	while (i--)
 		xiommu_device_unregister(&mock_units[i].iommu);
+	driver_unregister(&mock_drv);
+err_bus:
 	bus_unregister(&mock_bus);
 	return rc;
 }
@@ -539,6 +632,7 @@ static void __exit mock_exit(void)
 	wait_event(mock_dev_wq, !atomic_read(&mock_dev_count));
 	while (i--)
 		xiommu_device_unregister(&mock_units[i].iommu);
+	driver_unregister(&mock_drv);
 	bus_unregister(&mock_bus);
 	ida_destroy(&mock_dev_ida);
 }

@@ -25,12 +25,15 @@
  *	includes MOCK_IO_PAGE_SIZE
  * @aperture_start: first IOVA its paging domains translate
  * @aperture_last: last IOVA (inclusive)
+ * @no_iommufd: capable() denies XIOMMU_CAP_IOMMUFD (a driver that did not
+ *	opt in to iommufd): binding its devices must fail
  */
 struct mock_unit_cfg {
 	const char *name;
 	unsigned long pgsize_bitmap;
 	dma_addr_t aperture_start;
 	dma_addr_t aperture_last;
+	bool no_iommufd;
 };
 
 /**
@@ -54,13 +57,19 @@ struct mock_unit {
 
 /**
  * struct mock_dev - a device on the xiommu_mock bus
- * @dev: the device; its bus is the mock bus and it has no driver
+ * @dev: the device; its bus is the mock bus; it has no driver unless a
+ *	test binds the mock kernel driver (mock_dev_bind_driver())
  * @unit: the unit that translates it (chosen at creation)
+ * @group_peer: at creation: a device of the same unit whose group this one
+ *	joins (the two cannot be isolated), or NULL for a group of its own
+ * @domain: the domain the core last attached the device to (attach_dev)
  * @id: number in the device name "xiommu_mock<id>"
  */
 struct mock_dev {
 	struct device dev;
 	struct mock_unit *unit;
+	struct device *group_peer;
+	struct xiommu_domain *domain;
 	int id;
 };
 
@@ -100,9 +109,12 @@ struct mock_domain {
 	struct xarray ptes;
 };
 
-struct mock_dev *mock_dev_create(struct mock_unit *unit);
+struct mock_dev *mock_dev_create(struct mock_unit *unit,
+				 struct mock_dev *group_peer);
 void mock_dev_destroy(struct mock_dev *mdev);
+int mock_dev_bind_driver(struct mock_dev *mdev, bool bind);
 struct mock_unit *mock_default_unit(void);
+struct mock_unit *mock_unit_get(unsigned int index);
 struct mock_domain *to_mock_paging(struct xiommu_domain *domain);
 
 int mock_test_init(void);

@@ -31,7 +31,8 @@
 /**
  * struct mock_stdev - a selftest device object
  * @mdev: the mock device
- * @idev: its binding to the iommufd context
+ * @idev: its binding to the iommufd context, or NULL (an idle member made
+ *	with XIOMMU_MOCK_DEVICE_NO_BIND)
  *
  * Written once at creation; the core serialises destroy against
  * xiommu_ext_obj_get() users.
@@ -45,8 +46,10 @@ static void mock_stdev_destroy(void *priv)
 {
 	struct mock_stdev *stdev = priv;
 
-	xiommu_idev_detach(stdev->idev);
-	xiommu_idev_unbind(stdev->idev);
+	if (stdev->idev) {
+		xiommu_idev_detach(stdev->idev);
+		xiommu_idev_unbind(stdev->idev);
+	}
 	mock_dev_destroy(stdev->mdev);
 	kfree(stdev);
 }
@@ -65,57 +68,75 @@ static int mock_respond(void __user *uarg, u32 usize,
 	return 0;
 }
 
-static int mock_test_mock_domain(struct xiommu_ictx *ictx,
-				 struct iommu_test_cmd *cmd,
-				 void __user *uarg, u32 usize)
+/**
+ * struct mock_new_dev - what a selftest device object is made of
+ * @unit: the unit translating the device
+ * @group_peer: stdev whose group the device joins, or NULL
+ * @flags: XIOMMU_MOCK_DEVICE_*
+ * @pt_id: in: IOAS or HWPT to attach to; out: the HWPT attached to
+ * @stdev_id: out: the selftest device object
+ * @idev_id: out: the device object (0 without bind)
+ */
+struct mock_new_dev {
+	struct mock_unit *unit;
+	struct mock_stdev *group_peer;
+	u32 flags;
+	u32 pt_id;
+	u32 stdev_id;
+	u32 idev_id;
+};
+
+/*
+ * Create a mock device, bind it and attach it as @nd says, as an external
+ * object that stays invisible: the caller writes the reply, then finalizes
+ * (or aborts with mock_stdev_abort()).
+ */
+static struct xiommu_ext_obj *mock_stdev_create(struct xiommu_ictx *ictx,
+						struct mock_new_dev *nd,
+						struct mock_stdev **out)
 {
 	struct xiommu_ext_obj *ext;
 	struct mock_stdev *stdev;
 	struct xiommu_idev *idev;
-	u32 pt_id = cmd->id;
-	u32 stdev_id;
-	u32 idev_id;
 	int rc;
 
 	stdev = kzalloc(sizeof(*stdev), GFP_KERNEL_ACCOUNT);
 	if (!stdev)
-		return -ENOMEM;
+		return ERR_PTR(-ENOMEM);
 
 	/* Invisible until the reply is written: nothing to undo for it. */
-	ext = xiommu_ext_obj_alloc(ictx, &mock_stdev_ops, stdev, &stdev_id);
+	ext = xiommu_ext_obj_alloc(ictx, &mock_stdev_ops, stdev, &nd->stdev_id);
 	if (IS_ERR(ext)) {
 		rc = PTR_ERR(ext);
 		goto err_free;
 	}
 
-	stdev->mdev = mock_dev_create(mock_default_unit());
+	stdev->mdev = mock_dev_create(nd->unit, nd->group_peer ?
+							nd->group_peer->mdev :
+							NULL);
 	if (IS_ERR(stdev->mdev)) {
 		rc = PTR_ERR(stdev->mdev);
 		goto err_abort;
 	}
+	if (nd->flags & XIOMMU_MOCK_DEVICE_NO_BIND)
+		goto out;
 
-	idev = xiommu_idev_bind(ictx, &stdev->mdev->dev, &idev_id);
+	idev = xiommu_idev_bind(ictx, &stdev->mdev->dev, &nd->idev_id);
 	if (IS_ERR(idev)) {
 		rc = PTR_ERR(idev);
 		goto err_destroy_dev;
 	}
 	stdev->idev = idev;
+	if (nd->flags & XIOMMU_MOCK_DEVICE_NO_ATTACH)
+		goto out;
 
-	rc = xiommu_idev_attach(idev, &pt_id);
+	rc = xiommu_idev_attach(idev, &nd->pt_id);
 	if (rc)
 		goto err_unbind;
+out:
+	*out = stdev;
+	return ext;
 
-	cmd->mock_domain.out_stdev_id = stdev_id;
-	cmd->mock_domain.out_hwpt_id = pt_id;
-	cmd->mock_domain.out_idev_id = idev_id;
-	rc = mock_respond(uarg, usize, cmd);
-	if (rc)
-		goto err_detach;
-	xiommu_ext_obj_finalize(ictx, ext);
-	return 0;
-
-err_detach:
-	xiommu_idev_detach(idev);
 err_unbind:
 	xiommu_idev_unbind(idev);
 err_destroy_dev:
@@ -124,6 +145,192 @@ err_abort:
 	xiommu_ext_obj_abort(ictx, ext);
 err_free:
 	kfree(stdev);
+	return ERR_PTR(rc);
+}
+
+/* Undo mock_stdev_create() when the reply could not be written. */
+static void mock_stdev_abort(struct xiommu_ictx *ictx,
+			     struct xiommu_ext_obj *ext,
+			     struct mock_stdev *stdev)
+{
+	if (stdev->idev) {
+		xiommu_idev_detach(stdev->idev);
+		xiommu_idev_unbind(stdev->idev);
+	}
+	mock_dev_destroy(stdev->mdev);
+	xiommu_ext_obj_abort(ictx, ext);
+	kfree(stdev);
+}
+
+static int mock_test_mock_domain(struct xiommu_ictx *ictx,
+				 struct iommu_test_cmd *cmd,
+				 void __user *uarg, u32 usize)
+{
+	struct mock_new_dev nd = {
+		.unit = mock_default_unit(),
+		.pt_id = cmd->id,
+	};
+	struct xiommu_ext_obj *ext;
+	struct mock_stdev *stdev;
+	int rc;
+
+	ext = mock_stdev_create(ictx, &nd, &stdev);
+	if (IS_ERR(ext))
+		return PTR_ERR(ext);
+
+	cmd->mock_domain.out_stdev_id = nd.stdev_id;
+	cmd->mock_domain.out_hwpt_id = nd.pt_id;
+	cmd->mock_domain.out_idev_id = nd.idev_id;
+	rc = mock_respond(uarg, usize, cmd);
+	if (rc) {
+		mock_stdev_abort(ictx, ext, stdev);
+		return rc;
+	}
+	xiommu_ext_obj_finalize(ictx, ext);
+	return 0;
+}
+
+static int mock_test_mock_device(struct xiommu_ictx *ictx,
+				 struct iommu_test_cmd *cmd,
+				 void __user *uarg, u32 usize)
+{
+	u32 group_id = cmd->mock_device.group_stdev_id;
+	struct mock_new_dev nd = {
+		.unit = mock_unit_get(cmd->mock_device.unit),
+		.flags = cmd->mock_device.flags,
+		.pt_id = cmd->id,
+	};
+	struct xiommu_ext_obj *ext;
+	struct mock_stdev *stdev;
+	int rc;
+
+	if (nd.flags & ~(XIOMMU_MOCK_DEVICE_NO_BIND |
+			 XIOMMU_MOCK_DEVICE_NO_ATTACH))
+		return -EOPNOTSUPP;
+	if (!nd.unit)
+		return -EINVAL;
+	if (group_id) {
+		nd.group_peer = xiommu_ext_obj_get(ictx, group_id,
+						   &mock_stdev_ops);
+		if (IS_ERR(nd.group_peer))
+			return PTR_ERR(nd.group_peer);
+	}
+
+	ext = mock_stdev_create(ictx, &nd, &stdev);
+	if (group_id)
+		xiommu_ext_obj_put(ictx, group_id);
+	if (IS_ERR(ext))
+		return PTR_ERR(ext);
+
+	cmd->mock_device.out_stdev_id = nd.stdev_id;
+	cmd->mock_device.out_hwpt_id =
+		nd.flags & (XIOMMU_MOCK_DEVICE_NO_BIND |
+			    XIOMMU_MOCK_DEVICE_NO_ATTACH) ? 0 : nd.pt_id;
+	cmd->mock_device.out_idev_id = nd.idev_id;
+	rc = mock_respond(uarg, usize, cmd);
+	if (rc) {
+		mock_stdev_abort(ictx, ext, stdev);
+		return rc;
+	}
+	xiommu_ext_obj_finalize(ictx, ext);
+	return 0;
+}
+
+static int mock_test_mock_driver(struct xiommu_ictx *ictx, u32 stdev_id,
+				 u32 bind)
+{
+	struct mock_stdev *stdev;
+	int rc;
+
+	if (bind > 1)
+		return -EINVAL;
+	stdev = xiommu_ext_obj_get(ictx, stdev_id, &mock_stdev_ops);
+	if (IS_ERR(stdev))
+		return PTR_ERR(stdev);
+	rc = mock_dev_bind_driver(stdev->mdev, bind);
+	xiommu_ext_obj_put(ictx, stdev_id);
+	return rc;
+}
+
+static int mock_test_mock_detach(struct xiommu_ictx *ictx, u32 stdev_id)
+{
+	struct mock_stdev *stdev;
+	int rc = 0;
+
+	stdev = xiommu_ext_obj_get(ictx, stdev_id, &mock_stdev_ops);
+	if (IS_ERR(stdev))
+		return PTR_ERR(stdev);
+	if (stdev->idev)
+		xiommu_idev_detach(stdev->idev);
+	else
+		rc = -EINVAL;
+	xiommu_ext_obj_put(ictx, stdev_id);
+	return rc;
+}
+
+static int mock_test_check_domain(struct xiommu_ictx *ictx, u32 stdev_id,
+				  u32 hwpt_id)
+{
+	struct xiommu_domain *domain, *want;
+	struct mock_stdev *stdev;
+	int rc = 0;
+
+	stdev = xiommu_ext_obj_get(ictx, stdev_id, &mock_stdev_ops);
+	if (IS_ERR(stdev))
+		return PTR_ERR(stdev);
+	domain = READ_ONCE(stdev->mdev->domain);
+	switch (hwpt_id) {
+	case XIOMMU_MOCK_DOMAIN_BLOCKED:
+		if (domain != &stdev->mdev->unit->blocked)
+			rc = -EINVAL;
+		break;
+	case XIOMMU_MOCK_DOMAIN_IDENTITY:
+		if (domain != &stdev->mdev->unit->identity)
+			rc = -EINVAL;
+		break;
+	default:
+		want = xiommu_hwpt_domain_get(ictx, hwpt_id);
+		if (IS_ERR(want)) {
+			rc = PTR_ERR(want);
+			break;
+		}
+		if (domain != want)
+			rc = -EINVAL;
+		xiommu_hwpt_domain_put(ictx, hwpt_id);
+		break;
+	}
+	xiommu_ext_obj_put(ictx, stdev_id);
+	return rc;
+}
+
+static int mock_test_md_iopte(struct xiommu_ictx *ictx,
+			      struct iommu_test_cmd *cmd, void __user *uarg,
+			      u32 usize)
+{
+	struct xiommu_domain *domain;
+	struct mock_domain *md;
+	void *entry;
+	int rc = 0;
+
+	domain = xiommu_hwpt_domain_get(ictx, cmd->id);
+	if (IS_ERR(domain))
+		return PTR_ERR(domain);
+	md = to_mock_paging(domain);
+	if (!md) {
+		rc = -EINVAL;
+		goto out_put;
+	}
+	entry = cmd->md_iopte.iova > ULONG_MAX ? NULL :
+		xa_load(&md->ptes, cmd->md_iopte.iova / MOCK_IO_PAGE_SIZE);
+	if (!entry) {
+		rc = -ENOENT;
+		goto out_put;
+	}
+	cmd->md_iopte.out_pgsize = MOCK_IO_PAGE_SIZE <<
+		FIELD_GET(MOCK_PTE_ORDER, xa_to_value(entry));
+	rc = mock_respond(uarg, usize, cmd);
+out_put:
+	xiommu_hwpt_domain_put(ictx, cmd->id);
 	return rc;
 }
 
@@ -681,6 +888,18 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 	case IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT:
 		return xiommu_test_set_temp_memory_limit(
 			cmd.memory_limit.limit);
+	case XIOMMU_TEST_OP_MOCK_DEVICE:
+		return mock_test_mock_device(ictx, &cmd, uarg, usize);
+	case XIOMMU_TEST_OP_MOCK_DRIVER:
+		return mock_test_mock_driver(ictx, cmd.id,
+					     cmd.mock_driver.bind);
+	case XIOMMU_TEST_OP_MD_CHECK_DOMAIN:
+		return mock_test_check_domain(ictx, cmd.id,
+					      cmd.check_domain.hwpt_id);
+	case XIOMMU_TEST_OP_MD_IOPTE:
+		return mock_test_md_iopte(ictx, &cmd, uarg, usize);
+	case XIOMMU_TEST_OP_MOCK_DETACH:
+		return mock_test_mock_detach(ictx, cmd.id);
 	default:
 		return -EOPNOTSUPP;
 	}

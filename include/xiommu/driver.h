@@ -337,6 +337,7 @@ int xiommu_pci_walk_dma_aliases(struct pci_dev *pdev,
 				  xiommu_pci_alias_fn fn, void *data);
 bool xiommu_pci_acs_enabled(struct pci_dev *pdev, u16 acs_flags);
 struct xiommu_group *xiommu_generic_device_group(struct device *dev);
+struct xiommu_group *xiommu_endpoint_group_get(struct device *peer);
 
 struct xiommu_resv_region *xiommu_alloc_resv_region(dma_addr_t start,
 						    size_t length, int type,

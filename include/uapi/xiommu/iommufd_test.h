@@ -50,6 +50,39 @@ enum {
 };
 
 /*
+ * xiommu additions (no upstream counterpart), numbered far above the
+ * upstream ops so that upstream's later ops never collide with them.
+ */
+enum {
+	XIOMMU_TEST_OP_MOCK_DEVICE = 0x8001,
+	XIOMMU_TEST_OP_MOCK_DRIVER,
+	XIOMMU_TEST_OP_MD_CHECK_DOMAIN,
+	XIOMMU_TEST_OP_MD_IOPTE,
+	XIOMMU_TEST_OP_MOCK_DETACH,
+};
+
+/* iommu_test_cmd.mock_device.flags */
+enum {
+	XIOMMU_MOCK_DEVICE_NO_BIND = 1 << 0,
+	XIOMMU_MOCK_DEVICE_NO_ATTACH = 1 << 1,
+};
+
+/* iommu_test_cmd.mock_device.unit */
+enum {
+	XIOMMU_MOCK_UNIT_MOCK0 = 0,	/* upstream mock geometry */
+	XIOMMU_MOCK_UNIT_MOCK1 = 1,	/* + large IOPTEs, wider aperture */
+	XIOMMU_MOCK_UNIT_NO_IOMMUFD = 2, /* no XIOMMU_CAP_IOMMUFD */
+};
+
+/* Apertures of the mock units (mock0 and mock2: MOCK_APERTURE_*). */
+#define XIOMMU_MOCK1_APERTURE_START	(1ULL << 24)
+#define XIOMMU_MOCK1_APERTURE_LAST	((1ULL << 39) - 1)
+
+/* iommu_test_cmd.check_domain.hwpt_id values that name no HWPT */
+#define XIOMMU_MOCK_DOMAIN_BLOCKED	0
+#define XIOMMU_MOCK_DOMAIN_IDENTITY	0xffffffffU
+
+/*
  * IOVA window of the default mock unit's paging domains, in bytes
  * ("last" is inclusive): IOVAs outside it are reserved in every IOAS a
  * mock domain is attached to.
@@ -147,6 +180,37 @@ enum {
  *	(EINVAL below the size of one batch element).
  * @access_replace_ioas: IOMMU_TEST_OP_ACCESS_REPLACE_IOAS: move access fd
  *	@id to IOAS @access_replace_ioas.ioas_id.
+ * @mock_device: XIOMMU_TEST_OP_MOCK_DEVICE (xiommu): like MOCK_DOMAIN, with
+ *	a choice. @mock_device.unit: XIOMMU_MOCK_UNIT_* translates the device
+ *	(EINVAL unknown). @mock_device.group_stdev_id: if not 0, a selftest
+ *	device object whose device the new one shares a group with (ENOENT
+ *	not one; EINVAL of another unit). @mock_device.flags:
+ *	XIOMMU_MOCK_DEVICE_NO_BIND only creates the device (an idle group
+ *	member; @id unused), XIOMMU_MOCK_DEVICE_NO_ATTACH binds it without
+ *	attaching (@id unused); otherwise it is attached to @id (IOAS or
+ *	HWPT) and out_hwpt_id says where. Unknown flags: EOPNOTSUPP. Bind and
+ *	attach errors as for MOCK_DOMAIN (EOPNOTSUPP for the
+ *	XIOMMU_MOCK_UNIT_NO_IOMMUFD unit). out_idev_id is 0 with NO_BIND.
+ * @mock_driver: XIOMMU_TEST_OP_MOCK_DRIVER (xiommu): @mock_driver.bind 1
+ *	binds the mock kernel driver (which does not manage DMA through
+ *	xiommu) to the device of selftest device object @id, 0 unbinds it.
+ *	EBUSY binding a device that has a driver; ENOENT @id is not one.
+ * @check_domain: XIOMMU_TEST_OP_MD_CHECK_DOMAIN (xiommu): succeeds if the
+ *	device of selftest device object @id is attached (in the mock
+ *	"hardware") to the domain of HWPT @check_domain.hwpt_id, or to its
+ *	unit's blocking (XIOMMU_MOCK_DOMAIN_BLOCKED) or identity
+ *	(XIOMMU_MOCK_DOMAIN_IDENTITY) domain; EINVAL if it is attached
+ *	elsewhere; ENOENT unknown objects.
+ * @md_iopte: XIOMMU_TEST_OP_MD_IOPTE (xiommu): the size in bytes of the
+ *	IOPTE mapping @md_iopte.iova in mock paging HWPT @id, returned in
+ *	@md_iopte.out_pgsize; ENOENT if nothing maps it, EINVAL if @id is
+ *	not a mock paging HWPT.
+ *
+ * XIOMMU_TEST_OP_MOCK_DETACH (xiommu, no arguments): detach the device of
+ * selftest device object @id from its HWPT (xiommu_idev_detach()); nothing
+ * happens if it is not attached. ENOENT @id is not one; EINVAL its device
+ * is not bound.
+ *
  * @last: unused; marks the end of the smallest accepted structure
  *
  * Source: upstream Linux v6.6 drivers/iommu/iommufd/iommufd_test.h and
@@ -207,6 +271,24 @@ struct iommu_test_cmd {
 		struct {
 			__u32 ioas_id;
 		} access_replace_ioas;
+		struct {
+			__u32 flags;
+			__u32 unit;
+			__u32 group_stdev_id;
+			__u32 out_stdev_id;
+			__u32 out_hwpt_id;
+			__u32 out_idev_id;
+		} mock_device;
+		struct {
+			__u32 bind;
+		} mock_driver;
+		struct {
+			__u32 hwpt_id;
+		} check_domain;
+		struct {
+			__aligned_u64 iova;
+			__aligned_u64 out_pgsize;
+		} md_iopte;
 	};
 	__u32 last;
 };
