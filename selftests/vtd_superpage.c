@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * VT-d superpages as the hardware sees them: a 2 MiB hugetlb buffer mapped
+ * at a 2 MiB aligned IOVA becomes one 2 MiB second-level leaf (debugfs
+ * "domains" and "pgtable"), DMA works at both ends of it, and unmapping it
+ * costs one page-selective invalidation with a 2 MiB address mask
+ * (debugfs "stats"). The same buffer at an IOVA that is not 2 MiB aligned
+ * takes 512 4 KiB leaves. (The IOAS side of huge pages, what the core
+ * hands the driver, is tested by the core's own selftests.)
+ *
+ *   scripts/vm --profile vtd --add build/bin/vtd_superpage -- /vtd_superpage
+ */
+#include "kselftest_harness.h"
+#include "lib/dma_util.h"
+
+#define SZ_2M		0x200000UL
+#define IOVA_HUGE	0x4000000ULL	/* 2 MiB aligned, below 256 MiB */
+#define IOVA_SPLIT	0x6001000ULL	/* 4 KiB aligned only */
+#define DMA_LEN		2048
+#define TIMEOUT_S	120
+
+/* Domain id of @bdf's translation (context debugfs), or -1. */
+static int dev_did(const char *unit, const char *bdf)
+{
+	char path[PATH_MAX], line[512], want[16], *p;
+	unsigned int dom, bus, dev, fn;
+	int did = -1;
+	FILE *f;
+
+	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+		return -1;
+	snprintf(want, sizeof(want), "%02x:%02x.%x ", bus, dev, fn);
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/context", unit);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		p = line + strspn(line, " ");
+		if (strncmp(p, want, strlen(want)) || !strstr(p, " translated"))
+			continue;
+		p = strstr(p, " did ");
+		if (p)
+			did = atoi(p + 5);
+	}
+	fclose(f);
+	return did;
+}
+
+/* Leaf counts of domain @did: 4K, 2M, 1G. */
+static int domain_leaves(const char *unit, int did, long *n4k, long *n2m,
+			 long *n1g)
+{
+	char path[PATH_MAX], line[512], want[32];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/domains", unit);
+	snprintf(want, sizeof(want), "domain did %d ", did);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, " leaves 4K ");
+
+		if (strncmp(line, want, strlen(want)) || !p)
+			continue;
+		if (sscanf(p, " leaves 4K %ld 2M %ld 1G %ld", n4k, n2m, n1g) ==
+		    3)
+			ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Does the pgtable dump of domain @did contain @text? */
+static bool pgtable_has(const char *unit, int did, const char *text)
+{
+	char path[PATH_MAX], line[512], want[32];
+	bool in = false, found = false;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/pgtable", unit);
+	snprintf(want, sizeof(want), "domain did %d ", did);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, "domain did ", 11))
+			in = !strncmp(line, want, strlen(want));
+		else if (in && strstr(line, text))
+			found = true;
+	}
+	fclose(f);
+	return found;
+}
+
+static int64_t stat_get(const char *unit, const char *key)
+{
+	char path[PATH_MAX], line[128];
+	size_t n = strlen(key);
+	int64_t val = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/stats", unit);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ' ')
+			val = strtoll(line + n + 1, NULL, 0);
+	fclose(f);
+	return val;
+}
+
+FIXTURE(huge) {
+	char bdf[PCI_BDF_LEN];
+	char unit[XIOMMU_UNIT_LEN];
+	int iommufd, devfd;
+	uint32_t ioas;
+	uint8_t *buf;
+};
+
+FIXTURE_SETUP(huge)
+{
+	self->iommufd = -1;
+	self->devfd = -1;
+	if (edu_find_solo(self->bdf))
+		SKIP(return, "no edu device");
+	if (xiommu_dev_unit(self->bdf, self->unit, sizeof(self->unit)) ||
+	    strncmp(self->unit, "dmar", 4)) {
+		self->unit[0] = 0;
+		SKIP(return, "edu not translated by a VT-d unit");
+	}
+	sysfs_write("/proc/sys/vm/nr_hugepages", "4");
+	self->buf = mmap(NULL, SZ_2M, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB |
+			 MAP_POPULATE, -1, 0);
+	if (self->buf == MAP_FAILED) {
+		self->buf = NULL;
+		self->unit[0] = 0;
+		SKIP(return, "no 2 MiB hugetlb page");
+	}
+	ASSERT_EQ(0, pci_make_idle(self->bdf));
+	self->iommufd = iommufd_open();
+	ASSERT_LE(0, self->iommufd);
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->iommufd, &self->ioas));
+	self->devfd = edu_open_attached(self->bdf, self->iommufd, self->ioas,
+					NULL);
+	ASSERT_LE(0, self->devfd);
+}
+
+FIXTURE_TEARDOWN(huge)
+{
+	if (self->devfd >= 0)
+		close(self->devfd);
+	if (self->iommufd >= 0)
+		close(self->iommufd);
+	if (self->buf)
+		munmap(self->buf, SZ_2M);
+	if (self->bdf[0])
+		pci_make_idle(self->bdf);
+}
+
+/* Copy DMA_LEN bytes at @from to @to (IOVA offsets in the huge buffer). */
+static int copy_through(FIXTURE_DATA(huge) *self, uint64_t base,
+			uint64_t from, uint64_t to)
+{
+	int ret = edu_dma(self->devfd, base + from, 0, DMA_LEN, false);
+
+	return ret ? ret : edu_dma(self->devfd, base + to, 0, DMA_LEN, true);
+}
+
+TEST_F_TIMEOUT(huge, one_2m_leaf_both_ends, TIMEOUT_S)
+{
+	int64_t psi0, dsi0, bytes0, psi1, dsi1, bytes1, faults;
+	long n4k, n2m, n1g;
+	int did;
+
+	if (!self->unit[0])
+		return;
+	dma_fill(self->buf, SZ_2M, 0x2b);
+	memset(self->buf + SZ_2M - 2 * DMA_LEN, 0, 2 * DMA_LEN);
+	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf, SZ_2M,
+				 IOVA_HUGE));
+	did = dev_did(self->unit, self->bdf);
+	ASSERT_LT(0, did);
+	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
+	TH_LOG("did %d leaves 4K %ld 2M %ld 1G %ld", did, n4k, n2m, n1g);
+	ASSERT_EQ(0, n4k);
+	ASSERT_EQ(1, n2m);
+	ASSERT_TRUE(pgtable_has(self->unit, did, " 1 x 2048K"));
+
+	/* First bytes -> device -> last bytes, and back to the first. */
+	ASSERT_EQ(0, copy_through(self, IOVA_HUGE, 0, SZ_2M - DMA_LEN));
+	ASSERT_EQ(0, memcmp(self->buf, self->buf + SZ_2M - DMA_LEN, DMA_LEN));
+	memset(self->buf + SZ_2M - 2 * DMA_LEN, 0x77, DMA_LEN);
+	ASSERT_EQ(0, copy_through(self, IOVA_HUGE, SZ_2M - 2 * DMA_LEN, 0));
+	ASSERT_TRUE(dma_all_bytes(self->buf, DMA_LEN, 0x77));
+
+	/* Unmap: one page-selective invalidation covers the 2 MiB. */
+	psi0 = stat_get(self->unit, "iotlb_psi");
+	dsi0 = stat_get(self->unit, "iotlb_dsi");
+	bytes0 = stat_get(self->unit, "unmap_bytes");
+	ASSERT_LE(0, psi0);
+	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_HUGE,
+				   SZ_2M));
+	psi1 = stat_get(self->unit, "iotlb_psi");
+	dsi1 = stat_get(self->unit, "iotlb_dsi");
+	bytes1 = stat_get(self->unit, "unmap_bytes");
+	TH_LOG("unmap: %lld bytes, %lld page-selective, %lld domain-selective",
+	       (long long)(bytes1 - bytes0), (long long)(psi1 - psi0),
+	       (long long)(dsi1 - dsi0));
+	ASSERT_EQ((int64_t)SZ_2M, bytes1 - bytes0);
+	ASSERT_EQ(1, psi1 - psi0);
+	ASSERT_EQ(0, dsi1 - dsi0);
+	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
+	ASSERT_EQ(0, n4k + n2m + n1g);
+
+	/* Both ends fault now, and the memory stays as it was. */
+	xiommu_fault_sync(self->unit);
+	faults = xiommu_unit_faults(self->unit);
+	ASSERT_EQ(0, edu_dma(self->devfd, IOVA_HUGE, 0, DMA_LEN, true));
+	xiommu_fault_sync(self->unit);
+	ASSERT_LT(faults, xiommu_unit_faults(self->unit));
+	faults = xiommu_unit_faults(self->unit);
+	ASSERT_EQ(0, edu_dma(self->devfd, IOVA_HUGE + SZ_2M - DMA_LEN, 0,
+			     DMA_LEN, true));
+	xiommu_fault_sync(self->unit);
+	ASSERT_LT(faults, xiommu_unit_faults(self->unit));
+	ASSERT_TRUE(dma_all_bytes(self->buf, DMA_LEN, 0x77));
+}
+
+/* Not 2 MiB aligned in IOVA: 4 KiB leaves only, DMA still works. */
+TEST_F_TIMEOUT(huge, misaligned_iova_uses_4k, TIMEOUT_S)
+{
+	long n4k, n2m, n1g;
+	int did;
+
+	if (!self->unit[0])
+		return;
+	dma_fill(self->buf, SZ_2M, 0x51);
+	memset(self->buf + SZ_2M - DMA_LEN, 0, DMA_LEN);
+	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf, SZ_2M,
+				 IOVA_SPLIT));
+	did = dev_did(self->unit, self->bdf);
+	ASSERT_LT(0, did);
+	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
+	ASSERT_EQ(512, n4k);
+	ASSERT_EQ(0, n2m);
+	ASSERT_EQ(0, copy_through(self, IOVA_SPLIT, 0, SZ_2M - DMA_LEN));
+	ASSERT_EQ(0, memcmp(self->buf, self->buf + SZ_2M - DMA_LEN, DMA_LEN));
+	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_SPLIT,
+				   SZ_2M));
+}
+
+TEST_HARNESS_MAIN
