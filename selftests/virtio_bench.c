@@ -14,6 +14,8 @@
  *          allocator gave them, often single pages)
  *   call   one IOAS_MAP per 4 KiB page (MIB/16 MiB of them), the way a
  *          VFIO type1 user mapping page by page works
+ *   frag   one IOAS_MAP of memory where no two pages are physically
+ *          adjacent (the worst case: one MAP request per page)
  * Output: one line per kind,
  *   virtio KIND map NS ns/page unmap NS ns/page map_req/MiB R
  *   unmap_req/MiB R kicks/MiB K runs/MiB N (SIZE KiB in CHUNK KiB calls, xREPS)
@@ -23,6 +25,7 @@
  *
  *   scripts/vm --profile virtio --add build/bin/virtio_bench -- /virtio_bench 256
  */
+#define _GNU_SOURCE	/* mremap() flags */
 #include <time.h>
 
 #include "lib/dma_util.h"
@@ -93,6 +96,33 @@ static long pagemap_runs(const void *buf, size_t len)
 	}
 	close(fd);
 	return runs;
+}
+
+/*
+ * Memory of @len bytes in which no two neighbouring pages are physically
+ * adjacent: every other page of a pool twice as large, moved in with
+ * mremap() (which keeps the physical page) in reverse order.
+ */
+static void *frag_buf(size_t len, void **raw)
+{
+	size_t i, n = len / PAGE;
+	uint8_t *pool, *p;
+
+	pool = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
+		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (pool == MAP_FAILED || p == MAP_FAILED)
+		return NULL;
+	madvise(pool, 2 * len, MADV_NOHUGEPAGE);
+	memset(pool, 0x5a, 2 * len);
+	for (i = 0; i < n; i++)
+		if (mremap(pool + 2 * (n - 1 - i) * PAGE, PAGE, PAGE,
+			   MREMAP_MAYMOVE | MREMAP_FIXED, p + i * PAGE) ==
+		    MAP_FAILED)
+			return NULL;
+	munmap(pool, 2 * len);
+	*raw = p;
+	return p;
 }
 
 /* Memory of @len bytes, 2 MiB aligned, faulted in, huge pages or not. */
@@ -202,6 +232,14 @@ int main(int argc, char **argv)
 			    reps);
 	if (buf)
 		munmap(raw, len + 2 * MIB);
+
+	buf = ret ? NULL : frag_buf(len, &raw);
+	if (!ret && !buf)
+		ret = -ENOMEM;
+	if (!ret)
+		ret = bench(iommufd, ioas, "frag", buf, len, len, reps);
+	if (buf)
+		munmap(raw, len);
 
 	if (fd >= 0)
 		close(fd);
