@@ -5,6 +5,7 @@
 #   make check-host    W=1 module build without warnings, userspace build
 #   make check-stock   the selftests in QEMU guests running Debian's kernel
 #   make kernel-debug  build (or find cached) the debug test kernel
+#   make check-debug   KUnit, the selftests and fail-nth sweeps on it
 #   make check         every tier; the last line of output is
 #                      "N passed, N failed, N skipped", non-zero exit if
 #                      anything failed
@@ -23,6 +24,14 @@ STOCK_TESTS := \
 	vtd-48:vtd_*,dma_* \
 	virtio:dma_*,virtio_*
 
+# The debug tier (scripts/check-debug, Documentation/debug-tier.md): the same
+# PROFILE:GLOB form, on the debug kernel; the KUnit modules run in the
+# DEBUG_KUNIT_PROFILE guest.
+DEBUG_TESTS := \
+	mock:iommufd_* \
+	vtd:vtd_*,dma_*
+DEBUG_KUNIT_PROFILE := mock
+
 CHECK_TEST_TIMEOUT ?= 300
 CHECK_BOOT_TIMEOUT ?= 300
 export CHECK_TEST_TIMEOUT CHECK_BOOT_TIMEOUT
@@ -37,10 +46,18 @@ check-stock: deps
 	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)/stock
 
+check-debug: deps
+	@rm -rf $(CHECK_RESULTS)/debug
+	+@scripts/check-debug --kunit-profile $(DEBUG_KUNIT_PROFILE) \
+		$(foreach t,$(DEBUG_TESTS),'$(t)') || true
+	@scripts/check-summary $(CHECK_RESULTS)/debug
+
 check: deps
 	@rm -rf $(CHECK_RESULTS)
 	+@scripts/check-host || true
 	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
+	+@scripts/check-debug --kunit-profile $(DEBUG_KUNIT_PROFILE) \
+		$(foreach t,$(DEBUG_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)
 
 # The debug test kernel (scripts/kernel/build-debug): built once, cached
