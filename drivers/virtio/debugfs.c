@@ -9,7 +9,8 @@
  *   devices   every endpoint device: its endpoint IDs and the reserved
  *             regions its PROBE answers gave ("<dev> ids <id>... resv
  *             <start>-<last>:<msi|reserved>...")
- *   domains   blocked, bypass and paging domains: endpoints, mappings
+ *   domains   blocked, bypass and paging domains: endpoint and mapping
+ *             counts
  *   mappings  the same plus every mapping of every paging domain
  *   stats     "key value" lines: requests and device errors per type,
  *             kicks (notifications), the largest batch, bytes covered by

@@ -444,6 +444,7 @@ static size_t viommu_unmap_pages(struct xiommu_domain *domain,
 					     iova + size - 1);
 	     node; node = interval_tree_iter_next(node, iova, iova + size - 1)) {
 		found = true;
+		/* Pairs with the release in viommu_complete(): err is final. */
 		if (smp_load_acquire(&to_mapping(node)->queued))
 			in_flight = true;
 		/* The core never cuts a mapping; if it did, take it whole. */

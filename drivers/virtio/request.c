@@ -171,8 +171,9 @@ static void viommu_complete(struct viommu_unit *unit, struct viommu_slot *slot,
 					    err);
 		}
 	}
+	/* Publish *result before the issuer may see the request done. */
 	if (slot->pending)
-		smp_store_release(slot->pending, false);
+		smp_store_release(slot->pending, false); /* pairs: unmap_pages */
 	rq->inflight--;
 	rq->free[rq->nr_free++] = slot - rq->slots;
 }

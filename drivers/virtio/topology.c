@@ -42,14 +42,14 @@
 
 #include "viommu.h"
 
-/* The unit's MMIO base if its transport is a platform device, else 0. */
-static u64 viommu_parent_mmio_base(struct device *parent)
+/* The register base of a platform device, else 0. */
+static u64 viommu_dev_mmio_base(struct device *dev)
 {
 	struct resource *res;
 
-	if (!dev_is_platform(parent))
+	if (!dev_is_platform(dev))
 		return 0;
-	res = platform_get_resource(to_platform_device(parent),
+	res = platform_get_resource(to_platform_device(dev),
 				    IORESOURCE_MEM, 0);
 	return res ? res->start : 0;
 }
@@ -101,7 +101,7 @@ static bool viot_node_is(const struct acpi_viot_header *hdr,
 	if (hdr->type == ACPI_VIOT_NODE_VIRTIO_IOMMU_MMIO &&
 	    hdr->length >= sizeof(struct acpi_viot_virtio_iommu_mmio)) {
 		const struct acpi_viot_virtio_iommu_mmio *n = (const void *)hdr;
-		u64 base = viommu_parent_mmio_base(parent);
+		u64 base = viommu_dev_mmio_base(parent);
 
 		return base && n->base_address == base;
 	}
@@ -262,13 +262,13 @@ static int viot_dev_ids(struct viommu_unit *unit, struct device *dev,
 {
 	struct viommu_id_walk w = { .unit = unit, .fn = fn, .data = data };
 	unsigned int i;
+	u64 base = viommu_dev_mmio_base(dev);
 	int rc = 0;
-	u64 base;
 
 	if (dev_is_pci(dev)) {
 		rc = xiommu_pci_walk_dma_aliases(to_pci_dev(dev),
 						 viot_alias_cb, &w);
-	} else if ((base = viommu_parent_mmio_base(dev))) {
+	} else if (base) {
 		for (i = 0; i < unit->nr_mmio_eps && !rc; i++) {
 			if (unit->mmio_eps[i].base != base)
 				continue;
