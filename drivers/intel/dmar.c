@@ -7,10 +7,22 @@
  * lists that live as long as the module:
  *  - DRHD (8.3): one DMA-remapping unit: PCI segment, register base,
  *    INCLUDE_PCI_ALL flag and the device scopes it translates;
- *  - RMRR (8.4): memory some devices keep DMAing to (BIOS-owned buffers);
- *    reported as reserved IOVA ranges of those devices.
- * Other structures (ATSR, RHSA, ANDD, SATC) do not matter for legacy-mode
- * DMA remapping and are skipped.
+ *  - RMRR (8.4): memory some devices keep DMAing to (BIOS-owned buffers)
+ *    and which must stay identity-mapped for them. Reported as
+ *    XIOMMU_RESV_DIRECT regions of those devices; the core then refuses
+ *    to give such a device's group to user space (the RMRR rule, see
+ *    Documentation/vtd.md), so they only ever sit in the identity domain.
+ *  - ATSR (8.5): root ports below which devices may use ATS. Parsed and
+ *    shown; the driver enables no device TLBs (ATS) yet.
+ * RHSA, ANDD and SATC are counted and skipped: NUMA affinity of units,
+ * ACPI-namespace devices (never PCI endpoints) and SoC-integrated ATS
+ * devices do not change what we program.
+ *
+ * Every instance of the DMAR table is read. Firmware publishes one; the
+ * test VMs add a second one (QEMU -acpitable) with the RMRR and ATSR that
+ * QEMU's own table cannot describe. A DRHD whose register base an earlier
+ * DRHD already has is skipped; the host address width is the one of the
+ * first table with a DRHD.
  *
  * Device scopes (8.3.1) name a device by a start bus and a path of
  * (device, function) hops through bridges. Bus numbers behind bridges are
@@ -58,9 +70,25 @@ struct vtd_rmrr {
 	struct list_head scopes;
 };
 
+/**
+ * struct vtd_atsr - a root port ATS reporting structure
+ * @list: link in vtd_atsrs
+ * @segment: PCI segment
+ * @all_ports: every root port of @segment supports ATS
+ * @scopes: the root ports (bridge scopes) otherwise
+ */
+struct vtd_atsr {
+	struct list_head list;
+	u16 segment;
+	bool all_ports;
+	struct list_head scopes;
+};
+
 static LIST_HEAD(vtd_drhds);
 static LIST_HEAD(vtd_rmrrs);
+static LIST_HEAD(vtd_atsrs);
 static int vtd_haw;
+static unsigned int vtd_skipped;	/* RHSA, ANDD, SATC, unknown */
 
 static void vtd_free_scopes(struct list_head *scopes)
 {
@@ -110,6 +138,13 @@ static int vtd_parse_drhd(const struct acpi_dmar_header *h)
 
 	if (h->length < sizeof(*hu))
 		return -EINVAL;
+	list_for_each_entry(drhd, &vtd_drhds, list) {
+		if (drhd->reg_base == hu->address) {
+			pr_warn(FW_BUG "second DRHD for unit %#llx ignored\n",
+				hu->address);
+			return 0;
+		}
+	}
 	drhd = kzalloc(sizeof(*drhd), GFP_KERNEL);
 	if (!drhd)
 		return -ENOMEM;
@@ -164,6 +199,31 @@ static int vtd_parse_rmrr(const struct acpi_dmar_header *h)
 	return 0;
 }
 
+static int vtd_parse_atsr(const struct acpi_dmar_header *h)
+{
+	const struct acpi_dmar_atsr *at = (const void *)h;
+	struct vtd_atsr *atsr;
+	int rc;
+
+	if (h->length < sizeof(*at))
+		return -EINVAL;
+	atsr = kzalloc(sizeof(*atsr), GFP_KERNEL);
+	if (!atsr)
+		return -ENOMEM;
+	INIT_LIST_HEAD(&atsr->scopes);
+	atsr->segment = at->segment;
+	atsr->all_ports = at->flags & ACPI_DMAR_ALL_PORTS;
+	rc = vtd_parse_scopes((const u8 *)(at + 1), (const u8 *)h + h->length,
+			      &atsr->scopes);
+	if (rc) {
+		vtd_free_scopes(&atsr->scopes);
+		kfree(atsr);
+		return rc;
+	}
+	list_add_tail(&atsr->list, &vtd_atsrs);
+	return 0;
+}
+
 /**
  * vtd_dmar_free() - free everything vtd_dmar_parse() built
  */
@@ -171,7 +231,13 @@ void vtd_dmar_free(void)
 {
 	struct vtd_drhd *drhd, *dtmp;
 	struct vtd_rmrr *rmrr, *rtmp;
+	struct vtd_atsr *atsr, *atmp;
 
+	list_for_each_entry_safe(atsr, atmp, &vtd_atsrs, list) {
+		list_del(&atsr->list);
+		vtd_free_scopes(&atsr->scopes);
+		kfree(atsr);
+	}
 	list_for_each_entry_safe(drhd, dtmp, &vtd_drhds, list) {
 		list_del(&drhd->list);
 		vtd_free_scopes(&drhd->scopes);
@@ -184,48 +250,66 @@ void vtd_dmar_free(void)
 	}
 }
 
-/**
- * vtd_dmar_parse() - read the DMAR table's DRHD and RMRR structures
- *
- * Return: 0; -ENODEV if there is no DMAR table or it has no DRHD; -EINVAL
- * if a structure overruns the table; -ENOMEM.
- */
-int vtd_dmar_parse(void)
+/* Parse the structures of one DMAR table instance. */
+static int vtd_parse_table(const struct acpi_table_header *hdr)
 {
-	struct acpi_table_header *hdr;
-	const struct acpi_table_dmar *dmar;
+	const struct acpi_table_dmar *dmar = (const void *)hdr;
+	bool had_drhd = !list_empty(&vtd_drhds);
 	const u8 *p, *end;
-	acpi_status status;
 	int rc = 0;
 
-	if (acpi_disabled)
-		return -ENODEV;
-	status = acpi_get_table(ACPI_SIG_DMAR, 0, &hdr);
-	if (ACPI_FAILURE(status))
-		return -ENODEV;
-	if (hdr->length < sizeof(*dmar)) {
-		rc = -EINVAL;
-		goto out_put;
-	}
-	dmar = (const void *)hdr;
-	vtd_haw = dmar->width + 1;
+	if (hdr->length < sizeof(*dmar))
+		return -EINVAL;
 	p = (const u8 *)(dmar + 1);
 	end = (const u8 *)hdr + hdr->length;
 	while (p < end) {
 		const struct acpi_dmar_header *h = (const void *)p;
 
 		if (end - p < sizeof(*h) || h->length < sizeof(*h) ||
-		    h->length > end - p) {
-			rc = -EINVAL;
+		    h->length > end - p)
+			return -EINVAL;
+		switch (h->type) {
+		case ACPI_DMAR_TYPE_HARDWARE_UNIT:
+			rc = vtd_parse_drhd(h);
+			break;
+		case ACPI_DMAR_TYPE_RESERVED_MEMORY:
+			rc = vtd_parse_rmrr(h);
+			break;
+		case ACPI_DMAR_TYPE_ROOT_ATS:
+			rc = vtd_parse_atsr(h);
+			break;
+		default:
+			vtd_skipped++;
 			break;
 		}
-		if (h->type == ACPI_DMAR_TYPE_HARDWARE_UNIT)
-			rc = vtd_parse_drhd(h);
-		else if (h->type == ACPI_DMAR_TYPE_RESERVED_MEMORY)
-			rc = vtd_parse_rmrr(h);
 		if (rc)
-			break;
+			return rc;
 		p += h->length;
+	}
+	if (!had_drhd && !list_empty(&vtd_drhds))
+		vtd_haw = dmar->width + 1;
+	return 0;
+}
+
+/**
+ * vtd_dmar_parse() - read every DMAR table's DRHD, RMRR and ATSR structures
+ *
+ * Return: 0; -ENODEV if there is no DMAR table or no DRHD in any; -EINVAL
+ * if a structure overruns its table; -ENOMEM.
+ */
+int vtd_dmar_parse(void)
+{
+	struct acpi_table_header *hdr;
+	unsigned int inst;
+	int rc = 0;
+
+	if (acpi_disabled)
+		return -ENODEV;
+	for (inst = 0; !rc; inst++) {
+		if (ACPI_FAILURE(acpi_get_table(ACPI_SIG_DMAR, inst, &hdr)))
+			break;
+		rc = vtd_parse_table(hdr);
+		acpi_put_table(hdr);
 	}
 	if (!rc && list_empty(&vtd_drhds))
 		rc = -ENODEV;
@@ -233,8 +317,6 @@ int vtd_dmar_parse(void)
 		pr_err(FW_BUG "malformed DMAR table\n");
 	if (rc)
 		vtd_dmar_free();
-out_put:
-	acpi_put_table(hdr);
 	return rc;
 }
 
@@ -353,9 +435,9 @@ bool vtd_drhd_covers(struct vtd_drhd *drhd, struct pci_dev *pdev)
  * @pdev: a PCI device
  * @head: list to append struct xiommu_resv_region entries to
  *
- * RMRR ranges are identity-mapped by firmware convention; the driver.h API
- * has no "direct" region type yet, so they are reported as reserved (user
- * space must never map them).
+ * Firmware requires these ranges to stay identity-mapped for @pdev
+ * (8.4): they are XIOMMU_RESV_DIRECT, which the core treats as reserved
+ * IOVA and as a reason to refuse user ownership of @pdev's group.
  */
 void vtd_dmar_rmrr_regions(struct pci_dev *pdev, struct list_head *head)
 {
@@ -369,7 +451,7 @@ void vtd_dmar_rmrr_regions(struct pci_dev *pdev, struct list_head *head)
 			continue;
 		r = xiommu_alloc_resv_region(rmrr->base,
 					     rmrr->last - rmrr->base + 1,
-					     XIOMMU_RESV_RESERVED, GFP_KERNEL);
+					     XIOMMU_RESV_DIRECT, GFP_KERNEL);
 		if (r)
 			list_add_tail(&r->list, head);
 	}
@@ -399,6 +481,7 @@ void vtd_dmar_show(struct seq_file *s)
 {
 	struct vtd_drhd *drhd;
 	struct vtd_rmrr *rmrr;
+	struct vtd_atsr *atsr;
 
 	seq_printf(s, "host address width %d\n", vtd_haw);
 	list_for_each_entry(drhd, &vtd_drhds, list) {
@@ -412,4 +495,10 @@ void vtd_dmar_show(struct seq_file *s)
 			   rmrr->segment, rmrr->base, rmrr->last);
 		vtd_scopes_show(s, &rmrr->scopes);
 	}
+	list_for_each_entry(atsr, &vtd_atsrs, list) {
+		seq_printf(s, "ATSR segment %04x%s\n", atsr->segment,
+			   atsr->all_ports ? " ALL_PORTS" : "");
+		vtd_scopes_show(s, &atsr->scopes);
+	}
+	seq_printf(s, "other structures skipped %u\n", vtd_skipped);
 }
