@@ -11,6 +11,8 @@
  * context vocabulary: "present pass-through", "present translated did D",
  * "not-present", or no line at all).
  */
+#include <sys/klog.h>
+
 #include "kselftest_harness.h"
 #include "lib/dma_util.h"
 
@@ -232,6 +234,109 @@ TEST_F_TIMEOUT(vtd, bridge_alias_entry, TIMEOUT_S)
 	ASSERT_EQ(CTX_PASSTHROUGH, ctx_lookup(self->unit, bus, 0, NULL));
 	ASSERT_EQ(CTX_PASSTHROUGH, dev_ctx(self->unit, b, NULL));
 	ASSERT_EQ(0, pci_make_idle(a));
+}
+
+/*
+ * The device an RMRR of the unit's DMAR tables names ("RMRR ..." then
+ * "  scope endpoint bus BB path DD.F"), or -ENOENT.
+ */
+static int rmrr_device(const char *unit, char *bdf, size_t len)
+{
+	char path[PATH_MAX], line[256];
+	unsigned int bus, dev, fn;
+	bool in_rmrr = false;
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/dmar", unit);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f) && ret) {
+		if (line[0] != ' ')
+			in_rmrr = !strncmp(line, "RMRR ", 5);
+		else if (in_rmrr &&
+			 sscanf(line, " scope endpoint bus %x path %x.%x", &bus,
+				&dev, &fn) == 3)
+			ret = snprintf(bdf, len, "0000:%02x:%02x.%x", bus, dev,
+				       fn) < (int)len ? 0 : -ENAMETOOLONG;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* Does the kernel log contain @text? */
+static bool klog_has(const char *text)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	bool found;
+	char *buf;
+
+	if (len <= 0)
+		return false;
+	buf = malloc(len + 1);
+	if (!buf)
+		return false;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	buf[len > 0 ? len : 0] = 0;
+	found = strstr(buf, text) != NULL;
+	free(buf);
+	return found;
+}
+
+/* Every DMAR structure type the tables of the vtd profiles carry shows up. */
+TEST_F(vtd, dmar_parsed)
+{
+	char path[PATH_MAX], buf[4096];
+	ssize_t n;
+	int fd;
+
+	if (!self->unit[0])
+		return;
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/dmar", self->unit);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	buf[n] = 0;
+	TH_LOG("%s", buf);
+	ASSERT_NE(NULL, strstr(buf, "DRHD segment 0000"));
+	if (!strstr(buf, "RMRR "))
+		SKIP(return, "no RMRR/ATSR table (not a vtd profile)");
+	ASSERT_NE(NULL, strstr(buf, "ATSR segment 0000"));
+	ASSERT_NE(NULL, strstr(buf, "scope bridge bus 00 path 05.0"));
+}
+
+/*
+ * The RMRR rule: a device with an RMRR stays with the kernel. Binding it
+ * to an iommufd context fails with EINVAL (as upstream) and a log line
+ * naming the RMRR, and leaves it in pass-through.
+ */
+TEST_F_TIMEOUT(vtd, rmrr_device_refused, TIMEOUT_S)
+{
+	char bdf[PCI_BDF_LEN];
+	int iommufd, devfd;
+
+	if (!self->unit[0])
+		return;
+	if (rmrr_device(self->unit, bdf, sizeof(bdf)))
+		SKIP(return, "no device with an RMRR");
+	TH_LOG("RMRR device %s", bdf);
+	ASSERT_EQ(CTX_PASSTHROUGH, dev_ctx(self->unit, bdf, NULL));
+	ASSERT_EQ(0, vfio_dev_bind_driver(bdf));
+	devfd = vfio_dev_open(bdf);
+	ASSERT_LE(0, devfd);
+	iommufd = iommufd_open();
+	ASSERT_LE(0, iommufd);
+	ASSERT_EQ(-EINVAL, vfio_dev_bind(devfd, iommufd, NULL));
+	ASSERT_TRUE(klog_has("(RMRR)"));
+	/* Nothing changed: still pass-through, still refused. */
+	ASSERT_EQ(CTX_PASSTHROUGH, dev_ctx(self->unit, bdf, NULL));
+	ASSERT_EQ(-EINVAL, vfio_dev_bind(devfd, iommufd, NULL));
+	close(devfd);
+	close(iommufd);
+	ASSERT_EQ(0, pci_make_idle(bdf));
 }
 
 TEST_HARNESS_MAIN

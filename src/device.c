@@ -170,7 +170,9 @@ void xiommu_idev_destroy(struct xiommu_object *obj)
  * Context: may sleep.
  * Return: the device object, or ERR_PTR: -EBADF the context's file was
  * closed already; -ENODEV no xiommu unit translates @dev; -EOPNOTSUPP its driver did not opt in (XIOMMU_CAP_IOMMUFD);
- * -EINVAL its DMA is not cache coherent; -EPERM MSIs not isolated;
+ * -EINVAL its DMA is not cache coherent, or a device of its group needs a
+ * firmware-required identity mapping (XIOMMU_RESV_DIRECT, a VT-d RMRR);
+ * -EPERM MSIs not isolated;
  * -EBUSY the group belongs to another context or a member is driven by a
  * kernel driver; -ENOMEM.
  */

@@ -447,6 +447,36 @@ void xiommu_group_remove_endpoint(struct xiommu_group *group,
 	mutex_unlock(&group->mutex);
 }
 
+/*
+ * A member with a XIOMMU_RESV_DIRECT region (VT-d RMRR), or NULL. Added for
+ * the RMRR rule of xiommu_vtd (issue 4): such a device keeps DMAing to
+ * firmware-owned memory that must stay identity-mapped, which the blocking
+ * domain and user page tables would break. Group mutex held.
+ */
+static struct device *group_direct_member(struct xiommu_group *group,
+					  struct xiommu_resv_region *out)
+{
+	struct xiommu_resv_region *r;
+	struct xiommu_endpoint *ep;
+	struct device *dev = NULL;
+	LIST_HEAD(regions);
+
+	list_for_each_entry(ep, &group->devices, group_node) {
+		xiommu_dev_get_resv_regions(ep->dev, &regions);
+		list_for_each_entry(r, &regions, list) {
+			if (r->type == XIOMMU_RESV_DIRECT) {
+				*out = *r;
+				dev = ep->dev;
+				break;
+			}
+		}
+		xiommu_put_resv_regions(&regions);
+		if (dev)
+			break;
+	}
+	return dev;
+}
+
 /**
  * xiommu_group_claim_dma_owner() - give a group to one user-space owner
  * @group: the group
@@ -457,11 +487,13 @@ void xiommu_group_remove_endpoint(struct xiommu_group *group,
  * blocking domain. Later claims by the same owner only count.
  *
  * Return: 0; -EBUSY if another owner holds the group or a member is bound
- * to a kernel driver that does not manage DMA through xiommu; -ENODEV if
- * the driver is going away; an attach_dev errno.
+ * to a kernel driver that does not manage DMA through xiommu; -EINVAL if a
+ * member needs a firmware-required direct mapping (XIOMMU_RESV_DIRECT, a
+ * VT-d RMRR); -ENODEV if the driver is going away; an attach_dev errno.
  */
 int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner)
 {
+	struct xiommu_resv_region direct;
 	struct device *culprit = NULL;
 	struct xiommu_endpoint *ep;
 	int rc = 0;
@@ -472,6 +504,15 @@ int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner)
 			group->owner_cnt++;
 		else
 			rc = -EBUSY;
+		goto out_unlock;
+	}
+	culprit = group_direct_member(group, &direct);
+	if (culprit) {
+		dev_warn(culprit,
+			 "xiommu: group %d stays with the kernel: firmware requires an identity mapping of [%pad + %#zx] for %s (RMRR), which user ownership would remove\n",
+			 group->id, &direct.start, direct.length,
+			 dev_name(culprit));
+		rc = -EINVAL;
 		goto out_unlock;
 	}
 	if (!group_viable(group, &culprit)) {

@@ -238,7 +238,8 @@ struct xiommu_domain {
  * @list: link in the caller's list
  * @start: first IOVA of the region
  * @length: bytes
- * @type: XIOMMU_RESV_* (reserved = never map; msi = the MSI doorbell window)
+ * @type: XIOMMU_RESV_* (reserved = never map; msi = the MSI doorbell window;
+ *	direct = must stay identity-mapped, see XIOMMU_RESV_DIRECT)
  */
 struct xiommu_resv_region {
 	struct list_head list;
@@ -249,6 +250,14 @@ struct xiommu_resv_region {
 
 #define XIOMMU_RESV_RESERVED	0
 #define XIOMMU_RESV_MSI		1
+/*
+ * Firmware requires the range to stay identity-mapped (IOVA == physical
+ * address) for the device, e.g. a VT-d RMRR (VT-d spec 8.4). Reserved like
+ * XIOMMU_RESV_RESERVED, and the core refuses user ownership of a group with
+ * such a device (xiommu_group_claim_dma_owner(): -EINVAL, as upstream): the
+ * blocking domain and user page tables would take the mapping away.
+ */
+#define XIOMMU_RESV_DIRECT	2
 
 /**
  * struct xiommu_ops - per-driver operations
