@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * The iommufd core's page-size and VFIO-compatibility paths with a real
+ * device: a QEMU edu DMAs through the VT-d driver while the IOAS maps
+ * transparent huge pages (MADV_HUGEPAGE anonymous memory, no hugetlbfs
+ * needed), with IOMMU_OPTION_HUGE_PAGES on and off, and through the VFIO
+ * type1 container ioctls on /dev/iommu (TYPE1v2, and TYPE1 with a partial
+ * unmap). What the driver built is read from debugfs: the "domains" file
+ * counts leaves per page size. (vtd_superpage.c covers hugetlb pages and
+ * the invalidations.)
+ *
+ *   scripts/vm --profile vtd --add build/bin/vtd_iommufd -- /vtd_iommufd
+ */
+#include <linux/vfio.h>
+
+#include "kselftest_harness.h"
+#include "lib/dma_util.h"
+
+#define SZ_2M		0x200000UL
+#define BUF_LEN		(2 * SZ_2M)
+#define IOVA_BASE	0x8000000ULL	/* 2 MiB aligned, below edu's 256 MiB */
+#define DMA_LEN		2048
+#define TIMEOUT_S	180
+
+/* Domain id behind @bdf's context entry (debugfs "context"), or -1. */
+static int dev_did(const char *unit, const char *bdf)
+{
+	char path[PATH_MAX], line[512], want[16], *p;
+	unsigned int dom, bus, dev, fn;
+	int did = -1;
+	FILE *f;
+
+	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+		return -1;
+	snprintf(want, sizeof(want), "%02x:%02x.%x ", bus, dev, fn);
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/context", unit);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		p = line + strspn(line, " ");
+		if (strncmp(p, want, strlen(want)) || !strstr(p, " translated"))
+			continue;
+		p = strstr(p, " did ");
+		if (p)
+			did = atoi(p + 5);
+	}
+	fclose(f);
+	return did;
+}
+
+/* 4 KiB and 2 MiB leaves of @bdf's current domain ("domains" file). */
+static int dev_leaves(const char *unit, const char *bdf, long *n4k,
+		      long *n2m)
+{
+	char path[PATH_MAX], line[512], want[32], *p;
+	int did = dev_did(unit, bdf);
+	int ret = -ENOENT;
+	FILE *f;
+
+	if (did < 0)
+		return -ENOENT;
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/domains", unit);
+	snprintf(want, sizeof(want), "domain did %d ", did);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, want, strlen(want)))
+			continue;
+		p = strstr(line, " leaves ");
+		if (p && sscanf(p, " leaves 4K %ld 2M %ld", n4k, n2m) == 2)
+			ret = 0;
+	}
+	fclose(f);
+	return ret;
+}
+
+/* kB of transparent huge pages backing this process ("AnonHugePages") */
+static long thp_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/smaps_rollup", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+FIXTURE(vtdfd) {
+	char bdf[PCI_BDF_LEN];
+	char unit[XIOMMU_UNIT_LEN];
+	int iommufd, devfd;
+	uint32_t ioas;
+	void *raw;
+	uint8_t *buf;
+};
+
+FIXTURE_SETUP(vtdfd)
+{
+	self->iommufd = -1;
+	self->devfd = -1;
+	self->raw = NULL;
+	if (edu_find_solo(self->bdf))
+		SKIP(return, "no edu device");
+	if (xiommu_dev_unit(self->bdf, self->unit, sizeof(self->unit)) ||
+	    strncmp(self->unit, "dmar", 4)) {
+		self->unit[0] = 0;
+		SKIP(return, "edu not translated by a VT-d unit");
+	}
+	/* Two 2 MiB aligned transparent huge pages */
+	self->raw = mmap(NULL, BUF_LEN + SZ_2M, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, self->raw);
+	self->buf = (uint8_t *)(((uintptr_t)self->raw + SZ_2M - 1) &
+				~(SZ_2M - 1));
+	ASSERT_EQ(0, madvise(self->buf, BUF_LEN, MADV_HUGEPAGE));
+	memset(self->buf, 1, BUF_LEN);
+	if (thp_kb() < (long)(BUF_LEN / 1024)) {
+		self->unit[0] = 0;
+		SKIP(return, "no transparent huge pages (%ld kB)", thp_kb());
+	}
+
+	ASSERT_EQ(0, pci_make_idle(self->bdf));
+	self->iommufd = iommufd_open();
+	ASSERT_LE(0, self->iommufd);
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->iommufd, &self->ioas));
+	self->devfd = edu_open_attached(self->bdf, self->iommufd, self->ioas,
+					NULL);
+	ASSERT_LE(0, self->devfd);
+}
+
+FIXTURE_TEARDOWN(vtdfd)
+{
+	if (self->devfd >= 0)
+		close(self->devfd);
+	if (self->iommufd >= 0)
+		close(self->iommufd);
+	if (self->raw)
+		munmap(self->raw, BUF_LEN + SZ_2M);
+	if (self->unit[0])
+		pci_make_idle(self->bdf);
+}
+
+/*
+ * DMA_LEN bytes from buffer offset @from through the device to offset
+ * @to, both by IOVA (IOVA_BASE maps offset 0).
+ */
+static int copy_through(FIXTURE_DATA(vtdfd) *self, size_t from, size_t to)
+{
+	int ret = edu_dma(self->devfd, IOVA_BASE + from, 0, DMA_LEN, false);
+
+	return ret ? ret : edu_dma(self->devfd, IOVA_BASE + to, 0, DMA_LEN,
+				   true);
+}
+
+/* Round trips touching both ends of both huge pages */
+static void dma_both_ends(struct __test_metadata *_metadata,
+			  FIXTURE_DATA(vtdfd) *self)
+{
+	const size_t ends[] = { 0, SZ_2M - DMA_LEN, SZ_2M,
+				BUF_LEN - DMA_LEN };
+	unsigned int i;
+
+	dma_fill(self->buf, BUF_LEN, 0x3d);
+	for (i = 0; i != 4; i++) {
+		size_t from = ends[i], to = ends[(i + 1) % 4];
+
+		memset(self->buf + to, 0, DMA_LEN);
+		ASSERT_EQ(0, copy_through(self, from, to));
+		ASSERT_EQ(0, memcmp(self->buf + from, self->buf + to,
+				    DMA_LEN));
+	}
+}
+
+TEST_F_TIMEOUT(vtdfd, thp_large_leaves, TIMEOUT_S)
+{
+	long n4k = -1, n2m = -1;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf,
+				 BUF_LEN, IOVA_BASE));
+	ASSERT_EQ(0, dev_leaves(self->unit, self->bdf, &n4k, &n2m));
+	TH_LOG("THP map: 4K leaves %ld, 2M leaves %ld", n4k, n2m);
+	EXPECT_EQ(0, n4k);
+	EXPECT_EQ(2, n2m);
+	dma_both_ends(_metadata, self);
+	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_BASE,
+				   BUF_LEN));
+	ASSERT_EQ(0, dev_leaves(self->unit, self->bdf, &n4k, &n2m));
+	EXPECT_EQ(0, n4k + n2m);
+}
+
+TEST_F_TIMEOUT(vtdfd, huge_pages_off, TIMEOUT_S)
+{
+	struct iommu_option opt = {
+		.size = sizeof(opt),
+		.option_id = IOMMU_OPTION_HUGE_PAGES,
+		.op = IOMMU_OPTION_OP_SET,
+		.object_id = self->ioas,
+		.val64 = 0,
+	};
+	long n4k = -1, n2m = -1;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_EQ(0, ioctl(self->iommufd, IOMMU_OPTION, &opt));
+	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf,
+				 BUF_LEN, IOVA_BASE));
+	ASSERT_EQ(0, dev_leaves(self->unit, self->bdf, &n4k, &n2m));
+	TH_LOG("THP map, huge pages off: 4K leaves %ld, 2M leaves %ld", n4k,
+	       n2m);
+	EXPECT_EQ((long)(BUF_LEN / 4096), n4k);
+	EXPECT_EQ(0, n2m);
+	dma_both_ends(_metadata, self);
+}
+
+static int set_compat(FIXTURE_DATA(vtdfd) *self, unsigned long type)
+{
+	struct iommu_vfio_ioas cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_VFIO_IOAS_SET,
+		.ioas_id = self->ioas,
+	};
+
+	if (ioctl(self->iommufd, IOMMU_VFIO_IOAS, &cmd))
+		return -errno;
+	return ioctl(self->iommufd, VFIO_SET_IOMMU, type) ? -errno : 0;
+}
+
+static int vfio_map(int fd, uint64_t iova, void *va, uint64_t size)
+{
+	struct vfio_iommu_type1_dma_map cmd = {
+		.argsz = sizeof(cmd),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)va,
+		.iova = iova,
+		.size = size,
+	};
+
+	return ioctl(fd, VFIO_IOMMU_MAP_DMA, &cmd) ? -errno : 0;
+}
+
+static int vfio_unmap(int fd, uint64_t iova, uint64_t size,
+		      uint64_t *unmapped)
+{
+	struct vfio_iommu_type1_dma_unmap cmd = {
+		.argsz = sizeof(cmd),
+		.iova = iova,
+		.size = size,
+	};
+	int ret = ioctl(fd, VFIO_IOMMU_UNMAP_DMA, &cmd) ? -errno : 0;
+
+	*unmapped = cmd.size;
+	return ret;
+}
+
+/* A faulting DMA to @iova: the unit counts a fault, memory unchanged. */
+static void expect_fault(struct __test_metadata *_metadata,
+			 FIXTURE_DATA(vtdfd) *self, uint64_t iova)
+{
+	int64_t faults;
+
+	xiommu_fault_sync(self->unit);
+	faults = xiommu_unit_faults(self->unit);
+	ASSERT_EQ(0, edu_dma(self->devfd, iova, 0, DMA_LEN, true));
+	xiommu_fault_sync(self->unit);
+	EXPECT_LT(faults, xiommu_unit_faults(self->unit));
+}
+
+/* VFIO type1v2 on /dev/iommu with a real device */
+TEST_F_TIMEOUT(vtdfd, vfio_type1v2, TIMEOUT_S)
+{
+	struct vfio_iommu_type1_info info = { .argsz = sizeof(info) };
+	long n4k = -1, n2m = -1;
+	uint64_t unmapped = 0;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_EQ(0, set_compat(self, VFIO_TYPE1v2_IOMMU));
+	ASSERT_EQ(0, ioctl(self->iommufd, VFIO_IOMMU_GET_INFO, &info));
+	TH_LOG("iova_pgsizes %#llx", (unsigned long long)info.iova_pgsizes);
+	EXPECT_EQ(0x1000, info.iova_pgsizes & 0x1fff);
+	EXPECT_NE(0, info.iova_pgsizes & SZ_2M);
+
+	ASSERT_EQ(0, vfio_map(self->iommufd, IOVA_BASE, self->buf, BUF_LEN));
+	ASSERT_EQ(0, dev_leaves(self->unit, self->bdf, &n4k, &n2m));
+	EXPECT_EQ(2, n2m);
+	dma_both_ends(_metadata, self);
+	/* v2: no unmapping half a mapping */
+	EXPECT_EQ(-ENOENT, vfio_unmap(self->iommufd, IOVA_BASE, SZ_2M,
+				      &unmapped));
+	ASSERT_EQ(0, vfio_unmap(self->iommufd, IOVA_BASE, BUF_LEN,
+				&unmapped));
+	EXPECT_EQ(BUF_LEN, unmapped);
+	expect_fault(_metadata, self, IOVA_BASE);
+}
+
+/* VFIO type1 (v1): small IOPTEs, and unmapping part of a mapping works */
+TEST_F_TIMEOUT(vtdfd, vfio_type1_partial_unmap, TIMEOUT_S)
+{
+	long n4k = -1, n2m = -1;
+	uint64_t unmapped = 0;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_EQ(0, set_compat(self, VFIO_TYPE1_IOMMU));
+	ASSERT_EQ(0, vfio_map(self->iommufd, IOVA_BASE, self->buf, BUF_LEN));
+	ASSERT_EQ(0, dev_leaves(self->unit, self->bdf, &n4k, &n2m));
+	EXPECT_EQ((long)(BUF_LEN / 4096), n4k);
+	EXPECT_EQ(0, n2m);
+
+	/* Cut 1 MiB out of the middle of the first huge page */
+	ASSERT_EQ(0, vfio_unmap(self->iommufd, IOVA_BASE + SZ_2M / 4,
+				SZ_2M / 2, &unmapped));
+	EXPECT_EQ(SZ_2M / 2, unmapped);
+	ASSERT_EQ(0, dev_leaves(self->unit, self->bdf, &n4k, &n2m));
+	EXPECT_EQ((long)((BUF_LEN - SZ_2M / 2) / 4096), n4k);
+
+	/* What is left still works, the hole faults */
+	dma_fill(self->buf, BUF_LEN, 0x6e);
+	memset(self->buf + BUF_LEN - DMA_LEN, 0, DMA_LEN);
+	ASSERT_EQ(0, copy_through(self, 0, BUF_LEN - DMA_LEN));
+	ASSERT_EQ(0, memcmp(self->buf, self->buf + BUF_LEN - DMA_LEN,
+			    DMA_LEN));
+	ASSERT_EQ(0, copy_through(self, SZ_2M / 4 - DMA_LEN,
+				  3 * SZ_2M / 4));
+	expect_fault(_metadata, self, IOVA_BASE + SZ_2M / 4);
+	expect_fault(_metadata, self, IOVA_BASE + 3 * SZ_2M / 4 - DMA_LEN);
+}
+
+TEST_HARNESS_MAIN
