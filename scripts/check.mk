@@ -68,5 +68,6 @@ kernel-debug: deps
 run: deps modules $(BUILD)/bin/xiommu-demo
 	scripts/vm --profile vtd --add $(BUILD)/bin/xiommu-demo -- /xiommu-demo
 
-bench: deps
-	@echo "bench: no benchmarks yet"
+# IOAS_MAP/UNMAP cost on the mock and VT-d guests (scripts/bench).
+bench: deps modules tools
+	scripts/bench
