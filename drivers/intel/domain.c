@@ -111,23 +111,33 @@ static int vtd_paging_map(struct xiommu_domain *domain, unsigned long iova,
 			  int prot, gfp_t gfp, size_t *mapped)
 {
 	struct vtd_domain *vdom = to_vtd_domain(domain);
-	struct vtd_unit *unit = vdom->unit;
-	unsigned int ops = 0;
 	int rc;
 
 	rc = vdom->pgt->ops->map_pages(vdom->pgt, iova, paddr, pgsize, pgcount,
 				       prot, gfp, mapped);
-	atomic64_add(*mapped, &unit->stats.map_bytes);
-	/*
-	 * Caching mode (6.1): the unit may cache not-present entries, so a
-	 * new mapping needs an invalidation too (page-selective, with the
-	 * paging-structure caches, since new tables may have appeared).
-	 */
-	if ((unit->cap & VTD_CAP_CM) && *mapped) {
-		vtd_flush_range(unit, vdom->did, iova, iova + *mapped - 1,
-				&ops);
-		atomic64_add(ops, &unit->stats.map_hw_ops);
-	}
+	atomic64_add(*mapped, &vdom->unit->stats.map_bytes);
+	return rc;
+}
+
+/*
+ * Caching mode (6.1): the unit may cache not-present entries, so a new
+ * mapping needs an invalidation too: page-selective over the whole range
+ * the core mapped (with the paging-structure caches, since new tables may
+ * have appeared), once per range rather than once per map_pages call.
+ * Without caching mode nothing is cached for not-present entries.
+ */
+static int vtd_paging_iotlb_sync_map(struct xiommu_domain *domain,
+				     unsigned long iova, size_t size)
+{
+	struct vtd_domain *vdom = to_vtd_domain(domain);
+	struct vtd_unit *unit = vdom->unit;
+	unsigned int ops = 0;
+	int rc;
+
+	if (!(unit->cap & VTD_CAP_CM) || !size || !unit->enabled)
+		return 0;
+	rc = vtd_flush_range(unit, vdom->did, iova, iova + size - 1, &ops);
+	atomic64_add(ops, &unit->stats.map_hw_ops);
 	return rc;
 }
 
@@ -201,6 +211,7 @@ static const struct xiommu_domain_ops vtd_paging_ops = {
 	.map_pages = vtd_paging_map,
 	.unmap_pages = vtd_paging_unmap,
 	.iotlb_sync = vtd_paging_iotlb_sync,
+	.iotlb_sync_map = vtd_paging_iotlb_sync_map,
 	.iova_to_phys = vtd_paging_iova_to_phys,
 	.enforce_cache_coherency = vtd_paging_enforce_coherency,
 	.free = vtd_paging_free,

@@ -216,11 +216,17 @@ static unsigned int vtd_fault_collect(struct vtd_unit *unit,
 		}
 	}
 	if (fsts & VTD_FSTS_PFO) {
-		vtd_writel(unit, VTD_REG_FSTS, VTD_FSTS_PFO);
 		atomic64_inc(&unit->fault_overflows);
 		pr_warn_ratelimited("%s: fault recording overflow: faults were lost\n",
 				    unit->iommu.name);
 	}
+	/*
+	 * Clear PFO (RW1C). The write also serves units that, like QEMU 7.2,
+	 * clear FECTL.IP (interrupt pending) only when FSTS is written with
+	 * no fault condition left, instead of when PPF drops (11.4.10).
+	 */
+	if (n || (fsts & VTD_FSTS_PFO))
+		vtd_writel(unit, VTD_REG_FSTS, fsts & VTD_FSTS_PFO);
 	spin_unlock_irqrestore(&unit->reg_lock, flags);
 	return n;
 }
@@ -524,6 +530,8 @@ err_unmap:
  */
 void vtd_unit_destroy(struct vtd_unit *unit)
 {
+	/* Faults nobody will read any more: gone, with FECTL.IP. */
+	vtd_fault_clear_stale(unit);
 	vtd_writeq(unit, VTD_REG_RTADDR, unit->saved_rtaddr);
 	vtd_writel(unit, VTD_REG_FECTL, unit->saved_fectl);
 	if (unit->ecap & VTD_ECAP_QI)
