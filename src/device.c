@@ -29,6 +29,10 @@
  *  - unbind: detaches if needed; the last unbind of the group in the
  *    context releases ownership and iommu-lite returns the group to its
  *    default (kernel) domain.
+ *  - fail closed: once iommu-lite revoked the group (a kernel driver bound
+ *    to a member), every attach and replace of its devices fails with
+ *    EBUSY, even onto the HWPT they are on; the objects keep their
+ *    bookkeeping so detach and unbind work as usual.
  *
  * Each attached device's reserved regions (MSI window and the like) are
  * reserved in the IOAS of its HWPT; existing mappings there make the attach

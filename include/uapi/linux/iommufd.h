@@ -377,9 +377,19 @@ enum iommufd_vfio_ioas_op {
  * @__reserved: must be 0
  *
  * The VFIO type1 container ioctls carry no IOAS ID, so the compatibility
- * layer works on one IOAS per file. GET returns it (creating one on first
- * use by a VFIO container ioctl), SET chooses it, CLEAR forgets it. SET and
- * CLEAR never destroy an IOAS.
+ * layer works on one IOAS per file. GET returns it, SET chooses it, CLEAR
+ * forgets it. SET and CLEAR never destroy an IOAS; destroying the IOAS
+ * clears it.
+ *
+ * The container ioctls issued on the iommufd itself (VFIO_GET_API_VERSION,
+ * VFIO_CHECK_EXTENSION, VFIO_SET_IOMMU with VFIO_TYPE1_IOMMU or
+ * VFIO_TYPE1v2_IOMMU, VFIO_IOMMU_GET_INFO, VFIO_IOMMU_MAP_DMA and
+ * VFIO_IOMMU_UNMAP_DMA, layouts of <linux/vfio.h>) work on this IOAS and
+ * fail with ENODEV while there is none. Their differences from
+ * vfio_iommu_type1 (ENOENT for an unmap that finds nothing or cuts a
+ * mapping in TYPE1v2 mode, no vaddr update, no dirty bitmap, ...) are
+ * listed in xiommu's Documentation/iommufd.md, as upstream's emulation has
+ * them.
  *
  * Errors: EOPNOTSUPP unknown @op or @__reserved not 0; ENODEV GET with no
  * compatibility IOAS; ENOENT SET with an unknown IOAS.
