@@ -14,8 +14,9 @@
  *          allocator gave them, often single pages)
  *   call   one IOAS_MAP per 4 KiB page (MIB/16 MiB of them), the way a
  *          VFIO type1 user mapping page by page works
- *   frag   one IOAS_MAP of memory where no two pages are physically
- *          adjacent (the worst case: one MAP request per page)
+ *   frag   one IOAS_MAP of memory faulted in alternately with another
+ *          buffer, so that pages are rarely physically adjacent (close to
+ *          the worst case: one MAP request per page)
  * Output: one line per kind,
  *   virtio KIND map NS ns/page unmap NS ns/page map_req/MiB R
  *   unmap_req/MiB R kicks/MiB K runs/MiB N (SIZE KiB in CHUNK KiB calls, xREPS)
@@ -25,7 +26,6 @@
  *
  *   scripts/vm --profile virtio --add build/bin/virtio_bench -- /virtio_bench 256
  */
-#define _GNU_SOURCE	/* mremap() flags */
 #include <time.h>
 
 #include "lib/dma_util.h"
@@ -99,28 +99,29 @@ static long pagemap_runs(const void *buf, size_t len)
 }
 
 /*
- * Memory of @len bytes in which no two neighbouring pages are physically
- * adjacent: every other page of a pool twice as large, moved in with
- * mremap() (which keeps the physical page) in reverse order.
+ * Memory of @len bytes in which neighbouring pages are rarely physically
+ * adjacent: its pages are faulted in alternately with those of a second
+ * buffer (freed afterwards), so the page allocator hands out every other
+ * page to each. One mapping, so no limit on mappings per process applies.
  */
 static void *frag_buf(size_t len, void **raw)
 {
-	size_t i, n = len / PAGE;
-	uint8_t *pool, *p;
+	uint8_t *p, *other;
+	size_t i;
 
-	pool = mmap(NULL, 2 * len, PROT_READ | PROT_WRITE,
-		    MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	p = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (pool == MAP_FAILED || p == MAP_FAILED)
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	other = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED || other == MAP_FAILED)
 		return NULL;
-	madvise(pool, 2 * len, MADV_NOHUGEPAGE);
-	memset(pool, 0x5a, 2 * len);
-	for (i = 0; i < n; i++)
-		if (mremap(pool + 2 * (n - 1 - i) * PAGE, PAGE, PAGE,
-			   MREMAP_MAYMOVE | MREMAP_FIXED, p + i * PAGE) ==
-		    MAP_FAILED)
-			return NULL;
-	munmap(pool, 2 * len);
+	madvise(p, len, MADV_NOHUGEPAGE);
+	madvise(other, len, MADV_NOHUGEPAGE);
+	for (i = 0; i < len; i += PAGE) {
+		p[i] = 0x5a;
+		other[i] = 0xa5;
+	}
+	munmap(other, len);
 	*raw = p;
 	return p;
 }
