@@ -339,4 +339,154 @@ TEST_F_TIMEOUT(vtd, rmrr_device_refused, TIMEOUT_S)
 	ASSERT_EQ(0, pci_make_idle(bdf));
 }
 
+/* A register's raw value from the unit's "regs" file ("CAP    %016llx"). */
+static uint64_t regs_value(const char *unit, const char *name)
+{
+	char path[PATH_MAX], line[256];
+	size_t n = strlen(name);
+	uint64_t val = 0;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/regs", unit);
+	f = fopen(path, "r");
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, name, n) && line[n] == ' ')
+			val = strtoull(line + n, NULL, 16);
+	fclose(f);
+	return val;
+}
+
+/* "faults N" of domain @did in the unit's "domains" file, or -1. */
+static long domain_faults(const char *unit, unsigned int did, bool *snoop)
+{
+	char path[PATH_MAX], line[512], want[32], *p;
+	long faults = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/domains", unit);
+	snprintf(want, sizeof(want), "domain did %u ", did);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, want, strlen(want)))
+			continue;
+		p = strstr(line, " faults ");
+		if (p)
+			faults = strtol(p + 8, NULL, 10);
+		if (snoop)
+			*snoop = strstr(line, " snoop") != NULL;
+	}
+	fclose(f);
+	return faults;
+}
+
+/* "faults N" of @bdf in the core's "endpoints" file, or -1. */
+static long endpoint_faults(const char *unit, const char *bdf)
+{
+	char path[PATH_MAX], line[256], *p;
+	long faults = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/endpoints", unit);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, bdf, strlen(bdf)))
+			continue;
+		p = strstr(line, " faults ");
+		if (p)
+			faults = strtol(p + 8, NULL, 10);
+	}
+	fclose(f);
+	return faults;
+}
+
+/*
+ * IOMMU_GET_HW_INFO gives the unit's CAP and ECAP in the upstream
+ * struct iommu_hw_info_vtd; a fault is counted on the unit, the endpoint
+ * and the paging domain; with snoop control (ECAP.SC) the domain forces
+ * snooping (ENFORCE_CACHE_COHERENCY) and its leaves carry SNP.
+ */
+TEST_F_TIMEOUT(vtd, hw_info_faults_snoop, TIMEOUT_S)
+{
+	struct iommu_hw_info_vtd vinfo;
+	struct iommu_hw_info info = {
+		.size = sizeof(info),
+		.data_len = sizeof(vinfo),
+		.data_uptr = (uintptr_t)&vinfo,
+	};
+	char bdf[PCI_BDF_LEN], path[PATH_MAX], dump[8192];
+	long dom_f0, dom_f1, ep_f0, ep_f1;
+	uint32_t ioas, pt_id, devid;
+	unsigned int did = 0;
+	int iommufd, devfd, fd;
+	bool sc, snoop = false;
+	uint8_t *buf;
+	ssize_t n;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_EQ(0, edu_find_solo(bdf));
+	ASSERT_EQ(0, vfio_dev_bind_driver(bdf));
+	devfd = vfio_dev_open(bdf);
+	ASSERT_LE(0, devfd);
+	iommufd = iommufd_open();
+	ASSERT_LE(0, iommufd);
+	ASSERT_EQ(0, vfio_dev_bind(devfd, iommufd, &devid));
+
+	info.dev_id = devid;
+	memset(&vinfo, 0xff, sizeof(vinfo));
+	ASSERT_EQ(0, vfio_ioctl(iommufd, IOMMU_GET_HW_INFO, &info));
+	ASSERT_EQ(IOMMU_HW_INFO_TYPE_INTEL_VTD, info.out_data_type);
+	ASSERT_EQ(sizeof(vinfo), info.data_len);
+	ASSERT_EQ(0, vinfo.flags);
+	ASSERT_EQ(regs_value(self->unit, "CAP"), vinfo.cap_reg);
+	ASSERT_EQ(regs_value(self->unit, "ECAP"), vinfo.ecap_reg);
+	sc = vinfo.ecap_reg & (1ULL << 7);
+
+	ASSERT_EQ(0, iommufd_ioas_alloc(iommufd, &ioas));
+	buf = dma_buf_alloc(4096);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, iommufd_map(iommufd, ioas, buf, 4096, 0x100000));
+	pt_id = ioas;
+	ASSERT_EQ(0, vfio_dev_attach(devfd, &pt_id));
+	ASSERT_EQ(0, vfio_dev_set_master(devfd, true));
+	ASSERT_EQ(CTX_TRANSLATED, dev_ctx(self->unit, bdf, &did));
+
+	/* Snoop control as the unit reports it. */
+	dom_f0 = domain_faults(self->unit, did, &snoop);
+	ASSERT_LE(0, dom_f0);
+	TH_LOG("ECAP.SC %d, domain %u snoop %d", sc, did, snoop);
+	ASSERT_EQ(sc, snoop);
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/pgtable", self->unit);
+	fd = open(path, O_RDONLY);
+	ASSERT_LE(0, fd);
+	n = read(fd, dump, sizeof(dump) - 1);
+	close(fd);
+	ASSERT_LT(0, n);
+	dump[n] = 0;
+	ASSERT_EQ(sc, strstr(dump, " rw snp ") != NULL);
+
+	/* One fault: counted on the endpoint and the domain. */
+	ep_f0 = endpoint_faults(self->unit, bdf);
+	ASSERT_LE(0, ep_f0);
+	ASSERT_EQ(0, edu_dma(devfd, 0x300000, 0, 64, true));
+	xiommu_fault_sync(self->unit);
+	ep_f1 = endpoint_faults(self->unit, bdf);
+	dom_f1 = domain_faults(self->unit, did, NULL);
+	TH_LOG("endpoint faults %ld -> %ld, domain faults %ld -> %ld",
+	       ep_f0, ep_f1, dom_f0, dom_f1);
+	ASSERT_LT(ep_f0, ep_f1);
+	ASSERT_LT(dom_f0, dom_f1);
+
+	close(devfd);
+	close(iommufd);
+	dma_buf_free(buf, 4096);
+	ASSERT_EQ(0, pci_make_idle(bdf));
+}
+
 TEST_HARNESS_MAIN
