@@ -15,8 +15,12 @@
  *    added later are probed, removed ones released, and kernel drivers
  *    binding to user-owned groups are caught (fail closed, see group.c).
  *
- * Locking: xiommu_registry_lock (a mutex) protects the unit list, the
- * endpoint table and the bus watches; it is taken before any group->mutex.
+ * Locking: xiommu_registry_lock (a mutex) protects the unit list and the
+ * endpoint table; it is taken before any group->mutex. The bus watches
+ * have their own mutex, xiommu_bus_watch_lock, never held together with
+ * the registry lock: the bus notifier runs with the bus's notifier rwsem
+ * held and takes the registry lock, so (un)registering a notifier under
+ * the registry lock would invert that order (lockdep reports it).
  * Endpoint fields other than @group_node are written once, under the
  * registry lock, before the endpoint is published.
  */
@@ -37,6 +41,7 @@ static LIST_HEAD(xiommu_units);
 /* Writers hold the registry lock and this; atomic-context readers this. */
 static DEFINE_SPINLOCK(xiommu_ep_lock);
 static DEFINE_HASHTABLE(xiommu_endpoints, 8);
+static DEFINE_MUTEX(xiommu_bus_watch_lock);
 static LIST_HEAD(xiommu_bus_watches);
 static struct dentry *xiommu_debugfs_root;
 
@@ -293,20 +298,24 @@ static int xiommu_bus_notify(struct notifier_block *nb, unsigned long action,
 	return NOTIFY_DONE;
 }
 
+/* Called without the registry lock (see the top of the file). */
 static int xiommu_bus_watch_get(const struct bus_type *bus)
 {
 	struct xiommu_bus_watch *w;
-	int rc;
+	int rc = 0;
 
+	mutex_lock(&xiommu_bus_watch_lock);
 	list_for_each_entry(w, &xiommu_bus_watches, list) {
 		if (w->bus == bus) {
 			w->users++;
-			return 0;
+			goto out_unlock;
 		}
 	}
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
-	if (!w)
-		return -ENOMEM;
+	if (!w) {
+		rc = -ENOMEM;
+		goto out_unlock;
+	}
 	w->bus = bus;
 	w->users = 1;
 	w->nb.notifier_call = xiommu_bus_notify;
@@ -314,26 +323,31 @@ static int xiommu_bus_watch_get(const struct bus_type *bus)
 	rc = bus_register_notifier((struct bus_type *)bus, &w->nb);
 	if (rc) {
 		kfree(w);
-		return rc;
+		goto out_unlock;
 	}
 	list_add(&w->list, &xiommu_bus_watches);
-	return 0;
+out_unlock:
+	mutex_unlock(&xiommu_bus_watch_lock);
+	return rc;
 }
 
+/* Called without the registry lock (see the top of the file). */
 static void xiommu_bus_watch_put(const struct bus_type *bus)
 {
 	struct xiommu_bus_watch *w;
 
+	mutex_lock(&xiommu_bus_watch_lock);
 	list_for_each_entry(w, &xiommu_bus_watches, list) {
 		if (w->bus != bus)
 			continue;
 		if (--w->users)
-			return;
+			break;
 		list_del(&w->list);
 		bus_unregister_notifier((struct bus_type *)bus, &w->nb);
 		kfree(w);
-		return;
+		break;
 	}
+	mutex_unlock(&xiommu_bus_watch_lock);
 }
 
 static int xiommu_probe_walk(struct device *dev, void *data)
@@ -427,6 +441,13 @@ int xiommu_device_register(struct xiommu_device *iommu)
 		ops->identity_domain->type = XIOMMU_DOMAIN_IDENTITY;
 	atomic64_set(&iommu->faults, 0);
 
+	/*
+	 * Watch the bus first: a device added from now on is probed by the
+	 * notifier or by the walk below (probing twice is harmless).
+	 */
+	rc = xiommu_bus_watch_get(iommu->bus);
+	if (rc)
+		return rc;
 	mutex_lock(&xiommu_registry_lock);
 	list_for_each_entry(it, &xiommu_units, list) {
 		if (it == iommu) {
@@ -434,9 +455,6 @@ int xiommu_device_register(struct xiommu_device *iommu)
 			goto out_unlock;
 		}
 	}
-	rc = xiommu_bus_watch_get(iommu->bus);
-	if (rc)
-		goto out_unlock;
 	list_add_tail(&iommu->list, &xiommu_units);
 
 	iommu->debugfs = debugfs_create_dir(iommu->name, xiommu_debugfs_root);
@@ -449,6 +467,8 @@ int xiommu_device_register(struct xiommu_device *iommu)
 	pr_info("%s: registered (%s)\n", iommu->name, ops->name);
 out_unlock:
 	mutex_unlock(&xiommu_registry_lock);
+	if (rc)
+		xiommu_bus_watch_put(iommu->bus);
 	return rc;
 }
 EXPORT_SYMBOL_GPL(xiommu_device_register);
@@ -474,10 +494,10 @@ void xiommu_device_unregister(struct xiommu_device *iommu)
 		if (ep->iommu == iommu)
 			xiommu_release_one(ep);
 	list_del(&iommu->list);
-	xiommu_bus_watch_put(iommu->bus);
 	debugfs_remove_recursive(iommu->debugfs);
 	iommu->debugfs = NULL;
 	mutex_unlock(&xiommu_registry_lock);
+	xiommu_bus_watch_put(iommu->bus);
 	pr_info("%s: unregistered\n", iommu->name);
 }
 EXPORT_SYMBOL_GPL(xiommu_device_unregister);
