@@ -28,10 +28,10 @@
  * IOTLB ranges (vtd_inv_add_range()): the range is cut into naturally
  * aligned power-of-two blocks of pages, each one page-selective
  * invalidation with address mask AM (6.5.2.3; at most CAP.MAMV). If that
- * takes more than VTD_PSI_MAX descriptors, one block covering the whole
- * range is used instead when it is at most four times the range and fits
- * MAMV; otherwise (or without CAP.PSI) the whole domain is invalidated
- * (domain-selective). Page-selective invalidations always have IH = 0, so
+ * takes more than VTD_PSI_MAX descriptors, the range is split at its most
+ * aligned page boundary and each side covered by one aligned block (each
+ * under twice its side); only when a block would exceed MAMV (or without
+ * CAP.PSI) is the whole domain invalidated (domain-selective). Page-selective invalidations always have IH = 0, so
  * they drop the paging-structure caches of the range too, which unmap
  * relies on when it frees page-table pages.
  */
@@ -41,6 +41,7 @@
 #include <linux/delay.h>
 #include <linux/io.h>
 #include <linux/iopoll.h>
+#include <linux/log2.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -172,8 +173,8 @@ static unsigned int vtd_psi_blocks(struct vtd_unit *unit,
 void vtd_inv_add_range(struct vtd_unit *unit, struct vtd_inv_batch *b,
 		       u16 did, unsigned long first, unsigned long last)
 {
-	u64 pfn = first >> PAGE_SHIFT, lpfn = last >> PAGE_SHIFT;
-	unsigned int mamv = FIELD_GET(VTD_CAP_MAMV, unit->cap), am;
+	u64 pfn = first >> PAGE_SHIFT, lpfn = last >> PAGE_SHIFT, mid;
+	unsigned int mamv = FIELD_GET(VTD_CAP_MAMV, unit->cap), aml, amr;
 
 	if (!(unit->cap & VTD_CAP_PSI) || first > last)
 		goto domain;
@@ -182,10 +183,20 @@ void vtd_inv_add_range(struct vtd_unit *unit, struct vtd_inv_batch *b,
 		vtd_psi_blocks(unit, b, did, pfn, lpfn, mamv, VTD_PSI_MAX);
 		return;
 	}
-	am = fls64(pfn ^ lpfn);
-	if (am <= mamv && (1ULL << am) <= 4 * (lpfn - pfn + 1)) {
+	/*
+	 * Split at the most aligned page boundary inside the range and cover
+	 * each side with one aligned block ending (starting) there: each
+	 * block is less than twice its side. (Several blocks were needed, so
+	 * pfn != lpfn and @mid lies in (pfn, lpfn].)
+	 */
+	mid = lpfn & ~((1ULL << (fls64(pfn ^ lpfn) - 1)) - 1);
+	aml = order_base_2(mid - pfn);
+	amr = order_base_2(lpfn - mid + 1);
+	if (aml <= mamv && amr <= mamv) {
 		vtd_inv_add_iotlb(unit, b, VTD_IOTLB_PAGE, did,
-				  (pfn >> am) << (am + PAGE_SHIFT), am);
+				  (mid - (1ULL << aml)) << PAGE_SHIFT, aml);
+		vtd_inv_add_iotlb(unit, b, VTD_IOTLB_PAGE, did,
+				  mid << PAGE_SHIFT, amr);
 		return;
 	}
 domain:
