@@ -451,7 +451,7 @@ static void mock_dev_release(struct device *dev)
  *
  * Context: process context, may sleep.
  * Return: the device, or ERR_PTR(-EINVAL) (@group_peer of another unit),
- * ERR_PTR(-ENOMEM), ERR_PTR(-ENODEV) if the core did not take it (probe
+ * ERR_PTR(-ENOMEM) (also when the core could not take it: its endpoint
  * or group allocation failed).
  */
 struct mock_dev *mock_dev_create(struct mock_unit *unit,
@@ -488,8 +488,12 @@ struct mock_dev *mock_dev_create(struct mock_unit *unit,
 		goto err_put;
 	/* Only needed while the core forms the group. */
 	mdev->group_peer = NULL;
+	/*
+	 * The core takes every device of a registered unit (the peer is
+	 * alive and of the same unit): only an allocation can have failed.
+	 */
 	if (xiommu_endpoint_iommu(&mdev->dev) != &unit->iommu) {
-		rc = -ENODEV;
+		rc = -ENOMEM;
 		goto err_del;
 	}
 	return mdev;

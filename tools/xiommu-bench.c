@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * iommufd_bench: cost of IOMMU_IOAS_MAP and IOMMU_IOAS_UNMAP with a paging
+ * xiommu-bench: cost of IOMMU_IOAS_MAP and IOMMU_IOAS_UNMAP with a paging
  * domain attached, so that pinning and page-table work both happen.
  *
- *   iommufd_bench --mock          mock0 (2 KiB IOPTEs, upstream's mock)
+ *   xiommu-bench --mock          mock0 (2 KiB IOPTEs, upstream's mock)
  *                                 and mock1 (also 1 MiB IOPTEs) devices
- *   iommufd_bench --vtd [BDF]     an edu device bound to xiommu-vfio-pci
+ *   xiommu-bench --vtd [BDF]     an edu device bound to xiommu-vfio-pci
  *                                 (default: the first edu), VT-d domain
  *
  * For each domain: one IOAS_MAP and one IOAS_UNMAP of 256 MiB of memory
@@ -44,7 +44,7 @@ static uint64_t now_ns(void)
 
 static int die(const char *what, int err)
 {
-	fprintf(stderr, "iommufd_bench: %s: %s\n", what,
+	fprintf(stderr, "xiommu-bench: %s: %s\n", what,
 		strerror(err < 0 ? -err : err));
 	exit(1);
 }
@@ -240,7 +240,7 @@ static int run_vtd(const char *bdf_arg)
 int main(int argc, char **argv)
 {
 	if (argc < 2 || (strcmp(argv[1], "--mock") && strcmp(argv[1], "--vtd"))) {
-		fprintf(stderr, "usage: iommufd_bench --mock | --vtd [BDF]\n");
+		fprintf(stderr, "usage: xiommu-bench --mock | --vtd [BDF]\n");
 		return 2;
 	}
 	iommufd = iommufd_open();
