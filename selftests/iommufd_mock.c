@@ -1241,6 +1241,38 @@ static int _test_ioctl_ioas_copy(int fd, __u32 dst_ioas, __u64 dst_iova,
 	return ioctl(fd, IOMMU_IOAS_COPY, &cmd);
 }
 
+/*
+ * Read-only mapping of a private writable file page: the process's next
+ * write must not leave the device on the old page (Linux 6.2 GUP breaks
+ * COW for such pins, 6.1 does not: the core does it).
+ */
+TEST_F(iommufd_ioas, ro_unshare)
+{
+	__u64 iova = 0;
+	uint8_t *buf;
+	int fd;
+
+	fd = open("/proc/self/exe", O_RDONLY);
+	ASSERT_NE(-1, fd);
+	buf = mmap(NULL, PAGE_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd,
+		   0);
+	ASSERT_NE(MAP_FAILED, buf);
+	close(fd);
+	ASSERT_EQ(0, _test_ioctl_ioas_map(self->fd, self->ioas_id, buf,
+					  PAGE_SIZE, &iova,
+					  IOMMU_IOAS_MAP_READABLE));
+	check_mock_iova(buf, iova, PAGE_SIZE);
+	memset(buf, 1, PAGE_SIZE);
+	check_mock_iova(buf, iova, PAGE_SIZE);
+	/* Still read-only for devices and for copies */
+	EXPECT_ERRNO(EPERM, _test_ioctl_ioas_copy(self->fd, self->ioas_id,
+						  iova + BUFFER_SIZE,
+						  self->ioas_id, iova,
+						  PAGE_SIZE));
+	test_ioctl_ioas_unmap(iova, PAGE_SIZE);
+	ASSERT_EQ(0, munmap(buf, PAGE_SIZE));
+}
+
 /* IOAS_COPY shares the pinned pages instead of pinning again */
 TEST_F(iommufd_ioas, copy_shares_pins)
 {

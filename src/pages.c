@@ -36,8 +36,9 @@
  *
  * Pinning uses pin_user_pages_fast(FOLL_LONGTERM, plus FOLL_WRITE for
  * writeable memory), or pin_user_pages_remote() when a domain is attached
- * from another process. Unpinning marks the pages dirty if devices could
- * write them.
+ * from another process and for read-only memory (which also breaks COW in
+ * private writable mappings, see ro_pin_flags()). Unpinning marks the
+ * pages dirty if devices could write them.
  *
  * Accounting
  * ----------
@@ -267,6 +268,28 @@ static void pages_uncharge(struct xiommu_pages *pages, unsigned long npages)
  * Pinning
  */
 
+/*
+ * GUP flags for a read-only pin at @uaddr, and how many pages from there
+ * they hold for. Linux 6.1's GUP does not break COW for a read-only
+ * long-term pin of a page-cache page in a private writable mapping (6.2
+ * does, "reliable R/O long-term pinning in COW mappings"): the process's
+ * next write would then get a new page while devices keep the old one. So
+ * in such a mapping pin for writing, which makes the process's private
+ * copy now (its contents do not change, and the mapping stays read-only
+ * for devices). mmap_lock held.
+ */
+static unsigned int ro_pin_flags(struct mm_struct *mm, unsigned long uaddr,
+				 unsigned long *npages)
+{
+	struct vm_area_struct *vma = vma_lookup(mm, uaddr);
+
+	if (!vma)
+		return 0;	/* GUP fails with EFAULT */
+	*npages = min(*npages, (vma->vm_end - uaddr) >> PAGE_SHIFT);
+	return (vma->vm_flags & (VM_SHARED | VM_WRITE)) == VM_WRITE ?
+		       FOLL_WRITE : 0;
+}
+
 /* Charge and pin indexes [first, last], none of them pinned now. */
 static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 			   unsigned long last)
@@ -274,7 +297,8 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 	struct mm_struct *mm = pages->source_mm;
 	unsigned long npages = last - first + 1;
 	unsigned long max_batch = xiommu_pin_batch();
-	bool remote = current->mm != mm;
+	/* Read-only pins look at the VMAs: they need mmap_lock too. */
+	bool locked = current->mm != mm || !pages->writable;
 	unsigned int gup_flags = FOLL_LONGTERM;
 	unsigned long done = 0;
 	int rc;
@@ -288,7 +312,7 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 	if (rc)
 		return rc;
 
-	if (remote) {
+	if (locked) {
 		if (!mmget_not_zero(mm)) {
 			rc = -EFAULT;
 			goto err_uncharge;
@@ -300,13 +324,16 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 				      (first + done) * PAGE_SIZE;
 		unsigned long batch = min(npages - done, max_batch);
 		struct page **out = pages->pages + first + done;
+		unsigned int flags = gup_flags;
 		long got;
 
-		if (remote)
-			got = pin_user_pages_remote(mm, uaddr, batch, gup_flags,
+		if (!pages->writable)
+			flags |= ro_pin_flags(mm, uaddr, &batch);
+		if (locked)
+			got = pin_user_pages_remote(mm, uaddr, batch, flags,
 						    out, NULL, NULL);
 		else
-			got = pin_user_pages_fast(uaddr, batch, gup_flags, out);
+			got = pin_user_pages_fast(uaddr, batch, flags, out);
 		if (got <= 0) {
 			rc = got ? got : -EFAULT;
 			goto err_unpin;
@@ -316,10 +343,10 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 			rc = -EINTR;
 			goto err_unpin;
 		}
-		if (!remote)
+		if (!locked)
 			cond_resched();
 	}
-	if (remote) {
+	if (locked) {
 		mmap_read_unlock(mm);
 		mmput(mm);
 	}
@@ -328,7 +355,7 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 	return 0;
 
 err_unpin:
-	if (remote) {
+	if (locked) {
 		mmap_read_unlock(mm);
 		mmput(mm);
 	}
