@@ -261,6 +261,48 @@ FIXTURE_VARIANT_ADD(iommufd_size, ioas_unmap)
 	.min_size = offsetofend(struct iommu_ioas_unmap, length),
 };
 
+FIXTURE_VARIANT_ADD(iommufd_size, ioas_allow_iovas)
+{
+	.ioc = IOMMU_IOAS_ALLOW_IOVAS,
+	.struct_size = sizeof(struct iommu_ioas_allow_iovas),
+	.min_size = offsetofend(struct iommu_ioas_allow_iovas, allowed_iovas),
+};
+
+FIXTURE_VARIANT_ADD(iommufd_size, ioas_copy)
+{
+	.ioc = IOMMU_IOAS_COPY,
+	.struct_size = sizeof(struct iommu_ioas_copy),
+	.min_size = offsetofend(struct iommu_ioas_copy, src_iova),
+};
+
+FIXTURE_VARIANT_ADD(iommufd_size, option)
+{
+	.ioc = IOMMU_OPTION,
+	.struct_size = sizeof(struct iommu_option),
+	.min_size = offsetofend(struct iommu_option, val64),
+};
+
+FIXTURE_VARIANT_ADD(iommufd_size, vfio_ioas)
+{
+	.ioc = IOMMU_VFIO_IOAS,
+	.struct_size = sizeof(struct iommu_vfio_ioas),
+	.min_size = offsetofend(struct iommu_vfio_ioas, __reserved),
+};
+
+FIXTURE_VARIANT_ADD(iommufd_size, hwpt_alloc)
+{
+	.ioc = IOMMU_HWPT_ALLOC,
+	.struct_size = sizeof(struct iommu_hwpt_alloc),
+	.min_size = offsetofend(struct iommu_hwpt_alloc, __reserved),
+};
+
+FIXTURE_VARIANT_ADD(iommufd_size, get_hw_info)
+{
+	.ioc = IOMMU_GET_HW_INFO,
+	.struct_size = sizeof(struct iommu_hw_info),
+	.min_size = offsetofend(struct iommu_hw_info, __reserved),
+};
+
 FIXTURE_VARIANT_ADD(iommufd_size, test_cmd)
 {
 	.ioc = IOMMU_TEST_CMD,
