@@ -255,7 +255,8 @@ void xiommu_access_notify_unmap(struct xiommu_iopt *iopt, unsigned long iova,
 
 	xa_lock(&iopt->access_list);
 	xa_for_each(&iopt->access_list, index, access) {
-		if (!xiommu_lock_obj(&access->obj))
+		/* Accesses without the callback never pin. */
+		if (!access->ops->unmap || !xiommu_lock_obj(&access->obj))
 			continue;
 		xa_unlock(&iopt->access_list);
 
