@@ -25,12 +25,11 @@ STOCK_TESTS := \
 	virtio:dma_*,virtio_*
 
 # The debug tier (scripts/check-debug, Documentation/debug-tier.md): the same
-# PROFILE:GLOB form, on the debug kernel; the KUnit modules run in the
-# DEBUG_KUNIT_PROFILE guest.
+# PROFILE:GLOB form, on the debug kernel. Each KUnit module (*kunit*.ko)
+# runs in the first of these guests that loads the modules it depends on.
 DEBUG_TESTS := \
 	mock:iommufd_* \
 	vtd:vtd_*,dma_*
-DEBUG_KUNIT_PROFILE := mock
 
 CHECK_TEST_TIMEOUT ?= 300
 CHECK_BOOT_TIMEOUT ?= 300
@@ -48,16 +47,14 @@ check-stock: deps
 
 check-debug: deps
 	@rm -rf $(CHECK_RESULTS)/debug
-	+@scripts/check-debug --kunit-profile $(DEBUG_KUNIT_PROFILE) \
-		$(foreach t,$(DEBUG_TESTS),'$(t)') || true
+	+@scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)/debug
 
 check: deps
 	@rm -rf $(CHECK_RESULTS)
 	+@scripts/check-host || true
 	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
-	+@scripts/check-debug --kunit-profile $(DEBUG_KUNIT_PROFILE) \
-		$(foreach t,$(DEBUG_TESTS),'$(t)') || true
+	+@scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)
 
 # The debug test kernel (scripts/kernel/build-debug): built once, cached
