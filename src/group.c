@@ -448,10 +448,10 @@ void xiommu_group_remove_endpoint(struct xiommu_group *group,
 }
 
 /*
- * A member with a XIOMMU_RESV_DIRECT region (VT-d RMRR), or NULL. Added for
- * the RMRR rule of xiommu_vtd (issue 4): such a device keeps DMAing to
- * firmware-owned memory that must stay identity-mapped, which the blocking
- * domain and user page tables would break. Group mutex held.
+ * A member with a XIOMMU_RESV_DIRECT region (a VT-d RMRR), or NULL. Such a
+ * device keeps DMAing to firmware-owned memory that must stay
+ * identity-mapped, which the blocking domain and user page tables would
+ * break. Group mutex held.
  */
 static struct device *group_direct_member(struct xiommu_group *group,
 					  struct xiommu_resv_region *out)

@@ -566,7 +566,7 @@ EXPORT_SYMBOL_GPL(xiommu_fault_count);
  * xiommu_alloc_resv_region() - allocate a reserved-region entry
  * @start: first IOVA
  * @length: bytes
- * @type: XIOMMU_RESV_RESERVED or XIOMMU_RESV_MSI
+ * @type: XIOMMU_RESV_RESERVED, XIOMMU_RESV_MSI or XIOMMU_RESV_DIRECT
  * @gfp: allocation flags
  *
  * Return: the entry (freed by the core), or NULL on allocation failure.

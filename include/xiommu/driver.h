@@ -183,8 +183,9 @@ static inline void xiommu_iotlb_gather_add(struct xiommu_iotlb_gather *gather,
  *	trip however many map_pages calls it took. Returns 0, or the errno of
  *	the queued work that failed; the core then unmaps the whole range
  *	(unmap_pages + iotlb_sync), so on failure the driver must leave the
- *	range in a state unmap_pages clears. Drivers that program a page table
- *	in map_pages leave it NULL.
+ *	range in a state unmap_pages clears. Also the place for a page-table
+ *	driver whose hardware caches not-present entries (VT-d caching mode)
+ *	to invalidate the new range once. Others leave it NULL.
  * @iova_to_phys: walk the page table; 0 when @iova is not mapped.
  * @enforce_cache_coherency: make every present and future IOPTE snoop;
  *	return false if the hardware cannot.
