@@ -1456,6 +1456,15 @@ TEST_F(iommufd_ioas, attach_conflicts)
 	test_cmd_check_refs(buffer, BUFFER_SIZE, 0);
 	test_ioctl_ioas_unmap(self->base_iova, PAGE_SIZE + 1);
 
+	/* Allowed IOVA the aperture would take away */
+	range.start = PAGE_SIZE;
+	range.last = MOCK_APERTURE_START + PAGE_SIZE - 1;
+	ASSERT_EQ(0, _test_ioctl_allow_iovas(self->fd, self->ioas_id, &range,
+					     1));
+	test_err_mock_domain(EADDRINUSE, self->ioas_id, NULL, NULL, NULL);
+	ASSERT_EQ(0, _test_ioctl_allow_iovas(self->fd, self->ioas_id, NULL,
+					     0));
+
 	/* And an aligned mapping inside the aperture is fine */
 	test_ioctl_ioas_map_fixed(buffer, PAGE_SIZE, self->base_iova);
 	test_cmd_mock_domain(self->ioas_id, &self->stdev_ids[0],
