@@ -1,0 +1,802 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Allocation-failure sweep over the /dev/iommu ioctl paths (debug kernel).
+ *
+ * For each path (IOAS alloc, IOAS map at a fixed and at an allocated IOVA,
+ * IOAS map in many small pinning batches, IOAS copy, HWPT alloc, mock device bind + attach, replace, access pin and
+ * access rw) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
+ * call reaches fail, through the per-thread /proc/self/task/TID/fail-nth
+ * counter of the kernel's fault injection (failslab and fail_page_alloc),
+ * until the call gets through without reaching the armed site. At each step:
+ *
+ *  - the call either fails with an errno or absorbs the failure and
+ *    succeeds; it never crashes (the harness fails the run on any kernel
+ *    splat). Which errnos came out is printed per path: ENOMEM is the
+ *    expected one, others are worth a look;
+ *  - a failed call leaves the state it found: the same pin counts on the
+ *    user pages (IOMMU_TEST_OP_MD_CHECK_REFS), the same mock devices, the
+ *    same mappings (IOMMU_TEST_OP_MD_CHECK_MAP);
+ *  - the same call without injection then succeeds and returns the same
+ *    object ids and IOVA as in a clean run: the core hands out the lowest
+ *    free object id, so an object left behind by the failed call would
+ *    shift them;
+ *  - closing the iommufd releases every pin and every mock device.
+ * Memory the failed call leaked is left to kmemleak, which the debug tier
+ * runs after the tests (Documentation/debug-tier.md).
+ *
+ * Each step starts from a fresh iommufd and redoes the path's setup without
+ * injection, so a step never depends on the previous one.
+ *
+ * Without fault injection (Debian's stock kernel) the program reports one
+ * TAP skip for everything. Paths whose IOMMU_TEST_CMD ops the mock does not
+ * implement yet (EOPNOTSUPP) are skipped.
+ */
+#include <assert.h>
+#include <dirent.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/syscall.h>
+
+#include "iommufd_utils.h"
+
+/* Give up on a path that has not finished after this many steps. */
+#define FN_MAX_STEPS	500
+/* Harness time limit per path, seconds (TCG + KASAN is slow). */
+#define FN_TIMEOUT	600
+
+/* The core's pinning batch: its default, and a small one (4 pages). */
+#define FN_TEMP_MEMORY_DEFAULT	TEMP_MEMORY_DEFAULT
+#define FN_TEMP_MEMORY_SMALL	32
+
+#define FN_IOVA		((__u64)MOCK_APERTURE_START)
+#define FN_IOVA2	((__u64)MOCK_APERTURE_START + (64UL << 20))
+
+static const char fn_debugfs[] = "/sys/kernel/debug";
+static const char fn_mock_devices[] = "/sys/bus/xiommu_mock/devices";
+
+static __attribute__((constructor)) void fn_setup_buffer(void)
+{
+	PAGE_SIZE = sysconf(_SC_PAGESIZE);
+	BUFFER_SIZE = 64 * PAGE_SIZE;
+	/*
+	 * Shared anonymous memory, touched now: the forked test children use
+	 * the same pages, so no page fault inside a sweep step allocates.
+	 */
+	buffer = mmap(NULL, BUFFER_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert(buffer != MAP_FAILED);
+	memset(buffer, 0x5a, BUFFER_SIZE);
+}
+
+/* ---- fault-injection setup ---- */
+
+static int fn_write(const char *dir, const char *file, const char *val)
+{
+	char path[256];
+	ssize_t len = strlen(val);
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", fn_debugfs, dir, file);
+	fd = open(path, O_WRONLY);
+	if (fd < 0)
+		return -1;
+	if (write(fd, val, len) != len) {
+		close(fd);
+		return -1;
+	}
+	return close(fd);
+}
+
+/*
+ * Configure failslab and fail_page_alloc for fail-nth: every allocation
+ * counts (also the sleeping ones, highmem and order 0), and the random
+ * mode is kept to tasks that asked for it with make-it-fail (none do), so
+ * only the armed fail-nth counter injects. Quiet: a verbose injection logs
+ * a stack trace, which the harness would take for a splat.
+ */
+static const char *fn_configure(void)
+{
+	static const char * const attrs[] = { "failslab", "fail_page_alloc" };
+	char path[128];
+	unsigned int i;
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
+		 (long)syscall(SYS_gettid));
+	if (access(path, F_OK))
+		return "no /proc/self/task/TID/fail-nth (kernel without CONFIG_FAULT_INJECTION)";
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
+		if (fn_write(attrs[i], "task-filter", "Y") ||
+		    fn_write(attrs[i], "probability", "100") ||
+		    fn_write(attrs[i], "interval", "1") ||
+		    fn_write(attrs[i], "times", "-1") ||
+		    fn_write(attrs[i], "space", "0") ||
+		    fn_write(attrs[i], "verbose", "0") ||
+		    fn_write(attrs[i], "ignore-gfp-wait", "N"))
+			return "cannot configure failslab/fail_page_alloc in debugfs (CONFIG_FAULT_INJECTION_DEBUG_FS, FAILSLAB, FAIL_PAGE_ALLOC)";
+	}
+	if (fn_write("fail_page_alloc", "ignore-gfp-highmem", "N") ||
+	    fn_write("fail_page_alloc", "min-order", "0"))
+		return "cannot configure fail_page_alloc in debugfs";
+	return NULL;
+}
+
+static __attribute__((constructor)) void fn_check_kernel(void)
+{
+	const char *why = fn_configure();
+
+	if (why)
+		ksft_exit_skip("%s\n", why);
+}
+
+/* ---- the fail-nth counter of the calling thread ---- */
+
+static int fn_nth_open(void)
+{
+	char path[128];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/fail-nth",
+		 (long)syscall(SYS_gettid));
+	return open(path, O_RDWR);
+}
+
+/* Make the @n-th fault-injection site this thread reaches fail. */
+static int fn_arm(int nth_fd, unsigned int n)
+{
+	char val[16];
+	int len = snprintf(val, sizeof(val), "%u", n);
+
+	return pwrite(nth_fd, val, len, 0) == len ? 0 : -1;
+}
+
+/*
+ * Disarm, and return how many sites were still to go: 0 means the armed
+ * site was reached (a failure was injected), -1 an error.
+ */
+static long fn_disarm(int nth_fd)
+{
+	char val[16] = "";
+	ssize_t len;
+
+	len = pread(nth_fd, val, sizeof(val) - 1, 0);
+	if (pwrite(nth_fd, "0", 1, 0) != 1 || len <= 0)
+		return -1;
+	return strtol(val, NULL, 10);
+}
+
+/* ---- observable state ---- */
+
+/* Number of mock devices that exist (on the mock bus), -1 on error. */
+static int fn_mock_device_count(void)
+{
+	struct dirent *d;
+	int n = 0;
+	DIR *dir;
+
+	dir = opendir(fn_mock_devices);
+	if (!dir)
+		return -1;
+	while ((d = readdir(dir)))
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dir);
+	return n;
+}
+
+/* Is every page of the test buffer pinned @refs times? (via a fresh fd) */
+static bool fn_buffer_refs_are(int fd, unsigned int refs)
+{
+	return !_test_cmd_check_refs(fd, buffer, BUFFER_SIZE, refs);
+}
+
+/* ---- the paths ---- */
+
+/*
+ * One sweep step's world: an iommufd, what the path's setup created in
+ * it, and what the call under test returned.
+ */
+struct fn_ctx {
+	int fd;
+	__u32 ioas_id;
+	__u32 ioas2_id;
+	__u32 stdev_id, hwpt_id, idev_id;
+	__u32 stdev2_id, hwpt2_id, idev2_id;
+	int access_fd;
+	/* outputs of the call under test, compared with a clean run's */
+	__u32 out_id[3];
+	__u64 out_iova;
+};
+
+/*
+ * A path: setup() builds the starting state without injection (0, or -1
+ * with errno; EOPNOTSUPP skips the path), call() is the ioctl under test
+ * (0, or -1 with errno), check_before() describes the state after setup,
+ * which a failed call must leave untouched, check_after() the state after
+ * a successful call. The checks return NULL when the state is right, else
+ * what is wrong.
+ */
+struct fn_path {
+	int (*setup)(struct fn_ctx *c);
+	int (*call)(struct fn_ctx *c);
+	const char *(*check_before)(struct fn_ctx *c);
+	const char *(*check_after)(struct fn_ctx *c);
+};
+
+static int fn_map(struct fn_ctx *c, __u32 ioas_id, __u64 iova)
+{
+	return _test_ioctl_ioas_map(c->fd, ioas_id, buffer, BUFFER_SIZE, &iova,
+				    MAP_RW | IOMMU_IOAS_MAP_FIXED_IOVA);
+}
+
+static const char *fn_mapped(struct fn_ctx *c, __u32 hwpt_id, __u64 iova)
+{
+	if (_test_cmd_check_map(c->fd, hwpt_id, iova, BUFFER_SIZE, buffer))
+		return "a mapping is missing from the mock page table";
+	return NULL;
+}
+
+static const char *fn_unmapped(struct fn_ctx *c, __u32 hwpt_id, __u64 iova)
+{
+	/* Not even the first IO page of the range may be mapped. */
+	if (!_test_cmd_check_map(c->fd, hwpt_id, iova, MOCK_PAGE_SIZE, buffer))
+		return "the mock page table maps what the failed call mapped";
+	return NULL;
+}
+
+static const char *fn_refs(struct fn_ctx *c, unsigned int refs)
+{
+	static char why[64];
+
+	if (fn_buffer_refs_are(c->fd, refs))
+		return NULL;
+	snprintf(why, sizeof(why), "the buffer's pages are not pinned %u time(s)",
+		 refs);
+	return why;
+}
+
+/* IOMMU_IOAS_ALLOC in an empty context */
+static int ioas_alloc_setup(struct fn_ctx *c)
+{
+	(void)c;
+	return 0;
+}
+
+static int ioas_alloc_call(struct fn_ctx *c)
+{
+	return _test_ioctl_ioas_alloc(c->fd, &c->out_id[0]);
+}
+
+static const char *ioas_alloc_before(struct fn_ctx *c)
+{
+	/* An IOAS from the failed call would hold id 1. */
+	if (_test_ioctl_destroy(c->fd, 1) != -1 || errno != ENOENT)
+		return "an object exists after the failed IOAS alloc";
+	return NULL;
+}
+
+static const char *ioas_alloc_after(struct fn_ctx *c)
+{
+	struct iommu_iova_range r;
+	__u32 num = 1;
+
+	if (_test_ioctl_iova_ranges(c->fd, c->out_id[0], &r, &num, NULL))
+		return "the new IOAS does not answer IOAS_IOVA_RANGES";
+	return NULL;
+}
+
+/* IOMMU_IOAS_MAP at a fixed IOVA, one mock domain attached */
+static int map_fixed_setup(struct fn_ctx *c)
+{
+	if (_test_ioctl_ioas_alloc(c->fd, &c->ioas_id))
+		return -1;
+	return _test_cmd_mock_domain(c->fd, c->ioas_id, &c->stdev_id,
+				     &c->hwpt_id, &c->idev_id);
+}
+
+static int map_fixed_call(struct fn_ctx *c)
+{
+	c->out_iova = FN_IOVA;
+	return fn_map(c, c->ioas_id, FN_IOVA);
+}
+
+static const char *map_fixed_before(struct fn_ctx *c)
+{
+	return fn_unmapped(c, c->hwpt_id, FN_IOVA) ?: fn_refs(c, 0);
+}
+
+static const char *map_fixed_after(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->hwpt_id, FN_IOVA) ?: fn_refs(c, 1);
+}
+
+/* IOMMU_IOAS_MAP at an IOVA the kernel picks, two mock domains attached */
+static int map_auto_setup(struct fn_ctx *c)
+{
+	if (map_fixed_setup(c))
+		return -1;
+	return _test_cmd_mock_domain(c->fd, c->ioas_id, &c->stdev2_id,
+				     &c->hwpt2_id, &c->idev2_id);
+}
+
+static int map_auto_call(struct fn_ctx *c)
+{
+	c->out_iova = 0;
+	return _test_ioctl_ioas_map(c->fd, c->ioas_id, buffer, BUFFER_SIZE,
+				    &c->out_iova, MAP_RW);
+}
+
+static const char *map_auto_before(struct fn_ctx *c)
+{
+	struct iommu_iova_range r[4];
+	__u32 num = 4;
+
+	/* Nothing pinned, and the whole aperture still free to map. */
+	if (_test_ioctl_iova_ranges(c->fd, c->ioas_id, r, &num, NULL))
+		return "IOAS_IOVA_RANGES failed";
+	if (fn_refs(c, 0))
+		return fn_refs(c, 0);
+	if (fn_map(c, c->ioas_id, MOCK_APERTURE_START) ||
+	    _test_ioctl_ioas_unmap(c->fd, c->ioas_id, MOCK_APERTURE_START,
+				   BUFFER_SIZE, NULL))
+		return "the start of the aperture is not free after the failed map";
+	return fn_refs(c, 0);
+}
+
+static const char *map_auto_after(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->hwpt_id, c->out_iova) ?:
+	       fn_mapped(c, c->hwpt2_id, c->out_iova) ?: fn_refs(c, 1);
+}
+
+/*
+ * IOMMU_IOAS_MAP at a fixed IOVA with two mock domains, pinning in batches
+ * of 4 pages (IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT, global; the fixture
+ * teardown restores the default): the batch refill and the partial-domain
+ * unwind paths.
+ */
+static int map_batched_setup(struct fn_ctx *c)
+{
+	if (_test_cmd_set_temp_memory_limit(c->fd, FN_TEMP_MEMORY_SMALL))
+		return -1;
+	return map_auto_setup(c);
+}
+
+static int map_batched_call(struct fn_ctx *c)
+{
+	return map_fixed_call(c);
+}
+
+static const char *map_batched_before(struct fn_ctx *c)
+{
+	return fn_unmapped(c, c->hwpt_id, FN_IOVA) ?:
+	       fn_unmapped(c, c->hwpt2_id, FN_IOVA) ?: fn_refs(c, 0);
+}
+
+static const char *map_batched_after(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->hwpt_id, FN_IOVA) ?:
+	       fn_mapped(c, c->hwpt2_id, FN_IOVA) ?: fn_refs(c, 1);
+}
+
+/* IOMMU_IOAS_COPY from a mapped IOAS into another, both with a domain */
+static int copy_setup(struct fn_ctx *c)
+{
+	if (map_fixed_setup(c) || fn_map(c, c->ioas_id, FN_IOVA))
+		return -1;
+	if (_test_ioctl_ioas_alloc(c->fd, &c->ioas2_id))
+		return -1;
+	return _test_cmd_mock_domain(c->fd, c->ioas2_id, &c->stdev2_id,
+				     &c->hwpt2_id, &c->idev2_id);
+}
+
+static int copy_call(struct fn_ctx *c)
+{
+	struct iommu_ioas_copy cmd = {
+		.size = sizeof(cmd),
+		.flags = MAP_RW | IOMMU_IOAS_MAP_FIXED_IOVA,
+		.dst_ioas_id = c->ioas2_id,
+		.src_ioas_id = c->ioas_id,
+		.length = BUFFER_SIZE,
+		.dst_iova = FN_IOVA2,
+		.src_iova = FN_IOVA,
+	};
+
+	c->out_iova = FN_IOVA2;
+	return ioctl(c->fd, IOMMU_IOAS_COPY, &cmd);
+}
+
+static const char *copy_before(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->hwpt_id, FN_IOVA) ?:
+	       fn_unmapped(c, c->hwpt2_id, FN_IOVA2) ?: fn_refs(c, 1);
+}
+
+static const char *copy_after(struct fn_ctx *c)
+{
+	/* The copy shares the source's pins. */
+	return fn_mapped(c, c->hwpt_id, FN_IOVA) ?:
+	       fn_mapped(c, c->hwpt2_id, FN_IOVA2) ?: fn_refs(c, 1);
+}
+
+/* IOMMU_HWPT_ALLOC on a mapped IOAS for a bound mock device */
+static int hwpt_alloc_setup(struct fn_ctx *c)
+{
+	return map_fixed_setup(c) || fn_map(c, c->ioas_id, FN_IOVA) ? -1 : 0;
+}
+
+static int hwpt_alloc_call(struct fn_ctx *c)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.dev_id = c->idev_id,
+		.pt_id = c->ioas_id,
+	};
+	int rc;
+
+	rc = ioctl(c->fd, IOMMU_HWPT_ALLOC, &cmd);
+	if (!rc)
+		c->out_id[0] = cmd.out_hwpt_id;
+	return rc;
+}
+
+static const char *hwpt_alloc_before(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->hwpt_id, FN_IOVA) ?: fn_refs(c, 1);
+}
+
+static const char *hwpt_alloc_after(struct fn_ctx *c)
+{
+	/* The new domain mirrors the IOAS, sharing its pins. */
+	return fn_mapped(c, c->out_id[0], FN_IOVA) ?:
+	       fn_mapped(c, c->hwpt_id, FN_IOVA) ?: fn_refs(c, 1);
+}
+
+/* IOMMU_TEST_OP_MOCK_DOMAIN: create, bind and attach a mock device */
+static int mock_domain_setup(struct fn_ctx *c)
+{
+	if (_test_ioctl_ioas_alloc(c->fd, &c->ioas_id))
+		return -1;
+	return fn_map(c, c->ioas_id, FN_IOVA);
+}
+
+static int mock_domain_call(struct fn_ctx *c)
+{
+	return _test_cmd_mock_domain(c->fd, c->ioas_id, &c->out_id[0],
+				     &c->out_id[1], &c->out_id[2]);
+}
+
+static const char *mock_domain_before(struct fn_ctx *c)
+{
+	/* Without a domain, a map pins nothing. */
+	return fn_refs(c, 0);
+}
+
+static const char *mock_domain_after(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->out_id[1], FN_IOVA) ?: fn_refs(c, 1);
+}
+
+/* IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE onto another IOAS (new auto domain) */
+static int replace_setup(struct fn_ctx *c)
+{
+	if (map_fixed_setup(c) || fn_map(c, c->ioas_id, FN_IOVA))
+		return -1;
+	if (_test_ioctl_ioas_alloc(c->fd, &c->ioas2_id))
+		return -1;
+	return fn_map(c, c->ioas2_id, FN_IOVA2);
+}
+
+static int replace_call(struct fn_ctx *c)
+{
+	return _test_cmd_mock_domain_replace(c->fd, c->stdev_id, c->ioas2_id,
+					     &c->out_id[0]);
+}
+
+static const char *replace_before(struct fn_ctx *c)
+{
+	/* Still attached to the old domain, which still maps everything. */
+	return fn_mapped(c, c->hwpt_id, FN_IOVA) ?: fn_refs(c, 1);
+}
+
+static const char *replace_after(struct fn_ctx *c)
+{
+	/* Pinned once for each IOAS that has a domain. */
+	return fn_mapped(c, c->out_id[0], FN_IOVA2) ?: fn_refs(c, 1);
+}
+
+/* IOMMU_TEST_OP_ACCESS_PAGES: pin through an access, no domain attached */
+static int access_pin_setup(struct fn_ctx *c)
+{
+	if (mock_domain_setup(c))
+		return -1;
+	return _test_cmd_create_access(c->fd, c->ioas_id, &c->access_fd,
+				       MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES);
+}
+
+static int access_pin_call(struct fn_ctx *c)
+{
+	return _test_cmd_access_pages(c->fd, c->access_fd, FN_IOVA,
+				      BUFFER_SIZE, buffer, 0, &c->out_id[0]);
+}
+
+static const char *access_pin_before(struct fn_ctx *c)
+{
+	return fn_refs(c, 0);
+}
+
+static const char *access_pin_after(struct fn_ctx *c)
+{
+	const char *why = fn_refs(c, 1);
+
+	if (why)
+		return why;
+	if (_test_cmd_destroy_access_pages(c->fd, c->access_fd, c->out_id[0]))
+		return "DESTROY_ACCESS_PAGES of the pinned range failed";
+	return fn_refs(c, 0);
+}
+
+/* IOMMU_TEST_OP_ACCESS_RW: read then write a mapped IOVA range */
+static int access_rw_setup(struct fn_ctx *c)
+{
+	if (mock_domain_setup(c))
+		return -1;
+	return _test_cmd_create_access(c->fd, c->ioas_id, &c->access_fd, 0);
+}
+
+static int access_rw_call(struct fn_ctx *c)
+{
+	/* crosses two page boundaries; both directions, slow path */
+	static char tmp[3 * 4096];
+
+	if (_test_cmd_access_rw(c->fd, c->access_fd, FN_IOVA + 100, tmp,
+				sizeof(tmp), MOCK_ACCESS_RW_SLOW_PATH))
+		return -1;
+	if (tmp[0] != 0x5a || tmp[sizeof(tmp) - 1] != 0x5a) {
+		errno = EIO;	/* reported as a wrong result, not an errno */
+		return -2;
+	}
+	return _test_cmd_access_rw(c->fd, c->access_fd, FN_IOVA + 100, tmp,
+				   sizeof(tmp),
+				   MOCK_ACCESS_RW_SLOW_PATH | MOCK_ACCESS_RW_WRITE);
+}
+
+static const char *access_rw_before(struct fn_ctx *c)
+{
+	return fn_refs(c, 0);
+}
+
+static const char *access_rw_after(struct fn_ctx *c)
+{
+	return fn_refs(c, 0);
+}
+
+/* ---- the sweep ---- */
+
+static int fn_open(struct fn_ctx *c, const struct fn_path *p)
+{
+	memset(c, 0, sizeof(*c));
+	c->access_fd = -1;
+	c->fd = open("/dev/iommu", O_RDWR);
+	if (c->fd < 0)
+		return -1;
+	return p->setup(c);
+}
+
+static void fn_close(struct fn_ctx *c)
+{
+	if (c->access_fd >= 0)
+		close(c->access_fd);
+	c->access_fd = -1;
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+}
+
+FIXTURE(fail_nth)
+{
+	int nth_fd;
+	int devices;		/* mock devices before the test */
+	struct fn_ctx ctx;
+};
+
+FIXTURE_SETUP(fail_nth)
+{
+	self->ctx.fd = -1;
+	self->ctx.access_fd = -1;
+	self->nth_fd = fn_nth_open();
+	ASSERT_LE(0, self->nth_fd);
+	self->devices = fn_mock_device_count();
+	ASSERT_LE(0, self->devices);
+}
+
+FIXTURE_TEARDOWN(fail_nth)
+{
+	int fd;
+
+	/* Never leave the counter armed behind an ASSERT. */
+	EXPECT_EQ(0, fn_arm(self->nth_fd, 0));
+	close(self->nth_fd);
+	fn_close(&self->ctx);
+	fd = open("/dev/iommu", O_RDWR);
+	EXPECT_LE(0, fd);
+	if (fd < 0)
+		return;
+	EXPECT_TRUE(fn_buffer_refs_are(fd, 0));
+	/* map_batched changed this global setting (EOPNOTSUPP: old mock) */
+	_test_cmd_set_temp_memory_limit(fd, FN_TEMP_MEMORY_DEFAULT);
+	close(fd);
+	EXPECT_EQ(self->devices, fn_mock_device_count());
+}
+
+/* After closing the step's iommufd: nothing pinned, no mock device left. */
+static void fn_check_released(struct __test_metadata *_metadata,
+			      FIXTURE_DATA(fail_nth) *self, unsigned int step)
+{
+	int fd;
+
+	fn_close(&self->ctx);
+	fd = open("/dev/iommu", O_RDWR);
+	ASSERT_LE(0, fd);
+	if (!fn_buffer_refs_are(fd, 0)) {
+		close(fd);
+		TH_LOG("step %u: pages still pinned after close", step);
+		ASSERT_TRUE(false);
+	}
+	close(fd);
+	if (fn_mock_device_count() != self->devices) {
+		TH_LOG("step %u: %d mock devices after close, %d before", step,
+		       fn_mock_device_count(), self->devices);
+		ASSERT_TRUE(false);
+	}
+}
+
+/* Same outputs as the clean run? */
+static bool fn_same_outputs(const struct fn_ctx *a, const struct fn_ctx *b)
+{
+	return !memcmp(a->out_id, b->out_id, sizeof(a->out_id)) &&
+	       a->out_iova == b->out_iova;
+}
+
+static void fn_sweep(struct __test_metadata *_metadata,
+		     FIXTURE_DATA(fail_nth) *self, const struct fn_path *p)
+{
+	struct fn_ctx *c = &self->ctx;
+	struct fn_ctx ref;
+	unsigned int step, failed = 0, absorbed = 0, e;
+	unsigned int errnos[256] = { 0 };
+	char summary[512];
+	const char *sep;
+	size_t len;
+	const char *why;
+	long left;
+	int rc, err;
+
+	/* A clean run gives the outputs every later success must repeat. */
+	if (fn_open(c, p)) {
+		err = errno;
+		if (err == EOPNOTSUPP)
+			SKIP(return, "the mock does not implement this path's ops yet");
+		TH_LOG("setup failed: %s", strerror(err));
+		ASSERT_TRUE(false);
+	}
+	why = p->check_before(c);
+	if (why) {
+		TH_LOG("after setup: %s", why);
+		ASSERT_TRUE(false);
+	}
+	rc = p->call(c);
+	if (rc) {
+		TH_LOG("the call fails without injection: %s", strerror(errno));
+		ASSERT_TRUE(false);
+	}
+	why = p->check_after(c);
+	if (why) {
+		TH_LOG("after a clean call: %s", why);
+		ASSERT_TRUE(false);
+	}
+	ref = *c;
+	fn_check_released(_metadata, self, 0);
+
+	for (step = 1; step <= FN_MAX_STEPS; step++) {
+		ASSERT_EQ(0, fn_open(c, p));
+		ASSERT_EQ(0, fn_arm(self->nth_fd, step));
+		rc = p->call(c);
+		err = errno;
+		left = fn_disarm(self->nth_fd);
+		ASSERT_LE(0, left);
+
+		if (left > 0 || rc == 0) {
+			/*
+			 * Either the call finished before the armed site
+			 * (the sweep is complete) or it absorbed the failure.
+			 */
+			if (rc) {
+				TH_LOG("step %u: no failure injected, yet the call failed: %s",
+				       step, strerror(err));
+				ASSERT_TRUE(false);
+			}
+			if (left == 0)
+				absorbed++;
+		} else {
+			failed++;
+			if (rc != -1 || err <= 0) {
+				TH_LOG("step %u: the injected failure gave a wrong result, not an errno",
+				       step);
+				ASSERT_TRUE(false);
+			}
+			errnos[err < 256 ? err : 255]++;
+			why = p->check_before(c);
+			if (why) {
+				TH_LOG("step %u: after the failed call: %s", step, why);
+				ASSERT_TRUE(false);
+			}
+			/* The same call, no injection: must succeed. */
+			rc = p->call(c);
+			if (rc) {
+				TH_LOG("step %u: retry after the failure: %s", step,
+				       strerror(errno));
+				ASSERT_TRUE(false);
+			}
+		}
+		if (!fn_same_outputs(c, &ref)) {
+			TH_LOG("step %u: ids %u %u %u iova %#llx, a clean run gives %u %u %u iova %#llx",
+			       step, c->out_id[0], c->out_id[1], c->out_id[2],
+			       (unsigned long long)c->out_iova, ref.out_id[0],
+			       ref.out_id[1], ref.out_id[2],
+			       (unsigned long long)ref.out_iova);
+			ASSERT_TRUE(false);
+		}
+		why = p->check_after(c);
+		if (why) {
+			TH_LOG("step %u: after the successful call: %s", step, why);
+			ASSERT_TRUE(false);
+		}
+		fn_check_released(_metadata, self, step);
+		if (left > 0)
+			break;
+	}
+	if (step > FN_MAX_STEPS) {
+		TH_LOG("still failing after %u injected failures: raise FN_MAX_STEPS?",
+		       FN_MAX_STEPS);
+		ASSERT_TRUE(false);
+	}
+	len = snprintf(summary, sizeof(summary),
+		       "%s: %u injected failures handled, %u absorbed",
+		       _metadata->name, failed, absorbed);
+	sep = "; errnos:";
+	for (e = 1; e < 256 && len < sizeof(summary); e++) {
+		if (!errnos[e])
+			continue;
+		len += snprintf(summary + len, sizeof(summary) - len,
+				"%s %u x %s", sep, errnos[e], strerror(e));
+		sep = ",";
+	}
+	/* The test runs in a child that leaves with _exit(): flush now. */
+	ksft_print_msg("%s\n", summary);
+	fflush(stdout);
+}
+
+#define FN_PATH(name)							\
+	static const struct fn_path name##_path = {			\
+		.setup = name##_setup,					\
+		.call = name##_call,					\
+		.check_before = name##_before,				\
+		.check_after = name##_after,				\
+	};								\
+	TEST_F_TIMEOUT(fail_nth, name, FN_TIMEOUT)			\
+	{								\
+		fn_sweep(_metadata, self, &name##_path);		\
+	}
+
+FN_PATH(ioas_alloc)
+FN_PATH(map_fixed)
+FN_PATH(map_auto)
+FN_PATH(map_batched)
+FN_PATH(copy)
+FN_PATH(hwpt_alloc)
+FN_PATH(mock_domain)
+FN_PATH(replace)
+FN_PATH(access_pin)
+FN_PATH(access_rw)
+
+TEST_HARNESS_MAIN
