@@ -88,8 +88,8 @@ static inline int _test_ioctl_ioas_alloc(int fd, __u32 *id)
  * Map @length bytes at @va. With IOMMU_IOAS_MAP_FIXED_IOVA in @flags *@iova
  * is the IOVA to use, otherwise the kernel picks it and returns it there.
  */
-static inline int _test_ioctl_ioas_map(int fd, __u32 ioas_id, void *va, __u64 length,
-				__u64 *iova, __u32 flags)
+static inline int _test_ioctl_ioas_map(int fd, __u32 ioas_id, void *va,
+				       __u64 length, __u64 *iova, __u32 flags)
 {
 	struct iommu_ioas_map cmd = {
 		.size = sizeof(cmd),
@@ -134,7 +134,7 @@ static inline int _test_ioctl_ioas_map(int fd, __u32 ioas_id, void *va, __u64 le
 /* ---- IOMMU_IOAS_UNMAP ---- */
 
 static inline int _test_ioctl_ioas_unmap(int fd, __u32 ioas_id, __u64 iova,
-				  __u64 length, __u64 *unmapped)
+					 __u64 length, __u64 *unmapped)
 {
 	struct iommu_ioas_unmap cmd = {
 		.size = sizeof(cmd),
@@ -165,8 +165,8 @@ static inline int _test_ioctl_ioas_unmap(int fd, __u32 ioas_id, __u64 iova,
 /* ---- IOMMU_IOAS_IOVA_RANGES ---- */
 
 static inline int _test_ioctl_iova_ranges(int fd, __u32 ioas_id,
-				   struct iommu_iova_range *ranges,
-				   __u32 *num, __u64 *alignment)
+					  struct iommu_iova_range *ranges,
+					  __u32 *num, __u64 *alignment)
 {
 	struct iommu_ioas_iova_ranges cmd = {
 		.size = sizeof(cmd),
@@ -186,8 +186,8 @@ static inline int _test_ioctl_iova_ranges(int fd, __u32 ioas_id,
 /* ---- IOMMU_IOAS_ALLOW_IOVAS ---- */
 
 static inline int _test_ioctl_allow_iovas(int fd, __u32 ioas_id,
-				   const struct iommu_iova_range *ranges,
-				   __u32 num)
+					  const struct iommu_iova_range *ranges,
+					  __u32 num)
 {
 	struct iommu_ioas_allow_iovas cmd = {
 		.size = sizeof(cmd),
@@ -203,7 +203,7 @@ static inline int _test_ioctl_allow_iovas(int fd, __u32 ioas_id,
 
 /* Reserve [start, start + length) in IOAS @ioas_id, as a device would. */
 static inline int _test_cmd_add_reserved(int fd, __u32 ioas_id, __u64 start,
-				  __u64 length)
+					 __u64 length)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -222,7 +222,7 @@ static inline int _test_cmd_add_reserved(int fd, __u32 ioas_id, __u64 start,
 						 start, length))
 
 static inline int _test_cmd_mock_domain(int fd, __u32 pt_id, __u32 *stdev_id,
-				 __u32 *hwpt_id, __u32 *idev_id)
+					__u32 *hwpt_id, __u32 *idev_id)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -249,8 +249,8 @@ static inline int _test_cmd_mock_domain(int fd, __u32 pt_id, __u32 *stdev_id,
 	EXPECT_ERRNO(err, _test_cmd_mock_domain(self->fd, pt_id, stdevp,   \
 						hwptp, idevp))
 
-static inline int _test_cmd_mock_domain_replace(int fd, __u32 stdev_id, __u32 pt_id,
-					 __u32 *hwpt_id)
+static inline int _test_cmd_mock_domain_replace(int fd, __u32 stdev_id,
+						__u32 pt_id, __u32 *hwpt_id)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -268,7 +268,7 @@ static inline int _test_cmd_mock_domain_replace(int fd, __u32 stdev_id, __u32 pt
 
 /* Does HWPT @hwpt_id map [iova, iova + length) to the memory at @uptr? */
 static inline int _test_cmd_check_map(int fd, __u32 hwpt_id, __u64 iova,
-			       __u64 length, const void *uptr)
+				      __u64 length, const void *uptr)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -292,7 +292,7 @@ static inline int _test_cmd_check_map(int fd, __u32 hwpt_id, __u64 iova,
 
 /* Is every page of [uptr, uptr + length) pinned exactly @refs times? */
 static inline int _test_cmd_check_refs(int fd, const void *uptr, __u64 length,
-				__u32 refs)
+				       __u32 refs)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -316,7 +316,7 @@ static inline int _test_cmd_check_refs(int fd, const void *uptr, __u64 length,
 
 /* Create an access on IOAS @ioas_id; returns its fd in *@access_fd. */
 static inline int _test_cmd_create_access(int fd, __u32 ioas_id, int *access_fd,
-				   __u32 flags)
+					  __u32 flags)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -347,8 +347,8 @@ static inline int _test_cmd_create_access(int fd, __u32 ioas_id, int *access_fd,
 
 /* Pin [iova, iova + length) through @access_fd; *@pages_id names the pin. */
 static inline int _test_cmd_access_pages(int fd, int access_fd, __u64 iova,
-				  __u64 length, const void *uptr, __u32 flags,
-				  __u32 *pages_id)
+					 __u64 length, const void *uptr,
+					 __u32 flags, __u32 *pages_id)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -376,7 +376,7 @@ static inline int _test_cmd_access_pages(int fd, int access_fd, __u64 iova,
 						 length, uptr, flags, NULL))
 
 static inline int _test_cmd_destroy_access_pages(int fd, int access_fd,
-					  __u32 pages_id)
+						 __u32 pages_id)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -397,7 +397,7 @@ static inline int _test_cmd_destroy_access_pages(int fd, int access_fd,
 
 /* Copy @length bytes between IOVA @iova and @uptr (MOCK_ACCESS_RW_*). */
 static inline int _test_cmd_access_rw(int fd, int access_fd, __u64 iova,
-			       void *uptr, __u64 length, __u32 flags)
+				      void *uptr, __u64 length, __u32 flags)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -421,7 +421,7 @@ static inline int _test_cmd_access_rw(int fd, int access_fd, __u64 iova,
 					      uptr, length, flags))
 
 static inline int _test_cmd_access_replace_ioas(int fd, int access_fd,
-					 __u32 ioas_id)
+						__u32 ioas_id)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
@@ -460,7 +460,7 @@ static inline int _test_cmd_set_temp_memory_limit(int fd, __u32 limit)
 /* ---- IOMMU_OPTION ---- */
 
 static inline int _test_ioctl_option(int fd, __u32 option_id, __u16 op,
-			      __u32 object_id, __u64 *val)
+				     __u32 object_id, __u64 *val)
 {
 	struct iommu_option cmd = {
 		.size = sizeof(cmd),
@@ -479,9 +479,10 @@ static inline int _test_ioctl_option(int fd, __u32 option_id, __u16 op,
 
 /* ---- IOMMU_IOAS_COPY ---- */
 
-static inline int _test_ioctl_ioas_copy_flags(int fd, __u32 flags, __u32 dst_ioas,
-				       __u64 *dst_iova, __u32 src_ioas,
-				       __u64 src_iova, __u64 length)
+static inline int _test_ioctl_ioas_copy_flags(int fd, __u32 flags,
+					      __u32 dst_ioas, __u64 *dst_iova,
+					      __u32 src_ioas, __u64 src_iova,
+					      __u64 length)
 {
 	struct iommu_ioas_copy cmd = {
 		.size = sizeof(cmd),
@@ -555,8 +556,7 @@ static inline int _test_cmd_mock_driver(int fd, __u32 stdev_id, __u32 bind)
 }
 
 /* Is the selftest device attached to HWPT @hwpt_id's domain now? */
-static inline int _test_cmd_check_domain(int fd, __u32 stdev_id,
-					 __u32 hwpt_id)
+static inline int _test_cmd_check_domain(int fd, __u32 stdev_id, __u32 hwpt_id)
 {
 	struct iommu_test_cmd cmd = {
 		.size = sizeof(cmd),
