@@ -641,8 +641,13 @@ static void pt_test_superpage(struct kunit *test)
 	size_t big;
 
 	KUNIT_ASSERT_NOT_NULL(test, pgt);
-	if (!(ctx->cfg.pgsize_bitmap & SZ_2M))
-		kunit_skip(test, "no superpages in this configuration");
+	if (!(ctx->cfg.pgsize_bitmap & SZ_2M)) {
+		/* No superpages here: asking for one is refused. */
+		KUNIT_EXPECT_EQ(test, do_map(test, ctx, SZ_2M, SZ_2M, SZ_2M, 1,
+					     rw), -EINVAL);
+		check_all(test, ctx);
+		return;
+	}
 	big = ctx->cfg.pgsize_bitmap & SZ_1G ? SZ_1G : SZ_2M;
 
 	/* A superpage is one leaf with PS, and translates inside. */
@@ -660,7 +665,9 @@ static void pt_test_superpage(struct kunit *test)
 
 	/* A superpage over a table with leaves is refused... */
 	KUNIT_ASSERT_EQ(test, do_map(test, ctx, 2 * SZ_2M + SZ_8K, 0x5000,
-				     SZ_4K, 2, rw), 0);
+				     SZ_4K, 1, rw), 0);
+	KUNIT_ASSERT_EQ(test, do_map(test, ctx, 2 * SZ_2M + SZ_8K + SZ_4K,
+				     0x6000, SZ_4K, 1, rw), 0);
 	KUNIT_EXPECT_EQ(test, do_map(test, ctx, 2 * SZ_2M, SZ_2M * 200, SZ_2M,
 				     1, rw), -EEXIST);
 	/* ... unmapped piecemeal, the table stays, empty ... */
@@ -866,6 +873,7 @@ static void pt_test_random(struct kunit *test)
 	struct rnd_state *rnd = &ctx->rnd;
 	const unsigned long pgsizes = ctx->cfg.pgsize_bitmap;
 	unsigned long op, maps = 0, unmaps = 0, refused = 0;
+	unsigned long freed[8] = {};
 
 	KUNIT_ASSERT_NOT_NULL(test, ctx->pgt);
 	for (op = 0; op < 600; op++) {
@@ -885,10 +893,15 @@ static void pt_test_random(struct kunit *test)
 			count = pgsize == SZ_4K ?
 				1 + prandom_u32_state(rnd) % 32 :
 				1 + prandom_u32_state(rnd) % 2;
-			if (ctx->nchunks && prandom_u32_state(rnd) % 3 == 0)
-				/* Near a mapping: conflicts and replaces. */
+			r = prandom_u32_state(rnd) % 6;
+			if (ctx->nchunks && r < 2)
+				/* Over a mapping: conflicts. */
 				iova = ALIGN_DOWN(ctx->chunks[prandom_u32_state(rnd) %
 						  ctx->nchunks].iova, pgsize);
+			else if (r == 2)
+				/* Where one was: empty tables to replace. */
+				iova = ALIGN_DOWN(freed[prandom_u32_state(rnd) %
+						  ARRAY_SIZE(freed)], pgsize);
 			else
 				iova = ALIGN_DOWN(rnd64(rnd) % WINDOW, pgsize);
 			paddr = ALIGN_DOWN(SZ_1G + rnd64(rnd) %
@@ -911,6 +924,7 @@ static void pt_test_random(struct kunit *test)
 			struct chunk *c = &ctx->chunks[prandom_u32_state(rnd) %
 						       ctx->nchunks];
 
+			freed[unmaps % ARRAY_SIZE(freed)] = c->iova;
 			do_unmap(test, ctx, c->iova, c->pgsize, c->count);
 			unmaps++;
 		} else if (ctx->nchunks) {
