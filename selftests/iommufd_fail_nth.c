@@ -57,16 +57,11 @@ static const char fn_mock_devices[] = "/sys/bus/xiommu_mock/devices";
 
 static __attribute__((constructor)) void fn_setup_buffer(void)
 {
-	PAGE_SIZE = sysconf(_SC_PAGESIZE);
-	BUFFER_SIZE = 64 * PAGE_SIZE;
 	/*
 	 * Shared anonymous memory, touched now: the forked test children use
 	 * the same pages, so no page fault inside a sweep step allocates.
 	 */
-	buffer = mmap(NULL, BUFFER_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert(buffer != MAP_FAILED);
-	memset(buffer, 0x5a, BUFFER_SIZE);
+	setup_test_buffer(64);
 }
 
 /* ---- fault-injection setup ---- */

@@ -26,13 +26,7 @@
 
 static __attribute__((constructor)) void setup_buffer(void)
 {
-	PAGE_SIZE = sysconf(_SC_PAGESIZE);
-	BUFFER_SIZE = 16 * PAGE_SIZE;
-	/* Shared anonymous memory: small pages, so page refcounts are exact. */
-	buffer = mmap(NULL, BUFFER_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert(buffer != MAP_FAILED);
-	memset(buffer, 0x5a, BUFFER_SIZE);
+	setup_test_buffer(16);
 }
 
 /* Largest power of two dividing @v (v != 0). */

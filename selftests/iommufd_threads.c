@@ -29,13 +29,8 @@ static const char *const thread_names[T_NUM] = {
 
 static __attribute__((constructor)) void setup_buffer(void)
 {
-	PAGE_SIZE = sysconf(_SC_PAGESIZE);
 	/* One slice per thread plus the stable mapping's pages */
-	BUFFER_SIZE = (T_NUM + 1) * SLICE_PAGES * PAGE_SIZE;
-	buffer = mmap(NULL, BUFFER_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert(buffer != MAP_FAILED);
-	memset(buffer, 0x5a, BUFFER_SIZE);
+	setup_test_buffer((T_NUM + 1) * SLICE_PAGES);
 }
 
 /**

@@ -12,6 +12,7 @@
 #ifndef XIOMMU_SELFTEST_IOMMUFD_UTILS_H
 #define XIOMMU_SELFTEST_IOMMUFD_UTILS_H
 
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stddef.h>
@@ -37,6 +38,22 @@
 static unsigned long PAGE_SIZE;
 static size_t BUFFER_SIZE;
 static void *buffer;
+
+/*
+ * Sets PAGE_SIZE and maps @pages pages of shared anonymous memory as the
+ * test buffer, filled with 0x5a. Shared, so it stays on small pages (page
+ * refcounts are exact) and forked test children see the same pages, already
+ * faulted in. Call it from the test program's constructor.
+ */
+static inline void setup_test_buffer(size_t pages)
+{
+	PAGE_SIZE = sysconf(_SC_PAGESIZE);
+	BUFFER_SIZE = pages * PAGE_SIZE;
+	buffer = mmap(NULL, BUFFER_SIZE, PROT_READ | PROT_WRITE,
+		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	assert(buffer != MAP_FAILED);
+	memset(buffer, 0x5a, BUFFER_SIZE);
+}
 
 /* Fails the current test unless @cmd returns -1 with errno @expected. */
 #define EXPECT_ERRNO(expected, cmd)                                         \

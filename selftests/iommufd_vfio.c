@@ -20,12 +20,7 @@
 
 static __attribute__((constructor)) void setup_buffer(void)
 {
-	PAGE_SIZE = sysconf(_SC_PAGESIZE);
-	BUFFER_SIZE = 16 * PAGE_SIZE;
-	buffer = mmap(NULL, BUFFER_SIZE, PROT_READ | PROT_WRITE,
-		      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	assert(buffer != MAP_FAILED);
-	memset(buffer, 0x5a, BUFFER_SIZE);
+	setup_test_buffer(16);
 }
 
 static int vfio_map(int fd, __u64 iova, void *va, __u64 size, __u32 flags)
