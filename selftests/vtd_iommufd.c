@@ -22,39 +22,12 @@
 #define DMA_LEN		2048
 #define TIMEOUT_S	180
 
-/* Domain id behind @bdf's context entry (debugfs "context"), or -1. */
-static int dev_did(const char *unit, const char *bdf)
-{
-	char path[PATH_MAX], line[512], want[16], *p;
-	unsigned int dom, bus, dev, fn;
-	int did = -1;
-	FILE *f;
-
-	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
-		return -1;
-	snprintf(want, sizeof(want), "%02x:%02x.%x ", bus, dev, fn);
-	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/context", unit);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		p = line + strspn(line, " ");
-		if (strncmp(p, want, strlen(want)) || !strstr(p, " translated"))
-			continue;
-		p = strstr(p, " did ");
-		if (p)
-			did = atoi(p + 5);
-	}
-	fclose(f);
-	return did;
-}
-
 /* 4 KiB and 2 MiB leaves of @bdf's current domain ("domains" file). */
 static int dev_leaves(const char *unit, const char *bdf, long *n4k,
 		      long *n2m)
 {
 	char path[PATH_MAX], line[512], want[32], *p;
-	int did = dev_did(unit, bdf);
+	int did = xiommu_dev_did(unit, bdf);
 	int ret = -ENOENT;
 	FILE *f;
 

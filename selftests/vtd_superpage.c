@@ -19,33 +19,6 @@
 #define DMA_LEN		2048
 #define TIMEOUT_S	120
 
-/* Domain id of @bdf's translation (context debugfs), or -1. */
-static int dev_did(const char *unit, const char *bdf)
-{
-	char path[PATH_MAX], line[512], want[16], *p;
-	unsigned int dom, bus, dev, fn;
-	int did = -1;
-	FILE *f;
-
-	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
-		return -1;
-	snprintf(want, sizeof(want), "%02x:%02x.%x ", bus, dev, fn);
-	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/context", unit);
-	f = fopen(path, "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		p = line + strspn(line, " ");
-		if (strncmp(p, want, strlen(want)) || !strstr(p, " translated"))
-			continue;
-		p = strstr(p, " did ");
-		if (p)
-			did = atoi(p + 5);
-	}
-	fclose(f);
-	return did;
-}
-
 /* Leaf counts of domain @did: 4K, 2M, 1G. */
 static int domain_leaves(const char *unit, int did, long *n4k, long *n2m,
 			 long *n1g)
@@ -182,7 +155,7 @@ TEST_F_TIMEOUT(huge, one_2m_leaf_both_ends, TIMEOUT_S)
 	memset(self->buf + SZ_2M - 2 * DMA_LEN, 0, 2 * DMA_LEN);
 	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf, SZ_2M,
 				 IOVA_HUGE));
-	did = dev_did(self->unit, self->bdf);
+	did = xiommu_dev_did(self->unit, self->bdf);
 	ASSERT_LT(0, did);
 	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
 	TH_LOG("did %d leaves 4K %ld 2M %ld 1G %ld", did, n4k, n2m, n1g);
@@ -242,7 +215,7 @@ TEST_F_TIMEOUT(huge, misaligned_iova_uses_4k, TIMEOUT_S)
 	memset(self->buf + SZ_2M - DMA_LEN, 0, DMA_LEN);
 	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf, SZ_2M,
 				 IOVA_SPLIT));
-	did = dev_did(self->unit, self->bdf);
+	did = xiommu_dev_did(self->unit, self->bdf);
 	ASSERT_LT(0, did);
 	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
 	ASSERT_EQ(512, n4k);

@@ -134,6 +134,37 @@ static inline int64_t xiommu_dev_unit_faults(const char *bdf)
 	return xiommu_unit_faults(unit);
 }
 
+/*
+ * The VT-d domain id behind @bdf's context entry on @unit, read from the
+ * unit's debugfs "context" file (lines "BB:DD.F ... translated ... did N").
+ * Return: the id, or -1 if @bdf is not translated or the file is missing.
+ */
+static inline int xiommu_dev_did(const char *unit, const char *bdf)
+{
+	char path[PATH_MAX], line[512], want[16], *p;
+	unsigned int dom, bus, dev, fn;
+	int did = -1;
+	FILE *f;
+
+	if (sscanf(bdf, "%x:%x:%x.%x", &dom, &bus, &dev, &fn) != 4)
+		return -1;
+	snprintf(want, sizeof(want), "%02x:%02x.%x ", bus, dev, fn);
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/context", unit);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		p = line + strspn(line, " ");
+		if (strncmp(p, want, strlen(want)) || !strstr(p, " translated"))
+			continue;
+		p = strstr(p, " did ");
+		if (p)
+			did = atoi(p + 5);
+	}
+	fclose(f);
+	return did;
+}
+
 /* IOMMU_HWPT_ALLOC: a page table for @dev_id mirroring IOAS @ioas_id. */
 static inline int iommufd_hwpt_alloc(int fd, uint32_t dev_id,
 				     uint32_t ioas_id, uint32_t *hwpt_id)
