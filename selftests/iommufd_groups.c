@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "iommufd_utils.h"
+#include "lib/thp.h"
 
 #define HUGE_SIZE (2UL << 20)
 #define MOCK1_HUGE XIOMMU_MOCK_HUGE_PAGE_SIZE
@@ -50,23 +51,6 @@ FIXTURE_TEARDOWN(groups)
 static int replace(int fd, __u32 stdev, __u32 pt_id, __u32 *hwpt)
 {
 	return _test_cmd_mock_domain_replace(fd, stdev, pt_id, hwpt);
-}
-
-/* kB of transparent huge pages backing this process */
-static long thp_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps_rollup", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 /*

@@ -15,6 +15,7 @@
 
 #include "kselftest_harness.h"
 #include "lib/dma_util.h"
+#include "lib/thp.h"
 
 #define SZ_2M		0x200000UL
 #define BUF_LEN		(2 * SZ_2M)
@@ -47,23 +48,6 @@ static int dev_leaves(const char *unit, const char *bdf, long *n4k,
 	}
 	fclose(f);
 	return ret;
-}
-
-/* kB of transparent huge pages backing this process ("AnonHugePages") */
-static long thp_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps_rollup", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 FIXTURE(vtdfd) {

@@ -25,6 +25,7 @@
 #include <xiommu/iommufd_test.h>
 
 #include "lib/edu.h"
+#include "lib/thp.h"
 
 #define BENCH_LEN	(256UL << 20)
 #define SZ_2M		(2UL << 20)
@@ -47,23 +48,6 @@ static int die(const char *what, int err)
 	fprintf(stderr, "xiommu-bench: %s: %s\n", what,
 		strerror(err < 0 ? -err : err));
 	exit(1);
-}
-
-/* kB of transparent huge pages backing this process */
-static long thp_kb(void)
-{
-	char line[256];
-	long kb = -1;
-	FILE *f;
-
-	f = fopen("/proc/self/smaps_rollup", "r");
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	fclose(f);
-	return kb;
 }
 
 /* BENCH_LEN bytes, 2 MiB aligned, touched, with or without THP */
