@@ -42,20 +42,7 @@ static char unit[XIOMMU_UNIT_LEN];
 
 static int64_t stat_of(const char *key)
 {
-	char path[PATH_MAX], line[256];
-	size_t n = strlen(key);
-	int64_t val = -ENOENT;
-	FILE *f;
-
-	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/stats", unit);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ' ')
-			val = strtoll(line + n + 1, NULL, 0);
-	fclose(f);
-	return val;
+	return xiommu_unit_key(unit, "stats", key);
 }
 
 static void counters(struct counters *c)

@@ -37,27 +37,9 @@
 #define TIMEOUT_S	120
 
 /* One "key value" line of the unit's debugfs @file, or -errno. */
-static int64_t unit_key(const char *unit, const char *file, const char *key)
-{
-	char path[PATH_MAX], line[256];
-	size_t n = strlen(key);
-	int64_t val = -ENOENT;
-	FILE *f;
-
-	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/%s", unit, file);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ' ')
-			val = strtoll(line + n + 1, NULL, 0);
-	fclose(f);
-	return val;
-}
-
 static int64_t stat_of(const char *unit, const char *key)
 {
-	return unit_key(unit, "stats", key);
+	return xiommu_unit_key(unit, "stats", key);
 }
 
 /* Write a number to the unit's debugfs @file. */

@@ -69,20 +69,7 @@ static bool pgtable_has(const char *unit, int did, const char *text)
 
 static int64_t stat_get(const char *unit, const char *key)
 {
-	char path[PATH_MAX], line[128];
-	size_t n = strlen(key);
-	int64_t val = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/stats", unit);
-	f = fopen(path, "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, n) && line[n] == ' ')
-			val = strtoll(line + n + 1, NULL, 0);
-	fclose(f);
-	return val;
+	return xiommu_unit_key(unit, "stats", key);
 }
 
 FIXTURE(huge) {

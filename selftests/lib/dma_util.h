@@ -86,6 +86,30 @@ static inline int64_t xiommu_unit_u64(const char *unit, const char *file)
 }
 
 /*
+ * The number after "@key " on a line of /sys/kernel/debug/xiommu/@unit/@file
+ * (the last such line wins). Return: the number, -ENOENT if no line has
+ * @key, or -errno if the file cannot be opened.
+ */
+static inline int64_t xiommu_unit_key(const char *unit, const char *file,
+				      const char *key)
+{
+	char path[PATH_MAX], line[256];
+	size_t n = strlen(key);
+	int64_t val = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/%s", unit, file);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, n) && line[n] == ' ')
+			val = strtoll(line + n + 1, NULL, 0);
+	fclose(f);
+	return val;
+}
+
+/*
  * Let faults from DMA that already finished reach the counters: wait
  * DMA_FAULT_WAIT_MS, then read @unit's "poll" file if the driver has one.
  */
