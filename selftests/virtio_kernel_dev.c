@@ -25,114 +25,11 @@
 
 #include "kselftest_harness.h"
 #include "lib/dma_util.h"
+#include "lib/disk_io.h"
 
-#define DISK		"/dev/vda"
-#define BLK		4096
-#define BG_FIRST	64	/* background I/O: blocks 64..127 */
-#define BG_BLOCKS	64
 #define UNIT		"viommu0"
 #define VIRTIO_DRV	"/sys/bus/virtio/drivers/xiommu_virtio"
 #define TIMEOUT_S	300
-
-/* Block @blk, generation @gen: the bytes it should hold. */
-static void fill_block(uint8_t *buf, unsigned int blk, unsigned int gen)
-{
-	unsigned int i;
-
-	for (i = 0; i < BLK; i++)
-		buf[i] = (uint8_t)(i ^ (blk * 13) ^ (gen * 101));
-}
-
-/* Write (or read back and compare) one block with O_DIRECT: DMA. */
-static int block_io(int fd, uint8_t *buf, unsigned int blk, unsigned int gen,
-		    bool write)
-{
-	uint8_t want[BLK];
-
-	fill_block(want, blk, gen);
-	if (write) {
-		memcpy(buf, want, BLK);
-		return pwrite(fd, buf, BLK, (off_t)blk * BLK) == BLK ? 0 : -EIO;
-	}
-	memset(buf, 0, BLK);
-	if (pread(fd, buf, BLK, (off_t)blk * BLK) != BLK)
-		return -EIO;
-	return memcmp(buf, want, BLK) ? -EILSEQ : 0;
-}
-
-/* Step @n: write block @n, then read blocks 0..@n back. */
-static int disk_step(int fd, unsigned int n)
-{
-	static uint8_t *buf;
-	unsigned int i;
-	int ret;
-
-	if (!buf && posix_memalign((void **)&buf, BLK, BLK))
-		return -ENOMEM;
-	ret = block_io(fd, buf, n, 1, true);
-	for (i = 0; !ret && i <= n; i++)
-		ret = block_io(fd, buf, i, 1, false);
-	return ret;
-}
-
-static volatile uint64_t *bg_rounds;
-
-/* Child: rewrite and verify the background blocks until killed. */
-static void background_io(void)
-{
-	unsigned int gen, i;
-	uint8_t *buf;
-	int fd;
-
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	close(STDOUT_FILENO);
-	close(STDERR_FILENO);
-	fd = open(DISK, O_RDWR | O_DIRECT);
-	if (fd < 0 || posix_memalign((void **)&buf, BLK, BLK))
-		_exit(2);
-	for (gen = 1;; gen++) {
-		for (i = 0; i < BG_BLOCKS; i++)
-			if (block_io(fd, buf, BG_FIRST + i, gen, true))
-				_exit(3);
-		for (i = 0; i < BG_BLOCKS; i++)
-			if (block_io(fd, buf, BG_FIRST + i, gen, false))
-				_exit(4);
-		(*bg_rounds)++;
-	}
-}
-
-/* insmod NAME with the arguments the harness gave it. */
-static int module_load(const char *name)
-{
-	char line[512], cmd[768];
-	size_t n = strlen(name);
-	const char *args = "";
-	FILE *f;
-	int ret;
-
-	f = fopen("/xiommu/modules", "r");
-	if (!f)
-		return -errno;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, name, n) && (line[n] == ' ' || !line[n])) {
-			args = line + n;
-			break;
-		}
-	}
-	snprintf(cmd, sizeof(cmd), "insmod /xiommu/ko/%s.ko%s", name, args);
-	fclose(f);
-	ret = system(cmd);
-	return ret ? -EIO : 0;
-}
-
-static int module_unload(const char *name)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
-	return system(cmd) ? -EIO : 0;
-}
 
 /* Endpoint ID of the disk: the PCI function behind /dev/vda. */
 static int disk_epid(int64_t *id)
@@ -225,9 +122,9 @@ FIXTURE_SETUP(disk)
 FIXTURE_TEARDOWN(disk)
 {
 	if (access("/sys/module/xiommu_virtio", F_OK))
-		module_load("xiommu_virtio");
+		xiommu_module_load("xiommu_virtio");
 	if (access("/sys/module/xiommu_vfio_pci", F_OK))
-		module_load("xiommu_vfio_pci");
+		xiommu_module_load("xiommu_vfio_pci");
 	if (self->fd >= 0)
 		close(self->fd);
 }
@@ -260,7 +157,7 @@ TEST_F_TIMEOUT(disk, survives_load_bind_unbind_unload, TIMEOUT_S)
 	bg = fork();
 	ASSERT_LE(0, bg);
 	if (!bg)
-		background_io();
+		disk_background_io();
 
 	for (round = 0; round < 2; round++) {
 		ASSERT_EQ(0, edu_cycle(solo));
@@ -271,16 +168,16 @@ TEST_F_TIMEOUT(disk, survives_load_bind_unbind_unload, TIMEOUT_S)
 		ASSERT_TRUE(disk_bypassed(id));
 
 		rounds = *bg_rounds;
-		ASSERT_EQ(0, module_unload("xiommu_vfio_pci"));
-		ASSERT_EQ(0, module_unload("xiommu_virtio"));
+		ASSERT_EQ(0, xiommu_module_unload("xiommu_vfio_pci"));
+		ASSERT_EQ(0, xiommu_module_unload("xiommu_virtio"));
 		ASSERT_NE(0, access(VIRTIO_DRV, F_OK));
 		ASSERT_NE(0, access(XIOMMU_DEBUGFS "/" UNIT, F_OK));
 		ASSERT_EQ(0, disk_step(self->fd, step++));
 
-		ASSERT_EQ(0, module_load("xiommu_virtio"));
+		ASSERT_EQ(0, xiommu_module_load("xiommu_virtio"));
 		ASSERT_EQ(0, disk_step(self->fd, step++));
 		ASSERT_TRUE(disk_bypassed(id));
-		ASSERT_EQ(0, module_load("xiommu_vfio_pci"));
+		ASSERT_EQ(0, xiommu_module_load("xiommu_vfio_pci"));
 		ASSERT_EQ(0, disk_step(self->fd, step++));
 		/* The background I/O went on across unload and load. */
 		while (*bg_rounds < rounds + 2)

@@ -29,12 +29,8 @@
 
 #include "kselftest_harness.h"
 #include "lib/dma_util.h"
+#include "lib/disk_io.h"
 
-#define DISK		"/dev/vda"
-#define BLK		4096
-#define STEP_BLOCKS	64	/* blocks 0..63: one per step */
-#define BG_FIRST	64	/* the background I/O uses blocks 64..127 */
-#define BG_BLOCKS	64
 #define DMAR_BASE	0xfed90000UL	/* QEMU q35's VT-d registers */
 #define TIMEOUT_S	240
 
@@ -45,111 +41,6 @@
 #define GSTS_TES	(1U << 31)
 #define GSTS_QIES	(1U << 26)
 #define GSTS_IRES	(1U << 25)
-
-static void pattern(uint8_t *buf, unsigned int blk, unsigned int gen)
-{
-	unsigned int i;
-
-	for (i = 0; i < BLK; i++)
-		buf[i] = (uint8_t)(blk * 31 + gen * 7 + i);
-}
-
-static int disk_rw(int fd, unsigned int blk, unsigned int gen, bool write)
-{
-	uint8_t expect[BLK];
-	static uint8_t *buf;
-
-	if (!buf && posix_memalign((void **)&buf, BLK, BLK))
-		return -ENOMEM;
-	pattern(expect, blk, gen);
-	if (write) {
-		memcpy(buf, expect, BLK);
-		if (pwrite(fd, buf, BLK, (off_t)blk * BLK) != BLK)
-			return -EIO;
-		return 0;
-	}
-	memset(buf, 0, BLK);
-	if (pread(fd, buf, BLK, (off_t)blk * BLK) != BLK)
-		return -EIO;
-	return memcmp(buf, expect, BLK) ? -EILSEQ : 0;
-}
-
-/* Write block @step, then read every step's block back. */
-static int disk_step(int fd, unsigned int step)
-{
-	unsigned int i;
-	int ret;
-
-	ret = disk_rw(fd, step, 1, true);
-	for (i = 0; !ret && i <= step; i++)
-		ret = disk_rw(fd, i, 1, false);
-	return ret;
-}
-
-/* Rounds of background I/O completed (shared with the child). */
-static volatile uint64_t *bg_rounds;
-
-/* Child: write and read back the background blocks until killed. */
-static void background_io(void)
-{
-	unsigned int gen = 0, i;
-	int fd;
-
-	/* Die with the test, and keep no pipe of the test runner open. */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	close(STDOUT_FILENO);
-	close(STDERR_FILENO);
-	fd = open(DISK, O_RDWR | O_DIRECT);
-	if (fd < 0)
-		_exit(2);
-	for (;;) {
-		gen++;
-		for (i = 0; i < BG_BLOCKS; i++)
-			if (disk_rw(fd, BG_FIRST + i, gen, true))
-				_exit(3);
-		for (i = 0; i < BG_BLOCKS; i++)
-			if (disk_rw(fd, BG_FIRST + i, gen, false))
-				_exit(4);
-		(*bg_rounds)++;
-	}
-}
-
-/* The insmod arguments the harness used for @name. */
-static void module_args(const char *name, char *args, size_t len)
-{
-	char line[512];
-	FILE *f = fopen("/xiommu/modules", "r");
-	size_t n = strlen(name);
-
-	args[0] = 0;
-	if (!f)
-		return;
-	while (fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\n")] = 0;
-		if (!strncmp(line, name, n) && (line[n] == ' ' || !line[n])) {
-			snprintf(args, len, "%s", line[n] ? line + n + 1 : "");
-			break;
-		}
-	}
-	fclose(f);
-}
-
-static int insmod(const char *name)
-{
-	char cmd[768], args[512];
-
-	module_args(name, args, sizeof(args));
-	snprintf(cmd, sizeof(cmd), "insmod /xiommu/ko/%s.ko %s", name, args);
-	return system(cmd);
-}
-
-static int rmmod(const char *name)
-{
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rmmod %s", name);
-	return system(cmd);
-}
 
 /* Read the unit's registers through /dev/mem (only once no driver owns them). */
 static int dmar_regs(uint32_t *gsts, uint64_t *rtaddr, uint32_t *fectl,
@@ -261,9 +152,9 @@ FIXTURE_SETUP(disk)
 FIXTURE_TEARDOWN(disk)
 {
 	if (access("/sys/module/xiommu_vtd", F_OK))
-		insmod("xiommu_vtd");
+		xiommu_module_load("xiommu_vtd");
 	if (access("/sys/module/xiommu_vfio_pci", F_OK))
-		insmod("xiommu_vfio_pci");
+		xiommu_module_load("xiommu_vfio_pci");
 }
 
 TEST_F_TIMEOUT(disk, kernel_device_survives, TIMEOUT_S)
@@ -290,7 +181,7 @@ TEST_F_TIMEOUT(disk, kernel_device_survives, TIMEOUT_S)
 	bg = fork();
 	ASSERT_LE(0, bg);
 	if (!bg)
-		background_io();
+		disk_background_io();
 
 	for (round = 0; round < 2; round++) {
 		ASSERT_EQ(0, user_cycle(_metadata));
@@ -298,8 +189,8 @@ TEST_F_TIMEOUT(disk, kernel_device_survives, TIMEOUT_S)
 		ASSERT_TRUE(disk_passthrough(bdf));
 
 		rounds = *bg_rounds;
-		ASSERT_EQ(0, rmmod("xiommu_vfio_pci"));
-		ASSERT_EQ(0, rmmod("xiommu_vtd"));
+		ASSERT_EQ(0, xiommu_module_unload("xiommu_vfio_pci"));
+		ASSERT_EQ(0, xiommu_module_unload("xiommu_vtd"));
 		ASSERT_EQ(0, disk_step(fd, step++));
 		ASSERT_EQ(0, dmar_regs(&gsts, &rtaddr, &fectl, &iqa));
 		TH_LOG("after rmmod: GSTS %#x RTADDR %#llx FECTL %#x IQA %#llx",
@@ -309,10 +200,10 @@ TEST_F_TIMEOUT(disk, kernel_device_survives, TIMEOUT_S)
 		ASSERT_EQ(0, rtaddr);
 		ASSERT_EQ(0x80000000U, fectl);
 
-		ASSERT_EQ(0, insmod("xiommu_vtd"));
+		ASSERT_EQ(0, xiommu_module_load("xiommu_vtd"));
 		ASSERT_EQ(0, disk_step(fd, step++));
 		ASSERT_TRUE(disk_passthrough(bdf));
-		ASSERT_EQ(0, insmod("xiommu_vfio_pci"));
+		ASSERT_EQ(0, xiommu_module_load("xiommu_vfio_pci"));
 		ASSERT_EQ(0, disk_step(fd, step++));
 		/* The background I/O went on through unload and load. */
 		while (*bg_rounds < rounds + 2)
