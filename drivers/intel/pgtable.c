@@ -67,6 +67,26 @@ static void pt_sync(struct vtd_pgtable *pgt, void *addr, size_t size)
 		clflush_cache_range(addr, size);
 }
 
+/*
+ * The use count of a table: its present entries plus the walkers (map or
+ * unmap calls) holding it, plus one for the root, which is never freed.
+ * It lives in the table page's struct page, in pt_frag_refcount (the
+ * page-table part of struct page; powerpc's fragment count, unused by x86
+ * and by anything else for a page we allocated ourselves). It does not
+ * overlap lru and rcu_head, which take over once the table is unlinked.
+ * A count that reached 0 never rises again: the table is being unlinked.
+ */
+static inline atomic_t *pt_count(u64 *table)
+{
+	return &virt_to_page(table)->pt_frag_refcount;
+}
+
+static inline u64 pt_table_pte(u64 *table)
+{
+	return virt_to_phys(table) | VTD_PTE_R | VTD_PTE_W;
+}
+
+/* A new table, zeroed, with a use count of 1 (the caller's reference). */
 static u64 *pt_alloc_table(struct vtd_pgtable *pgt, gfp_t gfp)
 {
 	struct page *page;
@@ -82,6 +102,7 @@ static u64 *pt_alloc_table(struct vtd_pgtable *pgt, gfp_t gfp)
 		return NULL;
 	}
 	table = page_address(page);
+	atomic_set(pt_count(table), 1);
 	pt_sync(pgt, table, VTD_PT_TABLE_SIZE);
 	atomic_long_inc(&pgt->nr_tables);
 	return table;
@@ -104,6 +125,10 @@ static void pt_free_table_deferred(u64 *table)
  * vtd_pgtable_free_gathered() - free the tables an unmap gathered
  * @freelist: gather->freelist, after the IOTLB flush
  *
+ * Each page's private field names its page table (set by the unmap that
+ * unlinked it), whose nr_unlinked count drops here: from now on a map
+ * linking a new table at that place needs no walk-cache flush.
+ *
  * Context: any; the pages are released after an RCU grace period.
  */
 void vtd_pgtable_free_gathered(struct list_head *freelist)
@@ -111,15 +136,19 @@ void vtd_pgtable_free_gathered(struct list_head *freelist)
 	struct page *page, *next;
 
 	list_for_each_entry_safe(page, next, freelist, lru) {
+		struct vtd_pgtable *pgt = (struct vtd_pgtable *)page->private;
+
 		list_del(&page->lru);
+		/* The IOTLB flush that covers it is done. */
+		atomic_long_dec(&pgt->nr_unlinked);
+		set_page_private(page, 0);
 		call_rcu(&page->rcu_head, pt_free_rcu);
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_pgtable_free_gathered);
 
 /* Free @table (at level @lvl) and every table below it, now. */
-static void pt_free_tree(struct vtd_pgtable *pgt, u64 *table, unsigned int lvl,
-			 bool deferred)
+static void pt_free_tree(struct vtd_pgtable *pgt, u64 *table, unsigned int lvl)
 {
 	unsigned int i;
 
@@ -127,81 +156,113 @@ static void pt_free_tree(struct vtd_pgtable *pgt, u64 *table, unsigned int lvl,
 		u64 pte = READ_ONCE(table[i]);
 
 		if (vpte_present(pte) && !vpte_leaf(pte, lvl))
-			pt_free_tree(pgt, vpte_table(pte), lvl - 1, deferred);
+			pt_free_tree(pgt, vpte_table(pte), lvl - 1);
 	}
 	atomic_long_dec(&pgt->nr_tables);
-	if (deferred)
-		pt_free_table_deferred(table);
-	else
-		free_page((unsigned long)table);
-}
-
-/* True if no leaf is present anywhere under @table (level @lvl). */
-static bool pt_tree_empty(u64 *table, unsigned int lvl)
-{
-	unsigned int i;
-
-	for (i = 0; i < VTD_PT_ENTRIES; i++) {
-		u64 pte = READ_ONCE(table[i]);
-
-		if (!vpte_present(pte))
-			continue;
-		if (vpte_leaf(pte, lvl) || !pt_tree_empty(vpte_table(pte), lvl - 1))
-			return false;
-	}
-	return true;
+	free_page((unsigned long)table);
 }
 
 /*
- * The table @ptep (an entry at level @lvl) points to, installing an empty
- * one if the entry is not present. ERR_PTR(-EEXIST) if a leaf is there.
+ * Take a reference on the table the entry for @iova in @parent (level
+ * @lvl, held by the caller) points to. NULL if the entry is not present,
+ * is a leaf, or points to a table whose count already reached 0.
  */
-static u64 *pt_next_table(struct vtd_pgtable *pgt, u64 *ptep, unsigned int lvl,
-			  gfp_t gfp)
+static u64 *pt_tryget_table(u64 *parent, unsigned int lvl, unsigned long iova,
+			    u64 *ptep_val)
 {
-	u64 pte = READ_ONCE(*ptep);
-	u64 *table;
-	u64 old;
+	u64 *table = NULL;
+	u64 pte;
 
-	if (!vpte_present(pte)) {
+	/* The table cannot be freed between reading the entry and the inc. */
+	rcu_read_lock();
+	pte = READ_ONCE(parent[lvl_idx(iova, lvl)]);
+	if (vpte_present(pte) && !vpte_leaf(pte, lvl) &&
+	    atomic_inc_not_zero(pt_count(vpte_table(pte))))
+		table = vpte_table(pte);
+	rcu_read_unlock();
+	*ptep_val = pte;
+	return table;
+}
+
+/*
+ * For map: the table under the entry for @iova in @parent (level @lvl,
+ * held by the caller), with a reference taken, installing a new one if
+ * the entry is not present or its table is being unlinked (count 0).
+ * ERR_PTR(-EEXIST) if a leaf is there.
+ */
+static u64 *pt_get_table(struct vtd_pgtable *pgt, u64 *parent,
+			 unsigned int lvl, unsigned long iova, gfp_t gfp)
+{
+	u64 *ptep = &parent[lvl_idx(iova, lvl)];
+	u64 *table;
+	u64 pte, old;
+
+	for (;;) {
+		table = pt_tryget_table(parent, lvl, iova, &pte);
+		if (table)
+			return table;
+		if (vpte_present(pte) && vpte_leaf(pte, lvl))
+			return ERR_PTR(-EEXIST);
 		table = pt_alloc_table(pgt, gfp);
 		if (!table)
 			return ERR_PTR(-ENOMEM);
-		pte = virt_to_phys(table) | VTD_PTE_R | VTD_PTE_W;
-		old = cmpxchg64(ptep, 0ULL, pte);
-		if (!old) {
-			pt_sync(pgt, ptep, sizeof(*ptep));
-			return table;
-		}
-		/* A concurrent map of a neighbouring range won the race. */
+		old = cmpxchg64(ptep, pte, pt_table_pte(table));
+		if (old == pte)
+			break;
+		/* A concurrent map or unlink changed the entry: look again. */
 		atomic_long_dec(&pgt->nr_tables);
 		free_page((unsigned long)table);
-		pte = old;
 	}
-	if (vpte_leaf(pte, lvl))
-		return ERR_PTR(-EEXIST);
-	return vpte_table(pte);
+	pt_sync(pgt, ptep, sizeof(*ptep));
+	if (!vpte_present(pte))
+		atomic_inc(pt_count(parent));
+	/*
+	 * The walk caches may still hold the entry pointing to a table just
+	 * unlinked (replaced here, or cleared by an unmap whose IOTLB flush
+	 * has not happened yet): the new table would not be seen until then.
+	 */
+	if (vpte_present(pte) || atomic_long_read(&pgt->nr_unlinked))
+		pgt->cfg.tlb->flush_walk(pgt->cfg.cookie,
+					 iova & ~(lvl_size(lvl) - 1),
+					 lvl_size(lvl));
+	return table;
 }
 
 /*
- * A map wants a leaf at @ptep (level @lvl > 1) where a table is linked.
- * If nothing is mapped under it (its leaves were unmapped piecemeal), swap
- * in the leaf, flush the walk caches for the span, and free the old tree.
- * The span lies inside the map's own range, so no one else is using it.
+ * Drop a reference on @table, under the entry for @iova in @parent (level
+ * @lvl, held by the caller). The last one unlinks the table: its entry is
+ * cleared (unless a map already replaced it) and the table goes to
+ * @gather's freelist, its span added to the flush; without a gather (map)
+ * the walk caches are flushed here and the table freed after RCU.
  */
-static int pt_replace_empty_table(struct vtd_pgtable *pgt, u64 *ptep, u64 old,
-				  u64 leaf, unsigned int lvl, unsigned long iova)
+static void pt_put_table(struct vtd_pgtable *pgt, u64 *parent,
+			 unsigned int lvl, unsigned long iova, u64 *table,
+			 struct xiommu_iotlb_gather *gather)
 {
-	u64 *sub = vpte_table(old);
+	unsigned long base = iova & ~(lvl_size(lvl) - 1);
+	u64 *ptep = &parent[lvl_idx(iova, lvl)];
+	struct page *page = virt_to_page(table);
+	u64 pte = pt_table_pte(table);
 
-	if (!pt_tree_empty(sub, lvl - 1))
-		return -EEXIST;
-	if (cmpxchg64(ptep, old, leaf) != old)
-		return -EEXIST;
-	pt_sync(pgt, ptep, sizeof(*ptep));
-	pgt->cfg.tlb->flush_walk(pgt->cfg.cookie, iova, lvl_size(lvl));
-	pt_free_tree(pgt, sub, lvl - 1, true);
-	return 0;
+	if (!atomic_dec_and_test(pt_count(table)))
+		return;
+	/* Before the entry changes: see pt_get_table(). */
+	atomic_long_inc(&pgt->nr_unlinked);
+	if (cmpxchg64(ptep, pte, 0ULL) == pte) {
+		pt_sync(pgt, ptep, sizeof(*ptep));
+		/* The caller holds @parent: this is never its last use. */
+		WARN_ON_ONCE(atomic_dec_and_test(pt_count(parent)));
+	}
+	atomic_long_dec(&pgt->nr_tables);
+	if (gather) {
+		set_page_private(page, (unsigned long)pgt);
+		list_add_tail(&page->lru, &gather->freelist);
+		xiommu_iotlb_gather_add(gather, base, lvl_size(lvl));
+		return;
+	}
+	pgt->cfg.tlb->flush_walk(pgt->cfg.cookie, base, lvl_size(lvl));
+	atomic_long_dec(&pgt->nr_unlinked);
+	pt_free_table_deferred(table);
 }
 
 static int pt_map_pages(struct vtd_pgtable *pgt, unsigned long iova,
@@ -239,43 +300,47 @@ static int pt_map_pages(struct vtd_pgtable *pgt, unsigned long iova,
 		bits |= VTD_PTE_PS;
 
 	while (left) {
+		u64 *path[VTD_PT_MAX_LEVELS + 1];
+		unsigned long walk_iova = iova;
 		u64 *table = pgt->root;
 
+		/* path[lvl]: the table at level lvl, a reference held. */
+		path[pgt->cfg.levels] = table;
 		for (lvl = pgt->cfg.levels; lvl > leaf_lvl; lvl--) {
-			table = pt_next_table(pgt, &table[lvl_idx(iova, lvl)],
-					      lvl, gfp);
-			if (IS_ERR(table))
-				return PTR_ERR(table);
+			table = pt_get_table(pgt, table, lvl, iova, gfp);
+			if (IS_ERR(table)) {
+				rc = PTR_ERR(table);
+				break;
+			}
+			path[lvl - 1] = table;
 		}
 
 		/* Fill as many entries of this table as the range needs. */
-		idx = lvl_idx(iova, leaf_lvl);
-		n = min_t(size_t, VTD_PT_ENTRIES - idx, left / pgsize);
-		for (i = 0; i < n; i++) {
-			u64 *ptep = &table[idx + i];
-			u64 leaf = (paddr & VTD_PTE_ADDR) | bits;
-			u64 old = READ_ONCE(*ptep);
+		if (!rc) {
+			idx = lvl_idx(iova, leaf_lvl);
+			n = min_t(size_t, VTD_PT_ENTRIES - idx, left / pgsize);
+			for (i = 0; i < n; i++) {
+				u64 *ptep = &table[idx + i];
 
-			if (vpte_present(old)) {
-				if (vpte_leaf(old, leaf_lvl))
+				/* A leaf, or a table with something in it. */
+				if (vpte_present(READ_ONCE(*ptep))) {
 					rc = -EEXIST;
-				else
-					rc = pt_replace_empty_table(pgt, ptep,
-								    old, leaf,
-								    leaf_lvl,
-								    iova);
-				if (rc)
 					break;
-			} else {
-				WRITE_ONCE(*ptep, leaf);
+				}
+				WRITE_ONCE(*ptep, (paddr & VTD_PTE_ADDR) | bits);
+				iova += pgsize;
+				paddr += pgsize;
+				left -= pgsize;
+				*mapped += pgsize;
 			}
-			iova += pgsize;
-			paddr += pgsize;
-			left -= pgsize;
-			*mapped += pgsize;
+			pt_sync(pgt, &table[idx], i * sizeof(u64));
+			atomic_add(i, pt_count(table));
+			atomic_long_add(i, &pgt->nr_leaves[leaf_lvl]);
 		}
-		pt_sync(pgt, &table[idx], i * sizeof(u64));
-		atomic_long_add(i, &pgt->nr_leaves[leaf_lvl]);
+		/* Bottom up: a table left empty by a failure is unlinked. */
+		for (; lvl < pgt->cfg.levels; lvl++)
+			pt_put_table(pgt, path[lvl + 1], lvl + 1, walk_iova,
+				     path[lvl], NULL);
 		if (rc)
 			return rc;
 	}
@@ -284,8 +349,9 @@ static int pt_map_pages(struct vtd_pgtable *pgt, unsigned long iova,
 
 /*
  * Clear the leaves of [iova, end) under @table (level @lvl, whose span
- * contains the range). Tables whose whole span is in the range are
- * unlinked and added to @gather. Returns the bytes of leaves cleared.
+ * contains the range; the caller holds it). Tables left with no present
+ * entry are unlinked and added to @gather. Returns the bytes of leaves
+ * cleared.
  */
 static size_t pt_unmap_level(struct vtd_pgtable *pgt, u64 *table,
 			     unsigned int lvl, unsigned long iova,
@@ -301,32 +367,30 @@ static size_t pt_unmap_level(struct vtd_pgtable *pgt, u64 *table,
 		unsigned int idx = lvl_idx(addr, lvl);
 		u64 *ptep = &table[idx];
 		u64 pte = READ_ONCE(*ptep);
-		bool whole;
+		u64 *sub;
 
 		next = min(slot + sz, end);
 		if (!vpte_present(pte))
 			continue;
-		whole = addr == slot && next == slot + sz;
-
-		if (vpte_leaf(pte, lvl)) {
-			/* The core never cuts a leaf in two; clear it anyway. */
-			WARN_ON_ONCE(!whole);
-			WRITE_ONCE(*ptep, 0);
-			atomic_long_dec(&pgt->nr_leaves[lvl]);
-			cleared += sz;
-			if (sz > gather->pgsize)
-				gather->pgsize = sz;
-		} else {
-			u64 *sub = vpte_table(pte);
-
+		if (!vpte_leaf(pte, lvl)) {
+			/* NULL: emptied and being unlinked by someone else. */
+			sub = pt_tryget_table(table, lvl, addr, &pte);
+			if (!sub)
+				continue;
 			cleared += pt_unmap_level(pgt, sub, lvl - 1, addr, next,
 						  gather);
-			if (!whole)
-				continue;
-			WRITE_ONCE(*ptep, 0);
-			atomic_long_dec(&pgt->nr_tables);
-			list_add_tail(&virt_to_page(sub)->lru, &gather->freelist);
+			pt_put_table(pgt, table, lvl, addr, sub, gather);
+			continue;
 		}
+		/* The core never cuts a leaf in two; clear it anyway. */
+		WARN_ON_ONCE(addr != slot || next != slot + sz);
+		WRITE_ONCE(*ptep, 0);
+		/* The caller holds @table: never its last use. */
+		atomic_dec(pt_count(table));
+		atomic_long_dec(&pgt->nr_leaves[lvl]);
+		cleared += sz;
+		if (sz > gather->pgsize)
+			gather->pgsize = sz;
 		first = min(first, idx);
 		last = max(last, idx);
 	}
@@ -360,19 +424,27 @@ static phys_addr_t pt_iova_to_phys(struct vtd_pgtable *pgt, unsigned long iova)
 	u64 *table = pgt->root;
 	unsigned int lvl;
 
+	phys_addr_t phys = 0;
+
 	if (iova >> pgt->cfg.ias)
 		return 0;
+	/* A table on the way may be emptied and freed by an unmap nearby. */
+	rcu_read_lock();
 	for (lvl = pgt->cfg.levels; lvl; lvl--) {
 		u64 pte = READ_ONCE(table[lvl_idx(iova, lvl)]);
 
 		if (!vpte_present(pte))
-			return 0;
-		if (vpte_leaf(pte, lvl))
-			return (pte & VTD_PTE_ADDR & ~(u64)(lvl_size(lvl) - 1)) |
+			break;
+		if (vpte_leaf(pte, lvl)) {
+			phys = (pte & VTD_PTE_ADDR &
+				~(u64)(lvl_size(lvl) - 1)) |
 			       (iova & (lvl_size(lvl) - 1));
+			break;
+		}
 		table = vpte_table(pte);
 	}
-	return 0;
+	rcu_read_unlock();
+	return phys;
 }
 
 static const struct vtd_pgtable_ops vtd_pgtable_ops = {
@@ -425,7 +497,7 @@ EXPORT_SYMBOL_IF_KUNIT(vtd_pgtable_alloc);
  */
 void vtd_pgtable_free(struct vtd_pgtable *pgt)
 {
-	pt_free_tree(pgt, pgt->root, pgt->cfg.levels, false);
+	pt_free_tree(pgt, pgt->root, pgt->cfg.levels);
 	kfree(pgt);
 }
 EXPORT_SYMBOL_IF_KUNIT(vtd_pgtable_free);

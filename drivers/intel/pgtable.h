@@ -13,14 +13,34 @@
  * so on up to cfg.levels (3: 39-bit, 4: 48-bit, 5: 57-bit IOVA space).
  * "last" is inclusive, "end" exclusive.
  *
+ * Table memory: a lower-level table is unlinked (its parent entry cleared)
+ * as soon as it holds no present entry, whichever unmap empties it, at
+ * every level but the root; it goes to the unmap's gather freelist, the
+ * gather widened to the table's whole span, and is freed by
+ * vtd_pgtable_free_gathered() after the IOTLB flush, then an RCU grace
+ * period. So at rest every linked table leads to at least one leaf, and
+ * the root is the only table of an empty page table. Each table page
+ * carries a use count (struct page pt_frag_refcount, see pgtable.c):
+ * present entries plus walkers holding it.
+ *
  * Concurrency (the contract of include/xiommu/driver.h): map, unmap and
- * iova_to_phys may run at the same time on disjoint IOVA ranges. Tables
- * are installed with cmpxchg, so two maps racing for the same missing
- * table agree on one. A table is only unlinked by an unmap whose range
- * covers the table's whole span (or by a map replacing an empty table
- * inside its own range), so no concurrent user can be inside it. Unlinked
- * tables are freed after an RCU grace period, which lets debugfs walk a
- * live table under rcu_read_lock().
+ * iova_to_phys may run at the same time on disjoint IOVA ranges, and the
+ * core does run them so: src/io_pagetable.c maps into the domains holding
+ * only iopt->domains_rwsem for read, while an unmap holds domains_rwsem
+ * for read and iova_rwsem for write, so a map and an unmap of one domain
+ * are not serialised. Disjoint ranges may share a table, so map and unmap
+ * take a reference on each table they walk into (atomic_inc_not_zero
+ * under rcu_read_lock(), so a table being freed is never revived) and drop
+ * it on the way out; whoever drops the count to 0 unlinks the table, with
+ * cmpxchg. A map that finds an entry whose table is at 0 installs a new
+ * table in its place with cmpxchg (the old one is still unlinked and freed
+ * by its last user). Because the walk caches may still point to a table
+ * just unlinked until the unmap's IOTLB flush, a map that installs a table
+ * while any unlinked table awaits its flush (nr_unlinked) flushes that
+ * entry's span with flush_walk. A map that fails after installing an
+ * empty table unlinks it the same way, flushing with flush_walk itself.
+ * Unlinked tables are freed after an RCU grace period, which lets debugfs
+ * and iova_to_phys walk a live table under rcu_read_lock().
  */
 #ifndef XIOMMU_VTD_PGTABLE_H
 #define XIOMMU_VTD_PGTABLE_H
@@ -46,8 +66,9 @@ struct vtd_pgtable;
  * struct vtd_pgtable_tlb_ops - hardware callbacks of a page table
  * @flush_walk: invalidate the IOTLB and the paging-structure caches for
  *	[@iova, @iova + @size) and wait for completion. Called by map when it
- *	replaced an empty lower-level table by a superpage leaf, before the
- *	old table is freed. May be called in any context map_pages is.
+ *	links a table where the walk caches may still hold an unlinked one,
+ *	and before it frees an empty table it linked itself and left unused
+ *	(failure). May be called in any context map_pages is.
  */
 struct vtd_pgtable_tlb_ops {
 	void (*flush_walk)(void *cookie, unsigned long iova, size_t size);
@@ -88,8 +109,9 @@ struct vtd_pgtable_cfg {
  *	-EINVAL (bad size, alignment, range or no permission), -EEXIST (a
  *	leaf is present in the range) or -ENOMEM.
  * @unmap_pages: clear every leaf in [@iova, @iova + @pgsize * @pgcount),
- *	unlink and gather the tables the range covers entirely, widen
- *	@gather; returns the bytes of the leaves cleared. Never allocates.
+ *	unlink and gather the tables left with no present entry, widen
+ *	@gather to the range and to the span of each table gathered; returns
+ *	the bytes of the leaves cleared. Never allocates.
  * @iova_to_phys: translate @iova, 0 if not mapped
  */
 struct vtd_pgtable_ops {
@@ -111,6 +133,8 @@ struct vtd_pgtable_ops {
  * @force_snoop: new leaves get SNP (vtd_pgtable_force_snoop())
  * @nr_leaves: present leaves per level (index 1..levels): 4K, 2M, 1G, ...
  * @nr_tables: page-table pages linked in, the root included
+ * @nr_unlinked: tables unlinked whose IOTLB flush has not completed yet
+ *	(gathered, not yet passed to vtd_pgtable_free_gathered())
  */
 struct vtd_pgtable {
 	const struct vtd_pgtable_ops *ops;
@@ -119,6 +143,7 @@ struct vtd_pgtable {
 	bool force_snoop;
 	atomic_long_t nr_leaves[VTD_PT_MAX_LEVELS + 1];
 	atomic_long_t nr_tables;
+	atomic_long_t nr_unlinked;
 };
 
 struct vtd_pgtable *vtd_pgtable_alloc(const struct vtd_pgtable_cfg *cfg,

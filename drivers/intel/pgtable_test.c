@@ -7,12 +7,15 @@
  *  - the mappings made ("chunks": IOVA, physical address, leaf size, leaf
  *    count, rights), from which iova_to_phys() answers, the number of
  *    leaves per level and the raw entries are predicted;
- *  - the page-table pages that must be linked: one per (level, span) on
- *    the path of every leaf ever mapped, until an unmap covers the table's
- *    whole span or a superpage map replaces an empty table (the format's
- *    contract in pgtable.h); the test walks the raw tables itself (the
- *    VT-d spec's entry layout) and counts them, counts the tables an
- *    unmap hands back for freeing, and counts walk-cache flushes;
+ *  - the page-table pages that must be linked: exactly one per (level,
+ *    span) on the path of every leaf mapped now, so a table is gone as soon
+ *    as its last entry is unmapped, however piecemeal (the format's
+ *    contract in pgtable.h); the set is rebuilt from the chunks after
+ *    every operation and nr_tables checked against it each time; the
+ *    test walks the raw tables itself (the VT-d spec's entry layout) and
+ *    counts them, checks that an unmap hands back exactly the tables that
+ *    left the set, with the gather widened to their spans, and counts
+ *    walk-cache flushes (none without a concurrent unmap);
  *  - every map is simulated on the model first, so the expected errno and
  *    the bytes mapped before a failure are known.
  *
@@ -45,7 +48,7 @@
 
 #define TEST_SEED	0x7674642d7074ULL
 #define TEST_OAS	46
-#define MAX_CHUNKS	256
+#define MAX_CHUNKS	1024
 #define WINDOW		(1UL << 34)
 
 struct pt_param {
@@ -185,34 +188,6 @@ static bool table_exists(struct pt_ctx *ctx, unsigned int lvl,
 	return xa_load(&ctx->tables, table_key(lvl, iova));
 }
 
-static void table_add(struct kunit *test, struct pt_ctx *ctx,
-		      unsigned int lvl, unsigned long iova)
-{
-	KUNIT_ASSERT_EQ(test, xa_err(xa_store(&ctx->tables,
-					      table_key(lvl, iova),
-					      xa_mk_value(1), GFP_KERNEL)), 0);
-}
-
-/* Forget the tables whose whole span lies in [start, end); count them. */
-static unsigned long tables_remove(struct pt_ctx *ctx, unsigned long start,
-				   unsigned long end)
-{
-	unsigned long key, n = 0;
-	void *entry;
-
-	xa_for_each(&ctx->tables, key, entry) {
-		unsigned int lvl = key & 7;
-		unsigned long base = (key >> 3) << lvl_shift(lvl + 1);
-		unsigned long span = lvl_size(lvl + 1);
-
-		if (base >= start && base + (span - 1) <= end - 1) {
-			xa_erase(&ctx->tables, key);
-			n++;
-		}
-	}
-	return n;
-}
-
 static unsigned long tables_count(struct pt_ctx *ctx)
 {
 	unsigned long key, n = 0;
@@ -226,6 +201,34 @@ static unsigned long tables_count(struct pt_ctx *ctx)
 static unsigned long chunk_end(const struct chunk *c)
 {
 	return c->iova + c->pgsize * c->count;
+}
+
+/*
+ * The tables the chunks need into @xa: for a leaf at level L, the tables
+ * at levels L .. levels - 1 whose span holds it (the root is not counted).
+ */
+static void tables_build(struct kunit *test, struct pt_ctx *ctx,
+			 struct xarray *xa)
+{
+	unsigned int i, lvl;
+
+	xa_destroy(xa);
+	for (i = 0; i < ctx->nchunks; i++) {
+		const struct chunk *c = &ctx->chunks[i];
+
+		for (lvl = pgsize_lvl(c->pgsize); lvl < ctx->cfg.levels; lvl++) {
+			unsigned int shift = lvl_shift(lvl + 1);
+			unsigned long k;
+
+			for (k = c->iova >> shift; k <= (chunk_end(c) - 1) >> shift;
+			     k++)
+				KUNIT_ASSERT_EQ(test,
+						xa_err(xa_store(xa, k << 3 | lvl,
+								xa_mk_value(1),
+								GFP_KERNEL)),
+						0);
+		}
+	}
 }
 
 /* The chunk holding @iova, or NULL. */
@@ -262,9 +265,8 @@ static void chunk_add(struct kunit *test, struct pt_ctx *ctx,
 }
 
 /*
- * What a map must do, applied to the model: the expected errno and
- * *mapped, tables linked on the way, tables replaced by a superpage and
- * walk flushes.
+ * What a map must do: the expected errno, *mapped and walk flushes. The
+ * tables follow from the chunks (tables_build()).
  */
 static int model_map(struct kunit *test, struct pt_ctx *ctx,
 		     unsigned long iova, phys_addr_t paddr, size_t pgsize,
@@ -299,18 +301,13 @@ static int model_map(struct kunit *test, struct pt_ctx *ctx,
 			/* A leaf on the path above the requested level. */
 			if (c && c->pgsize == lvl_size(lvl))
 				goto err_exist;
-			table_add(test, ctx, lvl - 1, a);
 		}
 		c = chunk_at(ctx, a);
 		if (c && c->pgsize == pgsize)
 			goto err_exist;
-		if (leaf_lvl > 1 && table_exists(ctx, leaf_lvl - 1, a)) {
-			/* A table where the leaf goes: replaced if empty. */
-			if (chunks_overlap(ctx, a, a + pgsize))
-				goto err_exist;
-			tables_remove(ctx, a, a + pgsize);
-			(*flushes)++;
-		}
+		/* A table where the leaf goes holds something: no empty ones. */
+		if (leaf_lvl > 1 && chunks_overlap(ctx, a, a + pgsize))
+			goto err_exist;
 		*mapped += pgsize;
 	}
 	return 0;
@@ -342,22 +339,30 @@ static int do_map(struct kunit *test, struct pt_ctx *ctx, unsigned long iova,
 	}
 	if (mapped && mapped == want_mapped)
 		chunk_add(test, ctx, iova, paddr, pgsize, mapped / pgsize, prot);
+	/* A failed map leaves no empty table behind. */
+	tables_build(test, ctx, &ctx->tables);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ctx->pgt->nr_tables),
+			(long)tables_count(ctx) + 1);
 	return rc;
 }
 
 /*
  * Unmap [iova, iova + pgsize * count), which must hold whole chunks only,
  * through the format; check the bytes cleared, the gathered range and
- * the tables handed back for freeing.
+ * the tables handed back for freeing: those the remaining chunks no
+ * longer need, the gather widened to their spans.
  */
 static size_t do_unmap(struct kunit *test, struct pt_ctx *ctx,
 		       unsigned long iova, size_t pgsize, size_t count)
 {
-	unsigned long end = iova + pgsize * count, want_tables;
+	unsigned long end = iova + pgsize * count, want_tables = 0;
+	unsigned long want_start = iova, want_last = end - 1, key;
 	struct xiommu_iotlb_gather gather;
 	size_t want = 0, got, ntables = 0;
+	struct xarray before;
 	struct list_head *pos;
 	unsigned int i, j;
+	void *entry;
 
 	for (i = 0, j = 0; i < ctx->nchunks; i++) {
 		struct chunk *c = &ctx->chunks[i];
@@ -371,7 +376,20 @@ static size_t do_unmap(struct kunit *test, struct pt_ctx *ctx,
 		ctx->chunks[j++] = *c;
 	}
 	ctx->nchunks = j;
-	want_tables = tables_remove(ctx, iova, end);
+	xa_init(&before);
+	tables_build(test, ctx, &before);
+	xa_for_each(&ctx->tables, key, entry) {
+		unsigned int lvl = key & 7;
+		unsigned long base = (key >> 3) << lvl_shift(lvl + 1);
+
+		if (xa_load(&before, key))
+			continue;
+		want_tables++;
+		want_start = min(want_start, base);
+		want_last = max(want_last, base + (lvl_size(lvl + 1) - 1));
+	}
+	xa_destroy(&before);
+	tables_build(test, ctx, &ctx->tables);
 
 	xiommu_iotlb_gather_init(&gather);
 	got = ctx->pgt->ops->unmap_pages(ctx->pgt, iova, pgsize, count,
@@ -382,10 +400,15 @@ static size_t do_unmap(struct kunit *test, struct pt_ctx *ctx,
 		ntables++;
 	KUNIT_EXPECT_EQ(test, ntables, want_tables);
 	if (got) {
-		KUNIT_EXPECT_EQ(test, gather.start, iova);
-		KUNIT_EXPECT_EQ(test, gather.end, end - 1);
+		KUNIT_EXPECT_EQ(test, gather.start, want_start);
+		KUNIT_EXPECT_EQ(test, gather.end, want_last);
 	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ctx->pgt->nr_tables),
+			(long)tables_count(ctx) + 1);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ctx->pgt->nr_unlinked),
+			(long)ntables);
 	vtd_pgtable_free_gathered(&gather.freelist);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ctx->pgt->nr_unlinked), 0L);
 	return got;
 }
 
@@ -632,6 +655,60 @@ static void pt_test_map_basic(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_tables), 1L);
 }
 
+/*
+ * 512 separate 4 KiB maps fill one 2 MiB span; unmapped one by one (in a
+ * scattered order), the table stays until the last leaf goes, and that
+ * unmap frees it and every parent it leaves empty. A neighbour in the
+ * next 2 MiB keeps the parents, then goes too.
+ */
+static void pt_test_empty_frees(struct kunit *test)
+{
+	struct pt_ctx *ctx = test->priv;
+	struct vtd_pgtable *pgt = ctx->pgt;
+	const unsigned long base = 3UL * SZ_2M;
+	const unsigned int levels = ctx->cfg.levels;
+	unsigned int i, round;
+
+	KUNIT_ASSERT_NOT_NULL(test, pgt);
+	for (round = 0; round < 2; round++) {
+		if (round)
+			KUNIT_ASSERT_EQ(test, do_map(test, ctx, base + SZ_2M,
+						     0x30000000, SZ_4K, 1,
+						     XIOMMU_READ), 0);
+		for (i = 0; i < 512; i++)
+			KUNIT_ASSERT_EQ(test, do_map(test, ctx, base + i * SZ_4K,
+						     0x20000000 + i * SZ_4K,
+						     SZ_4K, 1, XIOMMU_READ), 0);
+		/* One table per level below the root, or one more leaf table. */
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_tables),
+				(long)levels + round);
+		check_all(test, ctx);
+		for (i = 0; i < 512; i++) {
+			/* 167 is odd: every index once, not in order. */
+			unsigned long iova = base + (i * 167 % 512) * SZ_4K;
+
+			KUNIT_EXPECT_EQ(test, do_unmap(test, ctx, iova, SZ_4K, 1),
+					(size_t)SZ_4K);
+			if (i < 511)
+				KUNIT_EXPECT_EQ(test,
+						atomic_long_read(&pgt->nr_tables),
+						(long)levels + round);
+		}
+		/* The last unmap took the leaf table, and its parents if empty. */
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_tables),
+				round ? (long)levels : 1L);
+		check_all(test, ctx);
+		if (round) {
+			KUNIT_EXPECT_EQ(test, do_unmap(test, ctx, base + SZ_2M,
+						       SZ_4K, 1), (size_t)SZ_4K);
+			KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_tables),
+					1L);
+		}
+	}
+	KUNIT_EXPECT_EQ(test, ctx->flushes, 0UL);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(pgt->root, 0, SZ_4K));
+}
+
 static void pt_test_superpage(struct kunit *test)
 {
 	struct pt_ctx *ctx = test->priv;
@@ -670,18 +747,20 @@ static void pt_test_superpage(struct kunit *test)
 				     0x6000, SZ_4K, 1, rw), 0);
 	KUNIT_EXPECT_EQ(test, do_map(test, ctx, 2 * SZ_2M, SZ_2M * 200, SZ_2M,
 				     1, rw), -EEXIST);
-	/* ... unmapped piecemeal, the table stays, empty ... */
+	/* ... unmapped piecemeal, the table goes with the last leaf ... */
 	tables = atomic_long_read(&pgt->nr_tables);
 	KUNIT_EXPECT_EQ(test, do_unmap(test, ctx, 2 * SZ_2M + SZ_8K, SZ_4K, 1),
 			(size_t)SZ_4K);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_tables), (long)tables);
 	KUNIT_EXPECT_EQ(test, do_unmap(test, ctx, 2 * SZ_2M + SZ_8K + SZ_4K,
 				       SZ_4K, 1), (size_t)SZ_4K);
-	KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_tables), (long)tables);
-	/* ... and then replaced, with a walk flush before it is freed. */
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_tables),
+			(long)tables - 1);
+	/* ... so the superpage goes in with no table to replace or flush. */
 	flushes = ctx->flushes;
 	KUNIT_EXPECT_EQ(test, do_map(test, ctx, 2 * SZ_2M, SZ_2M * 200, SZ_2M,
 				     1, rw), 0);
-	KUNIT_EXPECT_EQ(test, ctx->flushes, flushes + 1);
+	KUNIT_EXPECT_EQ(test, ctx->flushes, flushes);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_tables),
 			(long)tables - 1);
 	check_all(test, ctx);
@@ -703,7 +782,7 @@ static void pt_test_superpage(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, do_map(test, ctx, SZ_1G + SZ_2M, 0,
 					     SZ_2M, 1, rw), -EEXIST);
 		check_all(test, ctx);
-		/* Empty the first GiB, and 1 GiB replaces its tables. */
+		/* Empty the first GiB: its tables go, 1 GiB needs no flush. */
 		KUNIT_EXPECT_EQ(test, do_unmap(test, ctx, SZ_2M - SZ_4K, SZ_4K,
 					       1), (size_t)SZ_4K);
 		KUNIT_EXPECT_EQ(test, do_unmap(test, ctx, SZ_2M, SZ_2M, 1),
@@ -713,7 +792,7 @@ static void pt_test_superpage(struct kunit *test)
 		flushes = ctx->flushes;
 		KUNIT_EXPECT_EQ(test, do_map(test, ctx, 0, 7UL * SZ_1G, SZ_1G, 1,
 					     rw), 0);
-		KUNIT_EXPECT_EQ(test, ctx->flushes, flushes + 1);
+		KUNIT_EXPECT_EQ(test, ctx->flushes, flushes);
 		check_all(test, ctx);
 	}
 }
@@ -832,6 +911,8 @@ static void pt_test_promotion(struct kunit *test)
 		KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_leaves[1]) +
 				atomic_long_read(&pgt->nr_leaves[2]) +
 				atomic_long_read(&pgt->nr_leaves[3]), 0L);
+		/* Every table emptied went with it: the root is left. */
+		KUNIT_EXPECT_EQ(test, atomic_long_read(&pgt->nr_tables), 1L);
 	}
 	KUNIT_EXPECT_GT(test, pd.syncs, 0UL);
 	/* Nothing is left for an unmap of the whole space to clear. */
@@ -899,7 +980,7 @@ static void pt_test_random(struct kunit *test)
 				iova = ALIGN_DOWN(ctx->chunks[prandom_u32_state(rnd) %
 						  ctx->nchunks].iova, pgsize);
 			else if (r == 2)
-				/* Where one was: empty tables to replace. */
+				/* Where one was: tables just freed. */
 				iova = ALIGN_DOWN(freed[prandom_u32_state(rnd) %
 						  ARRAY_SIZE(freed)], pgsize);
 			else
@@ -964,6 +1045,7 @@ static void pt_test_random(struct kunit *test)
 static struct kunit_case pt_test_cases[] = {
 	KUNIT_CASE(pt_test_alloc_cfg),
 	KUNIT_CASE_PARAM(pt_test_map_basic, pt_gen_params),
+	KUNIT_CASE_PARAM(pt_test_empty_frees, pt_gen_params),
 	KUNIT_CASE_PARAM(pt_test_superpage, pt_gen_params),
 	KUNIT_CASE_PARAM(pt_test_promotion, pt_gen_params),
 	KUNIT_CASE_PARAM(pt_test_snoop, pt_gen_params),
