@@ -232,10 +232,10 @@ static u64 *pt_get_table(struct vtd_pgtable *pgt, u64 *parent,
  * Drop a reference on @table, under the entry for @iova in @parent (level
  * @lvl, held by the caller). The last one unlinks the table: its entry is
  * cleared (unless a map already replaced it) and the table goes to
- * @gather's freelist, its span added to the flush; without a gather (map)
- * the walk caches are flushed here and the table freed after RCU.
+ * @gather's freelist; without a gather (map) the walk caches are flushed
+ * here and the table freed after RCU. Returns true if it was the last.
  */
-static void pt_put_table(struct vtd_pgtable *pgt, u64 *parent,
+static bool pt_put_table(struct vtd_pgtable *pgt, u64 *parent,
 			 unsigned int lvl, unsigned long iova, u64 *table,
 			 struct xiommu_iotlb_gather *gather)
 {
@@ -245,7 +245,7 @@ static void pt_put_table(struct vtd_pgtable *pgt, u64 *parent,
 	u64 pte = pt_table_pte(table);
 
 	if (!atomic_dec_and_test(pt_count(table)))
-		return;
+		return false;
 	/* Before the entry changes: see pt_get_table(). */
 	atomic_long_inc(&pgt->nr_unlinked);
 	if (cmpxchg64(ptep, pte, 0ULL) == pte) {
@@ -257,12 +257,12 @@ static void pt_put_table(struct vtd_pgtable *pgt, u64 *parent,
 	if (gather) {
 		set_page_private(page, (unsigned long)pgt);
 		list_add_tail(&page->lru, &gather->freelist);
-		xiommu_iotlb_gather_add(gather, base, lvl_size(lvl));
-		return;
+		return true;
 	}
 	pgt->cfg.tlb->flush_walk(pgt->cfg.cookie, base, lvl_size(lvl));
 	atomic_long_dec(&pgt->nr_unlinked);
 	pt_free_table_deferred(table);
+	return true;
 }
 
 static int pt_map_pages(struct vtd_pgtable *pgt, unsigned long iova,
@@ -379,7 +379,17 @@ static size_t pt_unmap_level(struct vtd_pgtable *pgt, u64 *table,
 				continue;
 			cleared += pt_unmap_level(pgt, sub, lvl - 1, addr, next,
 						  gather);
-			pt_put_table(pgt, table, lvl, addr, sub, gather);
+			/*
+			 * Unlinked: the flush must reach the walk caches'
+			 * copy of this entry. Page-selective invalidation
+			 * (IH = 0) drops the non-leaf entries used for any
+			 * address it covers, so [addr, next), inside the
+			 * table's span, is enough, even when nothing was
+			 * cleared here (a concurrent unmap emptied it).
+			 */
+			if (pt_put_table(pgt, table, lvl, addr, sub, gather))
+				xiommu_iotlb_gather_add(gather, addr,
+							next - addr);
 			continue;
 		}
 		/* The core never cuts a leaf in two; clear it anyway. */

@@ -15,8 +15,10 @@
  *
  * Table memory: a lower-level table is unlinked (its parent entry cleared)
  * as soon as it holds no present entry, whichever unmap empties it, at
- * every level but the root; it goes to the unmap's gather freelist, the
- * gather widened to the table's whole span, and is freed by
+ * every level but the root; it goes to the unmap's gather freelist (the
+ * gather then always covers part of the table's span: enough for the
+ * page-selective flush, IH = 0, to drop the cached parent entry), and is
+ * freed by
  * vtd_pgtable_free_gathered() after the IOTLB flush, then an RCU grace
  * period. So at rest every linked table leads to at least one leaf, and
  * the root is the only table of an empty page table. Each table page
@@ -110,8 +112,8 @@ struct vtd_pgtable_cfg {
  *	leaf is present in the range) or -ENOMEM.
  * @unmap_pages: clear every leaf in [@iova, @iova + @pgsize * @pgcount),
  *	unlink and gather the tables left with no present entry, widen
- *	@gather to the range and to the span of each table gathered; returns
- *	the bytes of the leaves cleared. Never allocates.
+ *	@gather to the range (also when a table was gathered but no leaf
+ *	cleared); returns the bytes of the leaves cleared. Never allocates.
  * @iova_to_phys: translate @iova, 0 if not mapped
  */
 struct vtd_pgtable_ops {
