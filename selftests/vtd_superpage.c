@@ -5,7 +5,8 @@
  * "domains" and "pgtable"), DMA works at both ends of it, and unmapping it
  * costs one page-selective invalidation with a 2 MiB address mask
  * (debugfs "stats"). The same buffer at an IOVA that is not 2 MiB aligned
- * takes 512 4 KiB leaves. (The IOAS side of huge pages, what the core
+ * takes 512 4 KiB leaves. Once everything is unmapped, the domain holds
+ * only its root page table: emptied tables are freed at unmap. (The IOAS side of huge pages, what the core
  * hands the driver, is tested by the core's own selftests.)
  *
  *   scripts/vm --profile vtd --add build/bin/vtd_superpage -- /vtd_superpage
@@ -43,6 +44,29 @@ static int domain_leaves(const char *unit, int did, long *n4k, long *n2m,
 	}
 	fclose(f);
 	return ret;
+}
+
+/* Page-table pages of domain @did (debugfs "domains": root included). */
+static long domain_tables(const char *unit, int did)
+{
+	char path[PATH_MAX], line[512], want[32];
+	long tables = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/domains", unit);
+	snprintf(want, sizeof(want), "domain did %d ", did);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, " tables ");
+
+		if (!strncmp(line, want, strlen(want)) && p &&
+		    sscanf(p, " tables %ld", &tables) != 1)
+			tables = -EINVAL;
+	}
+	fclose(f);
+	return tables;
 }
 
 /* Does the pgtable dump of domain @did contain @text? */
@@ -175,6 +199,8 @@ TEST_F_TIMEOUT(huge, one_2m_leaf_both_ends, TIMEOUT_S)
 	ASSERT_EQ(0, dsi1 - dsi0);
 	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
 	ASSERT_EQ(0, n4k + n2m + n1g);
+	/* The tables that held the leaf are gone: the root is left. */
+	ASSERT_EQ(1, domain_tables(self->unit, did));
 
 	/* Both ends fault now, and the memory stays as it was. */
 	xiommu_fault_sync(self->unit);
@@ -209,8 +235,23 @@ TEST_F_TIMEOUT(huge, misaligned_iova_uses_4k, TIMEOUT_S)
 	ASSERT_EQ(0, n2m);
 	ASSERT_EQ(0, copy_through(self, IOVA_SPLIT, 0, SZ_2M - DMA_LEN));
 	ASSERT_EQ(0, memcmp(self->buf, self->buf + SZ_2M - DMA_LEN, DMA_LEN));
+	/* Two leaf tables (the range crosses 2 MiB) and their parents. */
+	ASSERT_LT(2, domain_tables(self->unit, did));
 	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_SPLIT,
 				   SZ_2M));
+	ASSERT_EQ(1, domain_tables(self->unit, did));
+	/* Piecemeal: map the two halves apart, unmap them one by one. */
+	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf,
+				 SZ_2M / 2, IOVA_SPLIT));
+	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas,
+				 self->buf + SZ_2M / 2, SZ_2M / 2,
+				 IOVA_SPLIT + SZ_2M / 2));
+	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_SPLIT,
+				   SZ_2M / 2));
+	ASSERT_LT(1, domain_tables(self->unit, did));
+	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas,
+				   IOVA_SPLIT + SZ_2M / 2, SZ_2M / 2));
+	ASSERT_EQ(1, domain_tables(self->unit, did));
 }
 
 TEST_HARNESS_MAIN
