@@ -34,7 +34,9 @@
  * and warn.
  */
 #include <kunit/test.h>
+#include <linux/completion.h>
 #include <linux/io.h>
+#include <linux/kthread.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/prandom.h>
@@ -709,6 +711,82 @@ static void pt_test_empty_frees(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, !memchr_inv(pgt->root, 0, SZ_4K));
 }
 
+/*
+ * Threads that map, check and unmap their own 4 KiB page over and over,
+ * two of them in one leaf table and the others in neighbouring ones, so
+ * that tables are filled and emptied under each other's walks. A smoke
+ * test: how much really overlaps depends on the guest's CPUs and
+ * preemption; what is checked is that every call succeeds, translations
+ * hold, and that at the end only the root is left.
+ */
+struct race_arg {
+	struct vtd_pgtable *pgt;
+	unsigned long iova;
+	unsigned long errors;
+	struct completion done;
+};
+
+static int race_fn(void *data)
+{
+	struct race_arg *a = data;
+	struct vtd_pgtable *pgt = a->pgt;
+	const phys_addr_t paddr = 0x40000000 + a->iova;
+	struct xiommu_iotlb_gather gather;
+	unsigned int i;
+	size_t mapped;
+
+	for (i = 0; i < 3000; i++) {
+		if (pgt->ops->map_pages(pgt, a->iova, paddr, SZ_4K, 1,
+					XIOMMU_READ, GFP_KERNEL, &mapped))
+			a->errors++;
+		if (pgt->ops->iova_to_phys(pgt, a->iova + 8) != paddr + 8)
+			a->errors++;
+		xiommu_iotlb_gather_init(&gather);
+		if (pgt->ops->unmap_pages(pgt, a->iova, SZ_4K, 1, &gather) !=
+		    SZ_4K)
+			a->errors++;
+		vtd_pgtable_free_gathered(&gather.freelist);
+		cond_resched();
+	}
+	complete(&a->done);
+	return 0;
+}
+
+static void pt_test_race(struct kunit *test)
+{
+	struct pt_ctx *ctx = test->priv;
+	const unsigned long iovas[] = {
+		SZ_1G, SZ_1G + SZ_4K, SZ_1G + SZ_2M + 5 * SZ_4K,
+		SZ_1G + 7 * SZ_2M,
+	};
+	struct race_arg *args;
+	unsigned int i;
+
+	KUNIT_ASSERT_NOT_NULL(test, ctx->pgt);
+	args = kunit_kcalloc(test, ARRAY_SIZE(iovas), sizeof(*args),
+			     GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, args);
+	for (i = 0; i < ARRAY_SIZE(iovas); i++) {
+		struct task_struct *t;
+
+		args[i].pgt = ctx->pgt;
+		args[i].iova = iovas[i];
+		init_completion(&args[i].done);
+		t = kthread_run(race_fn, &args[i], "vtd_pt_race%u", i);
+		if (IS_ERR(t))
+			complete(&args[i].done);
+		KUNIT_EXPECT_FALSE(test, IS_ERR(t));
+	}
+	for (i = 0; i < ARRAY_SIZE(iovas); i++) {
+		wait_for_completion(&args[i].done);
+		KUNIT_EXPECT_EQ_MSG(test, args[i].errors, 0UL, "thread %u", i);
+	}
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ctx->pgt->nr_tables), 1L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ctx->pgt->nr_unlinked), 0L);
+	KUNIT_EXPECT_EQ(test, atomic_long_read(&ctx->pgt->nr_leaves[1]), 0L);
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(ctx->pgt->root, 0, SZ_4K));
+}
+
 static void pt_test_superpage(struct kunit *test)
 {
 	struct pt_ctx *ctx = test->priv;
@@ -1047,6 +1125,7 @@ static struct kunit_case pt_test_cases[] = {
 	KUNIT_CASE_PARAM(pt_test_map_basic, pt_gen_params),
 	KUNIT_CASE_PARAM(pt_test_empty_frees, pt_gen_params),
 	KUNIT_CASE_PARAM(pt_test_superpage, pt_gen_params),
+	KUNIT_CASE_PARAM(pt_test_race, pt_gen_params),
 	KUNIT_CASE_PARAM(pt_test_promotion, pt_gen_params),
 	KUNIT_CASE_PARAM(pt_test_snoop, pt_gen_params),
 	KUNIT_CASE_PARAM(pt_test_random, pt_gen_params),
