@@ -194,24 +194,41 @@ static u64 *pt_get_table(struct vtd_pgtable *pgt, u64 *parent,
 			 unsigned int lvl, unsigned long iova, gfp_t gfp)
 {
 	u64 *ptep = &parent[lvl_idx(iova, lvl)];
-	u64 *table;
+	u64 *table, *new = NULL;
 	u64 pte, old;
 
 	for (;;) {
-		table = pt_tryget_table(parent, lvl, iova, &pte);
-		if (table)
-			return table;
-		if (vpte_present(pte) && vpte_leaf(pte, lvl))
-			return ERR_PTR(-EEXIST);
-		table = pt_alloc_table(pgt, gfp);
-		if (!table)
-			return ERR_PTR(-ENOMEM);
-		old = cmpxchg64(ptep, pte, pt_table_pte(table));
+		/*
+		 * Read the entry and replace it in one RCU section: a table
+		 * seen at count 0 cannot be freed and reused at this entry
+		 * (with a count again) before the cmpxchg.
+		 */
+		rcu_read_lock();
+		pte = READ_ONCE(*ptep);
+		if (vpte_present(pte) && vpte_leaf(pte, lvl)) {
+			rcu_read_unlock();
+			table = ERR_PTR(-EEXIST);
+			goto out_free_new;
+		}
+		if (vpte_present(pte) &&
+		    atomic_inc_not_zero(pt_count(vpte_table(pte)))) {
+			rcu_read_unlock();
+			table = vpte_table(pte);
+			goto out_free_new;
+		}
+		if (!new) {
+			/* Missing or dying: allocate, then look again. */
+			rcu_read_unlock();
+			new = pt_alloc_table(pgt, gfp);
+			if (!new)
+				return ERR_PTR(-ENOMEM);
+			continue;
+		}
+		old = cmpxchg64(ptep, pte, pt_table_pte(new));
+		rcu_read_unlock();
 		if (old == pte)
 			break;
 		/* A concurrent map or unlink changed the entry: look again. */
-		atomic_long_dec(&pgt->nr_tables);
-		free_page((unsigned long)table);
 	}
 	pt_sync(pgt, ptep, sizeof(*ptep));
 	if (!vpte_present(pte))
@@ -225,6 +242,13 @@ static u64 *pt_get_table(struct vtd_pgtable *pgt, u64 *parent,
 		pgt->cfg.tlb->flush_walk(pgt->cfg.cookie,
 					 iova & ~(lvl_size(lvl) - 1),
 					 lvl_size(lvl));
+	return new;
+
+out_free_new:
+	if (new) {
+		atomic_long_dec(&pgt->nr_tables);
+		free_page((unsigned long)new);
+	}
 	return table;
 }
 
