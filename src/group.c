@@ -868,16 +868,3 @@ size_t xiommu_unmap(struct xiommu_domain *domain, unsigned long iova,
 	return done;
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_unmap);
-
-/**
- * xiommu_iova_to_phys() - translate an IOVA through a paging domain
- * @domain: the domain
- * @iova: the IOVA
- *
- * Return: the physical address, or 0 if @iova is not mapped.
- */
-phys_addr_t xiommu_iova_to_phys(struct xiommu_domain *domain, dma_addr_t iova)
-{
-	return domain->ops->iova_to_phys ? domain->ops->iova_to_phys(domain, iova)
-					 : 0;
-}

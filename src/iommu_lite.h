@@ -112,7 +112,6 @@ int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
 	       phys_addr_t paddr, size_t size, int prot, gfp_t gfp);
 size_t xiommu_unmap(struct xiommu_domain *domain, unsigned long iova,
 		    size_t size);
-phys_addr_t xiommu_iova_to_phys(struct xiommu_domain *domain, dma_addr_t iova);
 
 int xiommu_lite_init(void);
 void xiommu_lite_exit(void);
