@@ -297,18 +297,15 @@ static void xiommu_ictx_destroy_objects(struct xiommu_ictx *ictx)
 
 	do {
 		destroyed = 0;
-		xa_for_each(&ictx->objects, index, obj) {
-			if (!refcount_dec_if_one(&obj->users))
-				continue;
-			xa_lock(&ictx->objects);
-			__xa_erase(&ictx->objects, index);
-			xiommu_object_unlinked(ictx, obj);
-			xa_unlock(&ictx->objects);
-			xiommu_object_dec_wait_shortterm(ictx, obj);
-			xiommu_object_ops[obj->type].destroy(obj);
-			kfree(obj);
-			destroyed++;
-		}
+		/*
+		 * Drivers may destroy objects concurrently (unbind, access
+		 * destroy, auto-HWPT put): re-load and test each one under the
+		 * table lock, as IOMMU_DESTROY does, never through the pointer
+		 * the unlocked walk saw.
+		 */
+		xa_for_each(&ictx->objects, index, obj)
+			if (!xiommu_object_remove(ictx, NULL, index, 0))
+				destroyed++;
 	} while (destroyed && !xa_empty(&ictx->objects));
 }
 
