@@ -232,19 +232,10 @@ int xiommu_test_add_reserved(struct xiommu_ictx *ictx, u32 ioas_id,
 }
 EXPORT_SYMBOL_GPL(xiommu_test_add_reserved);
 
-/*
- * User space has no way to flush CPU caches for DMA, so mappings are always
- * cache coherent: binding requires XIOMMU_CAP_CACHE_COHERENCY.
- */
 static int map_flags_to_prot(u32 flags)
 {
-	int prot = XIOMMU_CACHE;
-
-	if (flags & IOMMU_IOAS_MAP_WRITEABLE)
-		prot |= XIOMMU_WRITE;
-	if (flags & IOMMU_IOAS_MAP_READABLE)
-		prot |= XIOMMU_READ;
-	return prot;
+	return xiommu_map_prot(flags & IOMMU_IOAS_MAP_READABLE,
+			       flags & IOMMU_IOAS_MAP_WRITEABLE);
 }
 
 int xiommu_ioas_map(struct xiommu_ucmd *ucmd)

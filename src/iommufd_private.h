@@ -226,6 +226,17 @@ int xiommu_ioas_allow_iovas(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_map(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_copy(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_unmap(struct xiommu_ucmd *ucmd);
+/*
+ * IOPTE permissions of a user mapping (IOAS_MAP, VFIO MAP_DMA). User space
+ * has no way to flush CPU caches for DMA, so mappings are always cache
+ * coherent: binding requires XIOMMU_CAP_CACHE_COHERENCY.
+ */
+static inline int xiommu_map_prot(bool read, bool write)
+{
+	return XIOMMU_CACHE | (read ? XIOMMU_READ : 0) |
+	       (write ? XIOMMU_WRITE : 0);
+}
+
 int xiommu_option_ioctl(struct xiommu_ucmd *ucmd);
 int xiommu_vfio_ioas_ioctl(struct xiommu_ucmd *ucmd);
 long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,

@@ -51,7 +51,7 @@ static int vfio_map_dma(struct xiommu_ictx *ictx, void __user *arg)
 	struct vfio_iommu_type1_dma_map map;
 	struct xiommu_ioas *ioas;
 	unsigned long iova;
-	int prot = XIOMMU_CACHE;
+	int prot;
 	int rc;
 
 	if (copy_from_user(&map, arg, minsz))
@@ -61,10 +61,8 @@ static int vfio_map_dma(struct xiommu_ictx *ictx, void __user *arg)
 		return -EINVAL;
 	if (map.iova >= ULONG_MAX || map.size >= ULONG_MAX)
 		return -EOVERFLOW;
-	if (map.flags & VFIO_DMA_MAP_FLAG_READ)
-		prot |= XIOMMU_READ;
-	if (map.flags & VFIO_DMA_MAP_FLAG_WRITE)
-		prot |= XIOMMU_WRITE;
+	prot = xiommu_map_prot(map.flags & VFIO_DMA_MAP_FLAG_READ,
+			       map.flags & VFIO_DMA_MAP_FLAG_WRITE);
 
 	ioas = get_compat_ioas(ictx);
 	if (IS_ERR(ioas))
