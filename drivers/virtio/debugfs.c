@@ -154,7 +154,7 @@ static int stats_show(struct seq_file *s, void *unused)
 	seq_printf(s, "events %lld\n",
 		   (long long)atomic64_read(&unit->nr_events));
 	seq_printf(s, "faults %lld\n",
-		   (long long)atomic64_read(&unit->nr_faults));
+		   (long long)xiommu_fault_count(&unit->iommu));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
@@ -166,7 +166,7 @@ static int poll_show(struct seq_file *s, void *unused)
 	viommu_event_poll(unit);
 	seq_printf(s, "events %lld faults %lld\n",
 		   (long long)atomic64_read(&unit->nr_events),
-		   (long long)atomic64_read(&unit->nr_faults));
+		   (long long)xiommu_fault_count(&unit->iommu));
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(poll);

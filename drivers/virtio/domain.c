@@ -631,11 +631,18 @@ void viommu_epid_put(struct viommu_unit *unit, struct viommu_epid *epid,
 {
 	mutex_lock(&unit->attach_lock);
 	if (!--epid->users) {
-		if (block && viommu_move_id(unit, epid, &unit->blocked))
+		bool stuck = block && viommu_move_id(unit, epid, &unit->blocked);
+
+		if (stuck)
 			dev_err(&unit->vdev->dev, "endpoint %#x: cannot block it on removal\n",
 				epid->id);
-		/* The device keeps the ID where it is; we forget it. */
-		if (epid->dom) {
+		/*
+		 * The device keeps the ID where it is; we forget it. If blocking
+		 * failed the ID stays attached to its domain in the device, so
+		 * keep counting it there: MAP/UNMAP of that domain must still
+		 * reach the device.
+		 */
+		if (epid->dom && !stuck) {
 			mutex_lock(&epid->dom->lock);
 			epid->dom->nr_attached--;
 			mutex_unlock(&epid->dom->lock);

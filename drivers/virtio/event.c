@@ -126,7 +126,6 @@ static void viommu_handle_fault(struct viommu_unit *unit,
 	}
 	if (flags & VIRTIO_IOMMU_FAULT_F_ADDRESS)
 		addr = le64_to_cpu(f->address);
-	atomic64_inc(&unit->nr_faults);
 	mutex_lock(&unit->ep_lock);
 	xiommu_report_fault(&unit->iommu, viommu_dev_of_id(unit, ep), ep, addr,
 			    flags & VIRTIO_IOMMU_FAULT_F_WRITE, reason);

@@ -168,6 +168,14 @@ static int viommu_probe_id(struct viommu_unit *unit, struct device *dev,
 	req->head.type = VIRTIO_IOMMU_T_PROBE;
 	req->endpoint = cpu_to_le32(id);
 	rc = viommu_send_probe(unit, req, out_len, in_len);
+	if (rc == -EIO && READ_ONCE(unit->rq.broken)) {
+		/*
+		 * Timed out: the request may still be on the ring and the
+		 * device may write its answer later. Leak the buffer rather
+		 * than let a late answer land in freed memory.
+		 */
+		return rc;
+	}
 	if (rc)
 		goto out_free;
 

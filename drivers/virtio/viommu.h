@@ -374,7 +374,6 @@ int viommu_event_poll(struct viommu_unit *unit);
  * @evt_stopped: no more event work may be scheduled (teardown)
  * @event_work: drains @evq after an interrupt
  * @nr_events: event buffers the device returned
- * @nr_faults: fault reports handled
  * @attach_lock: serialises every ATTACH/DETACH and protects @ids and
  *	every viommu_epid; outside every domain lock
  * @ids: struct viommu_epid by endpoint ID
@@ -388,9 +387,11 @@ int viommu_event_poll(struct viommu_unit *unit);
  * @registered: xiommu_device_register() done
  * @dying: being torn down: release_device leaves attachments alone
  *
- * Lock order: core group mutex -> @attach_lock -> viommu_domain.lock (two
- * at most, ordered by address) -> @rq.lock. @ep_lock, @dom_lock and
- * @evt_lock are taken alone (event handling calls into the core).
+ * Lock order: core registry lock (probe/release_device) or core group
+ * mutex (attach) -> @attach_lock -> viommu_domain.lock (two at most,
+ * ordered by address) -> @rq.lock; core registry lock -> @ep_lock ->
+ * the core's endpoint spinlock (xiommu_report_fault() from event
+ * handling). @dom_lock and @evt_lock nest inside nothing of ours.
  */
 struct viommu_unit {
 	struct xiommu_device iommu;
@@ -425,7 +426,6 @@ struct viommu_unit {
 	bool evt_stopped;
 	struct work_struct event_work;
 	atomic64_t nr_events;
-	atomic64_t nr_faults;
 
 	struct mutex attach_lock;
 	struct xarray ids;
