@@ -19,7 +19,10 @@
  *
  * - EINVAL: @argsz smaller than the v6.6 struct, @flags not 0, a negative
  *   iommufd, the fd already bound, another fd of the same device already
- *   bound, or (ATTACH/DETACH) the fd not bound yet. Until BIND succeeds
+ *   bound, or (ATTACH/DETACH) the fd not bound yet; also, passed through
+ *   from the core at BIND, the device's DMA is not cache coherent or a
+ *   device of its group needs a firmware identity mapping (a VT-d RMRR).
+ *   Until BIND succeeds
  *   every other ioctl on the fd, and read/write/mmap, fail with EINVAL.
  * - EFAULT: the argument pointer is not readable or writable.
  * - EBADF: (BIND) @iommufd is not an open file descriptor; EBADFD: it is
