@@ -58,7 +58,7 @@ check: deps
 	@scripts/check-summary $(CHECK_RESULTS)
 
 # The debug test kernel (scripts/kernel/build-debug): built once, cached
-# under build/kernel/, path in build/debug-kernel.path.
+# in the shared cache (scripts/lib-cache.sh), path in build/debug-kernel.path.
 kernel-debug: deps
 	+@scripts/kernel/build-debug
 
