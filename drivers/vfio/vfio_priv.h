@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Internal interfaces between the files of xiommu_vfio_pci.ko:
+ *   vfio_pci.c  the vfio-pci-style device (regions, config, IRQs, reset)
+ *   group.c     the legacy VFIO group API (/dev/vfio/N)
+ */
+#ifndef XIOMMU_VFIO_PRIV_H
+#define XIOMMU_VFIO_PRIV_H
+
+#include <linux/types.h>
+
+struct file;
+struct pci_dev;
+
+/**
+ * xvfio_group_file_owns_dev() - is @file a group fd that proves ownership
+ *	of @pdev (VFIO_DEVICE_PCI_HOT_RESET's group-fd form)?
+ * @file: a file user space passed in
+ * @pdev: a device the reset would affect
+ *
+ * Return: true if @file is an open /dev/vfio/N group fd, set to a
+ * container, whose group contains @pdev.
+ */
+bool xvfio_group_file_owns_dev(struct file *file, struct pci_dev *pdev);
+
+#endif /* XIOMMU_VFIO_PRIV_H */
