@@ -50,11 +50,16 @@ check-debug: deps
 	+@scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)/debug
 
+# The host tier first; then the modules and programs are built once and the
+# guest tiers run side by side, their guests sharing CHECK_JOBS machine-wide
+# slots (scripts/lib-jobs.sh; default: one per CPU).
 check: deps
 	@rm -rf $(CHECK_RESULTS)
 	+@scripts/check-host || true
-	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
-	+@scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true
+	+@scripts/check-stock --build-only || true
+	+@{ scripts/check-stock --no-build $(foreach t,$(STOCK_TESTS),'$(t)') || true; } & \
+	{ scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true; } & \
+	wait
 	@scripts/check-summary $(CHECK_RESULTS)
 
 # The debug test kernel (scripts/kernel/build-debug): built once, cached
