@@ -15,15 +15,21 @@ W ?=
 
 export KVER KDIR BUILD
 
-.PHONY: all deps modules clean tools install dkms-install style run check \
+.PHONY: all deps have-deps modules clean tools install dkms-install style run check \
 	check-host check-stock check-debug bench kernel-debug
 
 all: modules tools
 
+# Only the targets that need packages install them (deps, run, check*,
+# bench, kernel-debug, style, dkms-install); `make`, modules and tools need
+# no root and only check that the packages are there.
 deps:
 	@scripts/deps.sh
 
-modules: deps
+have-deps:
+	@scripts/deps.sh --check
+
+modules: have-deps
 	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) modules
 
 clean:

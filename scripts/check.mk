@@ -67,9 +67,13 @@ check: deps
 kernel-debug: deps
 	+@scripts/kernel/build-debug
 
-run: deps modules $(BUILD)/bin/xiommu-demo
+# deps first, then a sub-make: KVER/KDIR are found only once the headers
+# are installed.
+run: deps
+	+@$(MAKE) --no-print-directory modules $(BUILD)/bin/xiommu-demo
 	scripts/vm --profile vtd --add $(BUILD)/bin/xiommu-demo -- /xiommu-demo
 
 # IOAS_MAP/UNMAP cost on the mock and VT-d guests (scripts/bench).
-bench: deps modules tools
+bench: deps
+	+@$(MAKE) --no-print-directory modules tools
 	scripts/bench

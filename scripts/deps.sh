@@ -1,8 +1,10 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian packages xiommu's build, harness and tests need, if any
-# is missing. Idempotent and quiet when everything is present, so every make
-# target can call it on a fresh Debian 12 machine.
+# is missing. Idempotent and quiet when everything is present, so the make
+# targets that need packages (deps, run, check*, bench) call it on a fresh
+# Debian 12 machine. With --check it installs nothing: it lists what is
+# missing and fails (what plain `make` does, without root).
 set -euo pipefail
 
 pkgs=(
@@ -30,6 +32,14 @@ for p in "${pkgs[@]}"; do
 		missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
+
+# --check: only say what is missing (plain `make` never installs anything
+# and needs no root; `make deps`, run, check and bench do install).
+if [ "${1:-}" = --check ]; then
+	echo "deps: missing Debian packages: ${missing[*]}" >&2
+	echo "deps: run 'make deps' as root (or apt-get install them) first" >&2
+	exit 1
+fi
 
 echo "deps: installing ${missing[*]}" >&2
 SUDO=

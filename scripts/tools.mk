@@ -27,12 +27,12 @@ TOOL_BINS := $(patsubst tools/%.c,$(BUILD)/bin/%,$(wildcard tools/*.c))
 
 .PHONY: tools selftests-bins tools-bins
 
-tools: deps $(KSFT_STAMP) selftests-bins tools-bins
+tools: have-deps $(KSFT_STAMP) selftests-bins tools-bins
 selftests-bins: $(SELFTEST_BINS)
 tools-bins: $(TOOL_BINS)
 
 # Only the two harness headers, never the whole tree.
-$(KSFT_STAMP): | deps
+$(KSFT_STAMP): | have-deps
 	rm -rf $(BUILD)/kselftest.tmp
 	mkdir -p $(BUILD)/kselftest.tmp
 	tar -xJf $(LINUX_SOURCE_TAR) -C $(BUILD)/kselftest.tmp \
@@ -45,11 +45,11 @@ $(KSFT_STAMP): | deps
 	rm -rf $(BUILD)/kselftest.tmp
 	touch $@
 
-$(BUILD)/bin/%: selftests/%.c $(KSFT_STAMP) | deps
+$(BUILD)/bin/%: selftests/%.c $(KSFT_STAMP) | have-deps
 	@mkdir -p $(@D)
 	$(TOOLS_CC) $(TOOLS_CPPFLAGS) $(TOOLS_CFLAGS) -o $@ $< $(TOOLS_LDFLAGS)
 
-$(BUILD)/bin/%: tools/%.c $(KSFT_STAMP) | deps
+$(BUILD)/bin/%: tools/%.c $(KSFT_STAMP) | have-deps
 	@mkdir -p $(@D)
 	$(TOOLS_CC) $(TOOLS_CPPFLAGS) $(TOOLS_CFLAGS) -o $@ $< $(TOOLS_LDFLAGS)
 
