@@ -16,7 +16,7 @@ W ?=
 export KVER KDIR BUILD
 
 .PHONY: all deps have-deps modules clean tools install dkms-install style run check \
-	check-host check-stock check-debug bench kernel-debug
+	check-host check-stock check-debug check-dkms bench kernel-debug
 
 all: modules tools
 
@@ -40,15 +40,19 @@ install: modules
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates/xiommu modules_install
 	depmod -a $(KVER)
 
-# DKMS: copies the tree to /usr/src/xiommu-<version> and builds it for every
-# installed kernel (dkms.conf).
+# DKMS: copies the tracked files of the working tree to
+# /usr/src/xiommu-<version>, builds and installs them for KVER (default: the
+# newest installed Debian 6.1 headers, as for `make`), and DKMS rebuilds
+# them for every kernel installed later (dkms.conf). Replaces an earlier
+# registration of the same version. scripts/check-dkms tests it.
 DKMS_VERSION := $(shell sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' dkms.conf)
 dkms-install:
 	XIOMMU_EXTRA_PKGS=dkms scripts/deps.sh
+	-dkms remove xiommu/$(DKMS_VERSION) --all >/dev/null 2>&1
 	rm -rf /usr/src/xiommu-$(DKMS_VERSION)
 	mkdir -p /usr/src/xiommu-$(DKMS_VERSION)
-	git archive HEAD | tar -x -C /usr/src/xiommu-$(DKMS_VERSION)
-	dkms install xiommu/$(DKMS_VERSION)
+	git ls-files -z | tar --null -T - -c | tar -x -C /usr/src/xiommu-$(DKMS_VERSION)
+	dkms install xiommu/$(DKMS_VERSION) -k $(KVER)
 
 style: deps
 	scripts/style.sh

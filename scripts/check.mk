@@ -6,6 +6,7 @@
 #   make check-stock   the selftests in QEMU guests running Debian's kernel
 #   make kernel-debug  build (or find cached) the debug test kernel
 #   make check-debug   KUnit, the selftests and fail-nth sweeps on it
+#   make check-dkms    make dkms-install, then DMA with the installed modules
 #   make check         every tier; the last line of output is
 #                      "N passed, N failed, N skipped", non-zero exit if
 #                      anything failed
@@ -50,6 +51,12 @@ check-debug: deps
 	+@scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)/debug
 
+# make dkms-install for the guest kernel, then DMA with the installed modules.
+check-dkms: deps
+	+@$(MAKE) --no-print-directory tools
+	+@scripts/check-dkms || true
+	@scripts/check-summary $(CHECK_RESULTS)/dkms
+
 # The host tier first; then the modules and programs are built once and the
 # guest tiers run side by side, their guests sharing CHECK_JOBS machine-wide
 # slots (scripts/lib-jobs.sh; default: one per CPU).
@@ -59,6 +66,7 @@ check: deps
 	+@scripts/check-stock --build-only || true
 	+@{ scripts/check-stock --no-build $(foreach t,$(STOCK_TESTS),'$(t)') || true; } & \
 	{ scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true; } & \
+	{ scripts/check-dkms || true; } & \
 	wait
 	@scripts/check-summary $(CHECK_RESULTS)
 

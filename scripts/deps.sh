@@ -23,6 +23,7 @@ pkgs=(
 	xz-utils
 	sparse
 	python3
+	dkms
 )
 [ -n "${XIOMMU_EXTRA_PKGS:-}" ] && pkgs+=(${XIOMMU_EXTRA_PKGS})
 
