@@ -27,7 +27,7 @@
  *
  * Concurrency (the contract of include/xiommu/driver.h): map, unmap and
  * iova_to_phys may run at the same time on disjoint IOVA ranges, and the
- * core does run them so: src/io_pagetable.c maps into the domains holding
+ * core does run them so: src/iommufd/io_pagetable.c maps into the domains holding
  * only iopt->domains_rwsem for read, while an unmap holds domains_rwsem
  * for read and iova_rwsem for write, so a map and an unmap of one domain
  * are not serialised. Disjoint ranges may share a table, so map and unmap

@@ -25,7 +25,7 @@
  *
  * Superpages: the format maps the leaf size it is asked for; choosing 2M
  * or 1G when IOVA and physical address are aligned is the core's job
- * (xiommu_map() in src/group.c). pt_test_promotion drives the format
+ * (xiommu_map() in src/iommu/group.c). pt_test_promotion drives the format
  * through xiommu_map()/xiommu_unmap() to check that the two together use
  * large leaves exactly where alignment allows. The format refuses to put
  * a leaf into a superpage's range (no split on map: -EEXIST); unmap is
@@ -46,7 +46,7 @@
 
 #include "pgtable.h"
 /* xiommu_map()/xiommu_unmap(): the core's internal API (iommu-lite). */
-#include "../../src/iommu_lite.h"
+#include "../../src/iommu/iommu_lite.h"
 
 #define TEST_SEED	0x7674642d7074ULL
 #define TEST_OAS	46

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * iommu-lite: the core's own small IOMMU layer (src/registry.c, src/group.c).
+ * iommu-lite: the core's own small IOMMU layer (src/iommu/registry.c, src/iommu/group.c).
  *
  * The kernel's IOMMU core is not used for the devices xiommu manages. This
- * header is what the iommufd layer (src/ioas.c, hwpt.c, device.c, ...) uses
+ * header is what the iommufd layer (src/iommufd/ioas.c, hwpt.c, device.c, ...) uses
  * from iommu-lite: endpoint lookup, groups and their DMA ownership, domain
  * allocation and the map/unmap helpers that split a range into the largest
  * IOPTE sizes the domain supports.
