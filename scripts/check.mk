@@ -6,6 +6,9 @@
 #   make check-stock   the selftests in QEMU guests running Debian's kernel
 #   make kernel-debug  build (or find cached) the debug test kernel
 #   make check-debug   KUnit, the selftests and fail-nth sweeps on it
+#   make check-clients Debian's QEMU 7.2 and DPDK 22.11 assign devices
+#                      (CLIENTS_BACKEND=xiommu, the default, or kernel:
+#                      the kernel's own VFIO, the reference)
 #   make check         every tier; the last line of output is
 #                      "N passed, N failed, N skipped", non-zero exit if
 #                      anything failed
@@ -31,6 +34,11 @@ DEBUG_TESTS := \
 	mock:iommufd_* \
 	vtd:vtd_*,dma_*
 
+# The clients tier (scripts/check-clients): which VFIO serves QEMU and
+# DPDK. xiommu: our modules on the clients and clients-virtio guests;
+# kernel: the kernel's own intel-iommu + vfio on the clients-kernel guest.
+CLIENTS_BACKEND ?= xiommu
+
 CHECK_TEST_TIMEOUT ?= 300
 CHECK_BOOT_TIMEOUT ?= 300
 export CHECK_TEST_TIMEOUT CHECK_BOOT_TIMEOUT
@@ -50,11 +58,17 @@ check-debug: deps
 	+@scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)/debug
 
+check-clients: deps
+	@rm -rf $(CHECK_RESULTS)/clients
+	+@scripts/check-clients --backend $(CLIENTS_BACKEND) || true
+	@scripts/check-summary $(CHECK_RESULTS)/clients
+
 check: deps
 	@rm -rf $(CHECK_RESULTS)
 	+@scripts/check-host || true
 	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
 	+@scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true
+	+@scripts/check-clients --backend $(CLIENTS_BACKEND) || true
 	@scripts/check-summary $(CHECK_RESULTS)
 
 # The debug test kernel (scripts/kernel/build-debug): built once, cached
