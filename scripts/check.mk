@@ -7,6 +7,9 @@
 #   make kernel-debug  build (or find cached) the debug test kernel
 #   make check-debug   KUnit, the selftests and fail-nth sweeps on it
 #   make check-dkms    make dkms-install, then DMA with the installed modules
+#   make check-clients Debian's QEMU 7.2 and DPDK 22.11 assign devices
+#                      (CLIENTS_BACKEND=xiommu, the default, or kernel:
+#                      the kernel's own VFIO, the reference)
 #   make check         every tier; the last line of output is
 #                      "N passed, N failed, N skipped", non-zero exit if
 #                      anything failed
@@ -31,6 +34,11 @@ STOCK_TESTS := \
 DEBUG_TESTS := \
 	mock:iommufd_* \
 	vtd:vtd_*,dma_*
+
+# The clients tier (scripts/check-clients): which VFIO serves QEMU and
+# DPDK. xiommu: our modules on the clients and clients-virtio guests;
+# kernel: the kernel's own intel-iommu + vfio on the clients-kernel guest.
+CLIENTS_BACKEND ?= xiommu
 
 CHECK_TEST_TIMEOUT ?= 300
 CHECK_BOOT_TIMEOUT ?= 300
@@ -57,6 +65,11 @@ check-dkms: deps
 	+@scripts/check-dkms || true
 	@scripts/check-summary $(CHECK_RESULTS)/dkms
 
+check-clients: deps
+	@rm -rf $(CHECK_RESULTS)/clients
+	+@scripts/check-clients --backend $(CLIENTS_BACKEND) || true
+	@scripts/check-summary $(CHECK_RESULTS)/clients
+
 # The host tier first; then the modules and programs are built once and the
 # guest tiers run side by side, their guests sharing CHECK_JOBS machine-wide
 # slots (scripts/lib-jobs.sh; default: one per CPU).
@@ -66,6 +79,7 @@ check: deps
 	+@scripts/check-stock --build-only || true
 	+@{ scripts/check-stock --no-build $(foreach t,$(STOCK_TESTS),'$(t)') || true; } & \
 	{ scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true; } & \
+	{ scripts/check-clients --no-build --backend $(CLIENTS_BACKEND) || true; } & \
 	{ scripts/check-dkms || true; } & \
 	wait
 	@scripts/check-summary $(CHECK_RESULTS)

@@ -18,6 +18,8 @@ pkgs=(
 	libelf-dev
 	libssl-dev
 	qemu-system-x86
+	dpdk
+	dpdk-dev
 	busybox-static
 	cpio
 	xz-utils
