@@ -130,18 +130,16 @@ static irqreturn_t xvfio_intx_handler(int irq, void *data)
  *	the virtual command register)
  * @vdev: the device
  *
- * Without INTx enabled, sets Interrupt Disable in the device (PCI 2.3
- * devices), as upstream.
+ * Without INTx enabled this changes nothing: the device's INTx is kept
+ * disabled then (see xvfio_irqs_enable()).
  */
 void xvfio_intx_mask(struct xvfio_device *vdev)
 {
 	unsigned long flags;
 
 	spin_lock_irqsave(&vdev->irqlock, flags);
-	if (!xvfio_is_intx(vdev)) {
-		if (vdev->pci_2_3)
-			pci_intx(vdev->pdev, 0);
-	} else if (!vdev->intx_masked) {
+	/* Without INTx in use the device's INTx is kept disabled anyway. */
+	if (xvfio_is_intx(vdev) && !vdev->intx_masked) {
 		if (vdev->pci_2_3)
 			pci_intx(vdev->pdev, 0);
 		else
@@ -161,11 +159,8 @@ static bool xvfio_intx_unmask_locked(struct xvfio_device *vdev)
 	bool pending = false;
 
 	lockdep_assert_held(&vdev->irqlock);
-	if (!xvfio_is_intx(vdev)) {
-		if (vdev->pci_2_3 && !vdev->virq_disabled)
-			pci_intx(vdev->pdev, 1);
+	if (!xvfio_is_intx(vdev))
 		return false;
-	}
 	if (vdev->intx_masked && !vdev->virq_disabled) {
 		if (vdev->pci_2_3)
 			pending = !pci_check_and_unmask_intx(vdev->pdev);
@@ -306,6 +301,9 @@ static void xvfio_intx_disable(struct xvfio_device *vdev)
 	/* An exclusive line masked by the handler is enabled again. */
 	if (!vdev->pci_2_3 && vdev->intx_masked)
 		enable_irq(pdev->irq);
+	/* Nobody handles the device's INTx any more: keep it disabled. */
+	if (vdev->pci_2_3)
+		pci_intx(pdev, 0);
 	vdev->intx_masked = false;
 	vdev->irq_type = XVFIO_IRQ_NONE;
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
@@ -529,6 +527,9 @@ static void xvfio_msi_disable(struct xvfio_device *vdev)
 	for (i = 0; i < vdev->num_ctx; i++)
 		xvfio_msi_set_vector(vdev, i, -1);
 	pci_free_irq_vectors(vdev->pdev);
+	/* Disabling MSI enabled INTx again: nobody handles it. */
+	if (vdev->pci_2_3)
+		pci_intx(vdev->pdev, 0);
 	kfree(vdev->ctx);
 	vdev->ctx = NULL;
 	vdev->num_ctx = 0;
@@ -826,6 +827,13 @@ void xvfio_irqs_enable(struct xvfio_device *vdev)
 	vdev->pci_2_3 = pci_intx_mask_supported(vdev->pdev);
 	pci_read_config_word(vdev->pdev, PCI_COMMAND, &cmd);
 	vdev->virq_disabled = !!(cmd & PCI_COMMAND_INTX_DISABLE);
+	/*
+	 * Until user space sets an INTx trigger nobody would handle the
+	 * device's INTx: keep it disabled (upstream leaves it enabled).
+	 * User space sees its own value of the bit (virtual).
+	 */
+	if (vdev->pci_2_3)
+		pci_intx(vdev->pdev, 0);
 	spin_unlock_irqrestore(&vdev->irqlock, flags);
 	mutex_unlock(&vdev->igate);
 }
