@@ -12,7 +12,8 @@
  * virtio-blk (MSI-X) at 00:06.0 that no file system uses. The edu raises
  * its interrupt when 0x60 is written and lowers it when the same bits are
  * written to 0x64 (QEMU hw/misc/edu.c); it has an INTx pin and a one-vector
- * MSI capability, no MSI-X, no PCIe capability, no reset method.
+ * MSI capability, no MSI-X, no PCIe capability, no reset method; the
+ * profiles give 00:04.0 a 4 KiB option ROM (scripts/mkedu-rom.py).
  */
 #include <poll.h>
 #include <sys/eventfd.h>
@@ -137,6 +138,30 @@ static uint64_t efd_wait(int efd, int ms)
 	if (read(efd, &cnt, sizeof(cnt)) != sizeof(cnt))
 		return 0;
 	return cnt;
+}
+
+#define EDU_ROM_SIZE		4096	/* scripts/mkedu-rom.py */
+
+/*
+ * Does @bdf have a ROM BAR (line 7 of sysfs "resource": start end flags)?
+ * The vtd and virtio profiles give edu 00:04.0 a 4 KiB ROM.
+ */
+static bool rom_expected(const char *bdf)
+{
+	char buf[2048], *line = buf;
+	unsigned long long start, end;
+	int i;
+
+	if (pci_attr_read(bdf, "resource", buf, sizeof(buf)))
+		return false;
+	for (i = 0; i < 6 && line; i++) {
+		line = strchr(line, '\n');
+		if (line)
+			line++;
+	}
+	if (!line || sscanf(line, "%llx %llx", &start, &end) != 2)
+		return false;
+	return end > start;
 }
 
 /* One edu bound and attached, INTx/MSI state clean. */
@@ -610,13 +635,20 @@ TEST_F_TIMEOUT(dev, config_virtual, TIMEOUT_S)
 
 	if (self->skip)
 		return;
-	/* BAR1 (absent) and the ROM BAR (the edu has no ROM). */
+	/* BAR1 (absent) sizes to 0; the ROM BAR to its size mask + enable. */
 	ASSERT_EQ(0, cfg_write(self->devfd, 0x14, &ones, 4));
 	ASSERT_EQ(0, cfg_read(self->devfd, 0x14, &val, 4));
 	ASSERT_EQ(0, val);
+	ASSERT_EQ(0, pci_config_read_real(self->bdf, 0x30, &real, 4));
 	ASSERT_EQ(0, cfg_write(self->devfd, 0x30, &ones, 4));
 	ASSERT_EQ(0, cfg_read(self->devfd, 0x30, &val, 4));
-	ASSERT_EQ(0, val);
+	if (rom_expected(self->bdf)) {
+		ASSERT_EQ(~(uint32_t)(EDU_ROM_SIZE - 1) | 1, val);
+	} else {
+		ASSERT_EQ(0, val);
+	}
+	ASSERT_EQ(0, pci_config_read_real(self->bdf, 0x30, &val, 4));
+	ASSERT_EQ(real, val);
 	/* BAR0 sized, then restored: the address reads back. */
 	ASSERT_EQ(0, pci_config_read_real(self->bdf, 0x10, &real, 4));
 	ASSERT_EQ(0, cfg_write(self->devfd, 0x10, &ones, 4));
@@ -706,12 +738,49 @@ TEST_F_TIMEOUT(dev, region_info, TIMEOUT_S)
 		return;
 	ASSERT_EQ(0, vfio_dev_region(self->devfd, VFIO_PCI_ROM_REGION_INDEX,
 				     &info));
-	ASSERT_EQ(0, info.size);		/* the edu has no ROM */
-	ASSERT_EQ(0, info.flags);
 	ASSERT_EQ(VFIO_REGION_OFFSET(VFIO_PCI_ROM_REGION_INDEX), info.offset);
-	ASSERT_EQ(-EINVAL, vfio_dev_pread(self->devfd,
-					  VFIO_PCI_ROM_REGION_INDEX, 0, buf,
-					  4));
+	if (!rom_expected(self->bdf)) {
+		ASSERT_EQ(0, info.size);
+		ASSERT_EQ(0, info.flags);
+		ASSERT_EQ(-EINVAL, vfio_dev_pread(self->devfd,
+						  VFIO_PCI_ROM_REGION_INDEX, 0,
+						  buf, 4));
+	} else {
+		uint8_t *rom;
+		unsigned int i;
+
+		/* scripts/mkedu-rom.py's image. */
+		ASSERT_EQ(EDU_ROM_SIZE, info.size);
+		ASSERT_EQ(VFIO_REGION_INFO_FLAG_READ, info.flags);
+		rom = malloc(EDU_ROM_SIZE);
+		ASSERT_NE(NULL, rom);
+		ASSERT_EQ(0, vfio_dev_pread(self->devfd,
+					    VFIO_PCI_ROM_REGION_INDEX, 0, rom,
+					    EDU_ROM_SIZE));
+		ASSERT_EQ(0x55, rom[0]);
+		ASSERT_EQ(0xaa, rom[1]);
+		ASSERT_EQ(0, memcmp(rom + 0x1c, "PCIR", 4));
+		for (i = 0x40; i < EDU_ROM_SIZE; i++)
+			if (rom[i] != ((7 * i + 3) & 0xff))
+				break;
+		ASSERT_EQ(EDU_ROM_SIZE, i);
+		/* Unaligned, across chunks, clipped at the end. */
+		ASSERT_EQ(0, vfio_dev_pread(self->devfd,
+					    VFIO_PCI_ROM_REGION_INDEX, 0x41,
+					    buf, 3));
+		ASSERT_EQ(0, memcmp(buf, rom + 0x41, 3));
+		ASSERT_EQ(4, pread(self->devfd, buf, 16,
+				   info.offset + EDU_ROM_SIZE - 4));
+		ASSERT_EQ(0, memcmp(buf, rom + EDU_ROM_SIZE - 4, 4));
+		ASSERT_EQ(-EINVAL, vfio_dev_pread(self->devfd,
+						  VFIO_PCI_ROM_REGION_INDEX,
+						  EDU_ROM_SIZE, buf, 1));
+		free(rom);
+	}
+	/* Read-only. */
+	ASSERT_EQ(-EINVAL, vfio_dev_pwrite(self->devfd,
+					   VFIO_PCI_ROM_REGION_INDEX, 0, buf,
+					   4));
 	ASSERT_EQ(0, vfio_dev_region(self->devfd, VFIO_PCI_VGA_REGION_INDEX,
 				     &info));
 	ASSERT_EQ(0, info.size);		/* not a VGA device */
