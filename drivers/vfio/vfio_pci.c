@@ -98,14 +98,23 @@ struct xvfio_device *xvfio_device_get(struct pci_dev *pdev)
 	return found;
 }
 
+/**
+ * xvfio_device_put() - drop the reference xvfio_device_get() took
+ * @vdev: the device
+ */
 void xvfio_device_put(struct xvfio_device *vdev)
 {
 	put_device(&vdev->dev);
 }
 
-/*
- * Called with vdev->lock or vdev->state_lock held: 0 if @df may access the
- * device, else the errno every device access returns.
+/**
+ * xvfio_check_access() - may @df access its device?
+ * @df: an open device fd
+ *
+ * Called with vdev->lock or vdev->state_lock held.
+ *
+ * Return: 0; -ENODEV the device was removed (revoked); -EINVAL @df is not
+ * bound (upstream's errno for an fd without access).
  */
 int xvfio_check_access(struct xvfio_file *df)
 {

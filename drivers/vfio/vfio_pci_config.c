@@ -193,6 +193,10 @@ int xvfio_config_init(struct xvfio_device *vdev)
 	return 0;
 }
 
+/**
+ * xvfio_config_free() - free what xvfio_config_init() allocated
+ * @vdev: the device (probe failure or its release)
+ */
 void xvfio_config_free(struct xvfio_device *vdev)
 {
 	kfree(vdev->vconfig);

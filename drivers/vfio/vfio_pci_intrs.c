@@ -70,6 +70,14 @@ int xvfio_irq_count(struct xvfio_device *vdev, unsigned int index)
 	}
 }
 
+/**
+ * xvfio_ioctl_get_irq_info() - VFIO_DEVICE_GET_IRQ_INFO
+ * @vdev: the device (the caller checked access)
+ * @uarg: struct vfio_irq_info
+ *
+ * Return: 0; -EINVAL argsz below 16, index >= VFIO_PCI_NUM_IRQS, or ERR on
+ * a device that is not PCI Express (as upstream); -EFAULT.
+ */
 long xvfio_ioctl_get_irq_info(struct xvfio_device *vdev, void __user *uarg)
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_info, count);
@@ -747,12 +755,21 @@ static int xvfio_set_irqs(struct xvfio_device *vdev, u32 flags,
 	return fn(vdev, start, count, flags, data);
 }
 
-/*
- * VFIO_DEVICE_SET_IRQS. Header checks as upstream's
- * vfio_set_irqs_validate_and_prepare(): every malformed header is EINVAL
- * (argsz too small, unknown index or flag bits, not exactly one data type,
- * start + count overflowing or beyond the index's count, data shorter
- * than count elements); an action the index lacks is ENOTTY.
+/**
+ * xvfio_ioctl_set_irqs() - VFIO_DEVICE_SET_IRQS
+ * @df: the device fd
+ * @uarg: struct vfio_irq_set followed by its data
+ *
+ * Header checks as upstream's vfio_set_irqs_validate_and_prepare().
+ *
+ * Return: 0; -EINVAL a malformed header (argsz too small, unknown index or
+ * flag bits, not exactly one data type, start + count overflowing or
+ * beyond the index's count, data shorter than count elements) or a request
+ * the current mode forbids (another mode enabled, mask/unmask without
+ * INTx, a vector beyond the enabled ones), or an fd that is not an
+ * eventfd; -ENOTTY an action the index lacks; -EBADF an eventfd number
+ * that is not open; -ENOSPC fewer MSI/MSI-X vectors available; -ENODEV no
+ * INTx line, or revoked; -EFAULT; -ENOMEM; request_irq()'s errno.
  */
 long xvfio_ioctl_set_irqs(struct xvfio_file *df, void __user *uarg)
 {
