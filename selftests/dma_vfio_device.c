@@ -1176,4 +1176,105 @@ TEST_F_TIMEOUT(plain, msix_virtio_blk, TIMEOUT_S)
 	}
 }
 
+/* The first vendor capability of virtio PCI type @type: its BAR, offset. */
+static int virtio_cap(int devfd, uint8_t type, uint8_t *bar, uint32_t *off)
+{
+	uint8_t pos, c[12];
+	int n;
+
+	if (cfg_read(devfd, 0x34, &pos, 1))
+		return -EIO;
+	for (n = 0; pos && n < 48; n++) {
+		if (cfg_read(devfd, pos & ~3, c, sizeof(c)))
+			return -EIO;
+		if (c[0] == 0x09 && c[3] == type) {
+			*bar = c[4];
+			memcpy(off, c + 8, 4);
+			return 0;
+		}
+		pos = c[1];
+	}
+	return -ENOENT;
+}
+
+/*
+ * A function with FLR: a modern virtio device behind a PCIe root port
+ * (QEMU gives those a PCIe capability with FLR). Not in the standard
+ * profiles; add one with
+ *   --qemu -device --qemu pcie-root-port,id=rp2,bus=pcie.0,addr=08.0,chassis=2,slot=2
+ *   --qemu -device --qemu virtio-rng-pci,bus=rp2,disable-legacy=on
+ * GET_INFO reports RESET, VFIO_DEVICE_RESET and Initiate FLR in the virtual
+ * device control reset the function (the virtio device status clears),
+ * ERR exists.
+ */
+TEST_F_TIMEOUT(plain, reset_flr, TIMEOUT_S)
+{
+	char bdfs[2][PCI_BDF_LEN], drv[64] = "";
+	struct vfio_device_info dinfo;
+	struct vfio_irq_info info;
+	uint32_t pt_id, ioas_id, off;
+	uint16_t devctl;
+	uint8_t bar, st;
+	int devfd, iommufd, efd, pcie;
+	const char *bdf = bdfs[0];
+
+	if (pci_find_devices(VIRTIO_VENDOR, 0x1044, bdfs, 2) < 1)
+		SKIP(return, "no modern virtio-rng (see the comment)");
+	ASSERT_EQ(0, pci_driver(bdf, drv, sizeof(drv)));
+	ASSERT_EQ(0, vfio_dev_bind_driver(bdf));
+	iommufd = iommufd_open();
+	ASSERT_LE(0, iommufd);
+	devfd = vfio_dev_open(bdf);
+	ASSERT_LE(0, devfd);
+	ASSERT_EQ(0, vfio_dev_bind(devfd, iommufd, NULL));
+	ASSERT_EQ(0, iommufd_ioas_alloc(iommufd, &ioas_id));
+	pt_id = ioas_id;
+	ASSERT_EQ(0, vfio_dev_attach(devfd, &pt_id));
+
+	pcie = cfg_find_cap(devfd, 0x10);
+	ASSERT_LT(0, pcie);
+	ASSERT_EQ(0, vfio_dev_info(devfd, &dinfo));
+	ASSERT_EQ(VFIO_DEVICE_FLAGS_PCI | VFIO_DEVICE_FLAGS_RESET, dinfo.flags);
+	ASSERT_EQ(0, irq_info(devfd, VFIO_PCI_ERR_IRQ_INDEX, &info));
+	ASSERT_EQ(VFIO_IRQ_INFO_EVENTFD | VFIO_IRQ_INFO_NORESIZE, info.flags);
+	ASSERT_EQ(1, info.count);
+	efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	ASSERT_LE(0, efd);
+	ASSERT_EQ(0, set_trigger_fd(devfd, VFIO_PCI_ERR_IRQ_INDEX, 0, efd));
+	ASSERT_EQ(0, irq_action_none(devfd, VFIO_IRQ_SET_ACTION_TRIGGER,
+				     VFIO_PCI_ERR_IRQ_INDEX, 0, 1));
+	ASSERT_EQ(1, efd_wait(efd, IRQ_WAIT_MS));
+
+	/* virtio common config: device_status at 0x14. */
+	ASSERT_EQ(0, virtio_cap(devfd, 1, &bar, &off));
+	ASSERT_EQ(0, vfio_dev_set_master(devfd, false));
+	st = 1;				/* ACKNOWLEDGE */
+	ASSERT_EQ(0, vfio_dev_pwrite(devfd, bar, off + 0x14, &st, 1));
+	ASSERT_EQ(0, vfio_dev_pread(devfd, bar, off + 0x14, &st, 1));
+	ASSERT_EQ(1, st);
+	ASSERT_EQ(0, vfio_ioctl(devfd, VFIO_DEVICE_RESET, NULL));
+	ASSERT_EQ(0, vfio_dev_pread(devfd, bar, off + 0x14, &st, 1));
+	ASSERT_EQ(0, st);
+
+	/* Initiate FLR through the virtual device control. */
+	st = 1;
+	ASSERT_EQ(0, vfio_dev_pwrite(devfd, bar, off + 0x14, &st, 1));
+	ASSERT_EQ(0, cfg_read(devfd, pcie + 8, &devctl, 2));
+	devctl |= 0x8000;
+	ASSERT_EQ(0, cfg_write(devfd, pcie + 8, &devctl, 2));
+	ASSERT_EQ(0, cfg_read(devfd, pcie + 8, &devctl, 2));
+	ASSERT_EQ(0, devctl & 0x8000);
+	ASSERT_EQ(0, vfio_dev_pread(devfd, bar, off + 0x14, &st, 1));
+	ASSERT_EQ(0, st);
+
+	close(devfd);
+	close(efd);
+	close(iommufd);
+	ASSERT_EQ(0, pci_unbind(bdf));
+	ASSERT_EQ(0, pci_set_override(bdf, ""));
+	if (drv[0]) {
+		ASSERT_EQ(0, sysfs_write(PCI_SYSFS "/drivers_probe", bdf));
+	}
+}
+
 TEST_HARNESS_MAIN
