@@ -28,13 +28,15 @@
  * are therefore populated lazily by the fault handler, under the same lock
  * revocation takes, so no mapping can be installed after the zap.
  *
- * Config space policy: reads of the whole config space are allowed. Writes
- * are allowed only inside the command and status dword (offsets 4..7), and
- * there only the command bits I/O Space, Memory Space, Bus Master Enable
- * and INTx Disable change; other command bits keep their value and status
- * bytes are ignored. A write touching any other byte fails with EPERM and
- * writes nothing: BARs, the ROM BAR, bridge windows, capabilities (MSI,
- * power management, PCIe control) stay under kernel control.
+ * Config space is virtualized (vfio_pci_config.c), interrupts are
+ * delivered through eventfds (vfio_pci_intrs.c), resets are in
+ * vfio_pci_reset.c. The device is enabled, reset and its state saved on
+ * the first open that gets access (xvfio_dev_enable()), and quiesced,
+ * reset and restored when that access ends (xvfio_dev_disable()).
+ *
+ * Removal with an owner that registered a REQ eventfd first signals it
+ * and waits (at most XVFIO_REQ_WAIT) for the owner to close; then it
+ * revokes as above.
  */
 
 #include <linux/cdev.h>
@@ -53,85 +55,68 @@
 #include <xiommu/xiommu.h>
 #include <xiommu/vfio_cdev.h>
 
+#include "vfio_pci_priv.h"
+
 #define XVFIO_DRIVER_NAME	"xiommu-vfio-pci"
 #define XVFIO_CLASS_NAME	"vfio-dev"
 
-/* Region offsets in the device fd: the region index sits above bit 40. */
-#define XVFIO_OFFSET_SHIFT	40
-#define XVFIO_OFFSET_MASK	((1ULL << XVFIO_OFFSET_SHIFT) - 1)
 #define XVFIO_PGOFF_SHIFT	(XVFIO_OFFSET_SHIFT - PAGE_SHIFT)
 #define XVFIO_PGOFF_MASK	((1UL << XVFIO_PGOFF_SHIFT) - 1)
 
-/* Command register bits user space may change. */
-#define XVFIO_CMD_WRITABLE	(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | \
-				 PCI_COMMAND_MASTER | PCI_COMMAND_INTX_DISABLE)
+/* How long removal waits for the owner to answer the REQ interrupt. */
+#define XVFIO_REQ_WAIT		(10 * HZ)
 
 static dev_t xvfio_devt;
 static struct class *xvfio_class;
 static DEFINE_IDA(xvfio_ida);
+static struct pci_driver xvfio_driver;
 
-struct xvfio_file;
+/* Every probed device (->node), for hot reset's ownership checks. */
+static DEFINE_MUTEX(xvfio_devices_lock);
+static LIST_HEAD(xvfio_devices);
 
 /**
- * struct xvfio_device - one PCI device exposed as /dev/vfio/devices/vfioN
- * @dev: the class device "vfioN"; its reference count is the lifetime of
- *	this struct (probe holds one, every open file holds one)
- * @cdev: the character device, child of @dev
- * @pdev: the PCI device (referenced until @dev is released)
- * @index: N in vfioN and the minor number
- * @state_lock: serialises the binding's state changes (bind, attach,
- *	detach, unbind, revocation) and is held across the xiommu core calls
- *	that make them, which may take mmap_lock (pinning pages)
- * @lock: read-held by every device access (region read/write, BAR page
- *	faults, info ioctls) to keep the binding and the BAR mappings stable;
- *	write-held only briefly to change them, never across a core call
- * @revoked: the driver was removed from the device; written under both
- *	locks, read under either
- * @bound: the file bound to an iommufd context, or NULL; written under
- *	both locks, read under either
- * @files: every open struct xvfio_file (->node); under @lock
- * @bar: kernel mappings of the assigned BARs, NULL for absent ones; set at
- *	probe, cleared under @lock (write) after revocation
+ * xvfio_device_get() - the xiommu_vfio_pci device of a PCI device
+ * @pdev: any PCI device
  *
- * Lock order: device_lock(pdev) (probe/remove) -> @state_lock -> xiommu
- * core locks -> mmap_lock; and mmap_lock (BAR faults, mmap) -> @lock.
- * @lock is never held while calling the core or touching user memory, so
- * neither a core call that pins pages nor a user pointer into one of our
- * own BAR mappings can close a cycle through it.
+ * Return: the device with a reference held (xvfio_device_put()), or NULL
+ * if @pdev is not bound to this driver.
  */
-struct xvfio_device {
-	struct device dev;
-	struct cdev cdev;
-	struct pci_dev *pdev;
-	int index;
-	struct mutex state_lock;
-	struct rw_semaphore lock;
-	bool revoked;
-	struct xvfio_file *bound;
-	struct list_head files;
-	void __iomem *bar[PCI_STD_NUM_BARS];
-};
+struct xvfio_device *xvfio_device_get(struct pci_dev *pdev)
+{
+	struct xvfio_device *vdev, *found = NULL;
+
+	mutex_lock(&xvfio_devices_lock);
+	list_for_each_entry(vdev, &xvfio_devices, node) {
+		if (vdev->pdev == pdev) {
+			found = vdev;
+			get_device(&vdev->dev);
+			break;
+		}
+	}
+	mutex_unlock(&xvfio_devices_lock);
+	return found;
+}
 
 /**
- * struct xvfio_file - state of one open device fd
- * @vdev: the device (the file holds a reference on vdev->dev)
- * @file: the struct file (used to zap its mappings at revocation)
- * @node: link in vdev->files
- * @idev: the xiommu device binding, NULL until BIND succeeds and after
- *	unbind or revocation; written under both vdev locks, read under either
+ * xvfio_device_put() - drop the reference xvfio_device_get() took
+ * @vdev: the device
  */
-struct xvfio_file {
-	struct xvfio_device *vdev;
-	struct file *file;
-	struct list_head node;
-	struct xiommu_idev *idev;
-};
+void xvfio_device_put(struct xvfio_device *vdev)
+{
+	put_device(&vdev->dev);
+}
 
-/*
- * Called with vdev->lock or vdev->state_lock held: 0 if @df may access the
- * device, else the errno every device access returns.
+/**
+ * xvfio_check_access() - may @df access its device?
+ * @df: an open device fd
+ *
+ * Called with vdev->lock or vdev->state_lock held.
+ *
+ * Return: 0; -ENODEV the device was removed (revoked); -EINVAL @df is not
+ * bound (upstream's errno for an fd without access).
  */
-static int xvfio_check_access(struct xvfio_file *df)
+int xvfio_check_access(struct xvfio_file *df)
 {
 	struct xvfio_device *vdev = df->vdev;
 
@@ -162,18 +147,88 @@ static struct xiommu_idev *xvfio_take_binding(struct xvfio_file *df)
 	return idev;
 }
 
+/**
+ * xvfio_dev_enable() - prepare a device for its first user ("first open")
+ * @vdev: the device; its IOMMU binding is in place (DMA blocked or
+ *	translated for the user), no user access yet
+ *
+ * Enables the device (memory/I/O decoding; Bus Master stays off), resets
+ * it if it has a function reset method (whether one exists decides
+ * VFIO_DEVICE_FLAGS_RESET), saves its config state for
+ * xvfio_dev_disable(), loads the virtual config space and resets the
+ * interrupt state. Both the cdev bind and the group path's device open
+ * call this, under @vdev->state_lock.
+ *
+ * Return: 0; -EAGAIN if the device is locked by someone else (the reset
+ * could not run, as upstream's open fails then); pci_enable_device()'s
+ * errno.
+ */
+int xvfio_dev_enable(struct xvfio_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+	int ret;
+
+	lockdep_assert_held(&vdev->state_lock);
+	ret = pci_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = pci_try_reset_function(pdev);
+	if (ret == -EAGAIN) {
+		pci_disable_device(pdev);
+		return ret;
+	}
+	vdev->reset_works = !ret;
+	pci_save_state(pdev);
+	vdev->saved_state = pci_store_saved_state(pdev);
+	xvfio_config_enable(vdev);
+	xvfio_irqs_enable(vdev);
+	return 0;
+}
+
+/**
+ * xvfio_dev_disable() - quiesce a device whose user is gone ("last close")
+ * @vdev: the device; user access has been taken away already (the
+ *	binding is cleared), the IOMMU binding is still in place
+ * @dev_locked: the caller holds device_lock(pdev) (driver removal)
+ *
+ * Frees every interrupt and eventfd, clears Bus Master Enable, resets the
+ * function if it can, restores the config state saved at enable and
+ * disables the device. Must run before the IOMMU binding is released:
+ * once the group is back in the kernel's default domain a DMA the user
+ * left running would reach physical memory. Called under
+ * @vdev->state_lock.
+ */
+void xvfio_dev_disable(struct xvfio_device *vdev, bool dev_locked)
+{
+	struct pci_dev *pdev = vdev->pdev;
+
+	lockdep_assert_held(&vdev->state_lock);
+	xvfio_irqs_teardown(vdev);
+	pci_clear_master(pdev);
+	if (vdev->reset_works) {
+		if (dev_locked)
+			pci_reset_function_locked(pdev);
+		else
+			pci_try_reset_function(pdev);
+	}
+	if (vdev->saved_state) {
+		if (!pci_load_and_free_saved_state(pdev, &vdev->saved_state))
+			pci_restore_state(pdev);
+		vdev->saved_state = NULL;
+	}
+	/* The restored state may have had Bus Master on: off again. */
+	pci_clear_master(pdev);
+	pci_disable_device(pdev);
+}
+
 /* Quiesce the device, then give its group back to the kernel. */
-static void xvfio_unbind(struct xvfio_device *vdev, struct xiommu_idev *idev)
+static void xvfio_unbind(struct xvfio_device *vdev, struct xiommu_idev *idev,
+			 bool dev_locked)
 {
 	lockdep_assert_held(&vdev->state_lock);
-	/*
-	 * Stop DMA before the group leaves the blocking/user domain: once
-	 * unbound, the group is back in the kernel's default domain, where
-	 * a still-running user-programmed DMA would reach physical memory.
-	 */
-	pci_clear_master(vdev->pdev);
-	pci_disable_device(vdev->pdev);
+	xvfio_dev_disable(vdev, dev_locked);
 	xiommu_idev_unbind(idev);
+	wake_up_all(&vdev->release_wq);
 }
 
 /* Unbind @df if it is still bound (release, failed ioctl replies). */
@@ -187,7 +242,7 @@ static void xvfio_unbind_file(struct xvfio_file *df)
 	idev = xvfio_take_binding(df);
 	up_write(&vdev->lock);
 	if (idev)
-		xvfio_unbind(vdev, idev);
+		xvfio_unbind(vdev, idev, false);
 	mutex_unlock(&vdev->state_lock);
 }
 
@@ -232,26 +287,26 @@ static int xvfio_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
-static long xvfio_ioctl_bind(struct xvfio_file *df, void __user *uarg)
+/**
+ * xvfio_file_bind() - give @df access to its device through @ictx
+ * @df: an open device fd
+ * @ictx: the iommufd context (a /dev/iommu file, or the context behind a
+ *	legacy container); the caller holds a reference
+ * @devid: out, the device's object id in @ictx
+ *
+ * Binds the device to @ictx in the xiommu core (claiming its group), then
+ * enables it (xvfio_dev_enable()). On success @df is the device's one
+ * bound file.
+ *
+ * Return: 0; -ENODEV revoked; -EINVAL @df or another fd already bound;
+ * the core's errno from xiommu_idev_bind(); xvfio_dev_enable()'s errno.
+ */
+int xvfio_file_bind(struct xvfio_file *df, struct xiommu_ictx *ictx,
+		    u32 *devid)
 {
-	unsigned long minsz =
-		offsetofend(struct vfio_device_bind_iommufd, out_devid);
-	struct vfio_device_bind_iommufd bind;
-	struct vfio_device_bind_iommufd __user *ubind = uarg;
 	struct xvfio_device *vdev = df->vdev;
-	struct xiommu_ictx *ictx;
 	struct xiommu_idev *idev;
-	u32 devid;
 	int ret;
-
-	if (copy_from_user(&bind, uarg, minsz))
-		return -EFAULT;
-	if (bind.argsz < minsz || bind.flags || bind.iommufd < 0)
-		return -EINVAL;
-
-	ictx = xiommu_ictx_from_fd(bind.iommufd);
-	if (IS_ERR(ictx))
-		return PTR_ERR(ictx);
 
 	mutex_lock(&vdev->state_lock);
 	if (vdev->revoked) {
@@ -264,34 +319,57 @@ static long xvfio_ioctl_bind(struct xvfio_file *df, void __user *uarg)
 		goto err_unlock;
 	}
 
-	idev = xiommu_idev_bind(ictx, &vdev->pdev->dev, &devid);
+	idev = xiommu_idev_bind(ictx, &vdev->pdev->dev, devid);
 	if (IS_ERR(idev)) {
 		ret = PTR_ERR(idev);
 		goto err_unlock;
 	}
-	/* Memory/I/O decoding only; Bus Master stays off until user sets it. */
-	ret = pci_enable_device(vdev->pdev);
+	ret = xvfio_dev_enable(vdev);
 	if (ret)
 		goto err_unbind;
 	down_write(&vdev->lock);
 	df->idev = idev;
 	vdev->bound = df;
+	vdev->devid = *devid;
 	up_write(&vdev->lock);
 	mutex_unlock(&vdev->state_lock);
-	xiommu_ictx_put(ictx);
-
-	if (put_user(devid, &ubind->out_devid)) {
-		xvfio_unbind_file(df);
-		return -EFAULT;
-	}
 	return 0;
 
 err_unbind:
 	xiommu_idev_unbind(idev);
 err_unlock:
 	mutex_unlock(&vdev->state_lock);
-	xiommu_ictx_put(ictx);
 	return ret;
+}
+
+static long xvfio_ioctl_bind(struct xvfio_file *df, void __user *uarg)
+{
+	unsigned long minsz =
+		offsetofend(struct vfio_device_bind_iommufd, out_devid);
+	struct vfio_device_bind_iommufd bind;
+	struct vfio_device_bind_iommufd __user *ubind = uarg;
+	struct xiommu_ictx *ictx;
+	u32 devid;
+	int ret;
+
+	if (copy_from_user(&bind, uarg, minsz))
+		return -EFAULT;
+	if (bind.argsz < minsz || bind.flags || bind.iommufd < 0)
+		return -EINVAL;
+
+	ictx = xiommu_ictx_from_fd(bind.iommufd);
+	if (IS_ERR(ictx))
+		return PTR_ERR(ictx);
+	ret = xvfio_file_bind(df, ictx, &devid);
+	xiommu_ictx_put(ictx);
+	if (ret)
+		return ret;
+
+	if (put_user(devid, &ubind->out_devid)) {
+		xvfio_unbind_file(df);
+		return -EFAULT;
+	}
+	return 0;
 }
 
 static long xvfio_ioctl_attach(struct xvfio_file *df, void __user *uarg)
@@ -359,9 +437,10 @@ static long xvfio_ioctl_get_info(struct xvfio_file *df, void __user *uarg)
 		return -EINVAL;
 
 	info.flags = VFIO_DEVICE_FLAGS_PCI;
+	if (df->vdev->reset_works)
+		info.flags |= VFIO_DEVICE_FLAGS_RESET;
 	info.num_regions = VFIO_PCI_NUM_REGIONS;
-	/* Interrupts are not implemented yet: report none. */
-	info.num_irqs = 0;
+	info.num_irqs = VFIO_PCI_NUM_IRQS;
 
 	return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
 }
@@ -378,13 +457,24 @@ static bool xvfio_bar_mmapable(struct xvfio_device *vdev, unsigned int bar)
 	       PAGE_ALIGNED(pci_resource_len(pdev, bar));
 }
 
+/* Size of the ROM region: the ROM BAR's size, 0 if the device has none. */
+static u64 xvfio_rom_size(struct xvfio_device *vdev)
+{
+	return pci_resource_len(vdev->pdev, PCI_ROM_RESOURCE);
+}
+
 static long xvfio_ioctl_get_region_info(struct xvfio_file *df,
 					void __user *uarg)
 {
 	unsigned long minsz = offsetofend(struct vfio_region_info, offset);
 	struct xvfio_device *vdev = df->vdev;
 	struct pci_dev *pdev = vdev->pdev;
+	struct vfio_info_cap_header msix_cap = {
+		.id = VFIO_REGION_INFO_CAP_MSIX_MAPPABLE,
+		.version = 1,
+	};
 	struct vfio_region_info info;
+	size_t caps_size = 0;
 
 	if (copy_from_user(&info, uarg, minsz))
 		return -EFAULT;
@@ -401,24 +491,53 @@ static long xvfio_ioctl_get_region_info(struct xvfio_file *df,
 			info.size = pci_resource_len(pdev, info.index);
 			info.flags = VFIO_REGION_INFO_FLAG_READ |
 				     VFIO_REGION_INFO_FLAG_WRITE;
-			if (xvfio_bar_mmapable(vdev, info.index))
+			if (xvfio_bar_mmapable(vdev, info.index)) {
 				info.flags |= VFIO_REGION_INFO_FLAG_MMAP;
+				/*
+				 * As 6.1's vfio-pci: the whole BAR maps,
+				 * MSI-X table included, and the capability
+				 * says so.
+				 */
+				if (info.index == vdev->msix_bar)
+					caps_size = sizeof(msix_cap);
+			}
 		}
 		up_read(&vdev->lock);
+		break;
+	case VFIO_PCI_ROM_REGION_INDEX:
+		info.size = xvfio_rom_size(vdev);
+		if (info.size)
+			info.flags = VFIO_REGION_INFO_FLAG_READ;
 		break;
 	case VFIO_PCI_CONFIG_REGION_INDEX:
 		info.size = pdev->cfg_size;
 		info.flags = VFIO_REGION_INFO_FLAG_READ |
 			     VFIO_REGION_INFO_FLAG_WRITE;
 		break;
-	case VFIO_PCI_ROM_REGION_INDEX:
 	case VFIO_PCI_VGA_REGION_INDEX:
-		/* Not exposed: size 0, no access. */
+		/* Not implemented (see vfio.md): size 0, no access. */
 		break;
 	default:
 		return -EINVAL;
 	}
 	info.offset = (u64)info.index << XVFIO_OFFSET_SHIFT;
+
+	/*
+	 * The capability chain follows the struct; if it does not fit, say
+	 * how much room it needs (argsz) and give no chain (cap_offset 0).
+	 */
+	if (caps_size) {
+		info.flags |= VFIO_REGION_INFO_FLAG_CAPS;
+		if (info.argsz < sizeof(info) + caps_size) {
+			info.argsz = sizeof(info) + caps_size;
+		} else {
+			msix_cap.next = 0;	/* the last (only) one */
+			if (copy_to_user(uarg + sizeof(info), &msix_cap,
+					 sizeof(msix_cap)))
+				return -EFAULT;
+			info.cap_offset = sizeof(info);
+		}
+	}
 
 	return copy_to_user(uarg, &info, minsz) ? -EFAULT : 0;
 }
@@ -435,8 +554,9 @@ static long xvfio_ioctl(struct file *file, unsigned int cmd,
 		return xvfio_ioctl_bind(df, uarg);
 
 	/*
-	 * Gate for the info ioctls. Attach/detach re-check under the write
-	 * lock; the info replies do not depend on the binding staying put.
+	 * Gate for the info ioctls. The others re-check under the lock that
+	 * orders them against unbind; the info replies do not depend on the
+	 * binding staying put.
 	 */
 	down_read(&vdev->lock);
 	ret = xvfio_check_access(df);
@@ -453,6 +573,16 @@ static long xvfio_ioctl(struct file *file, unsigned int cmd,
 		return xvfio_ioctl_get_info(df, uarg);
 	case VFIO_DEVICE_GET_REGION_INFO:
 		return xvfio_ioctl_get_region_info(df, uarg);
+	case VFIO_DEVICE_GET_IRQ_INFO:
+		return xvfio_ioctl_get_irq_info(vdev, uarg);
+	case VFIO_DEVICE_SET_IRQS:
+		return xvfio_ioctl_set_irqs(df, uarg);
+	case VFIO_DEVICE_RESET:
+		return xvfio_ioctl_reset(df);
+	case VFIO_DEVICE_GET_PCI_HOT_RESET_INFO:
+		return xvfio_ioctl_hot_reset_info(df, uarg);
+	case VFIO_DEVICE_PCI_HOT_RESET:
+		return xvfio_ioctl_hot_reset(df, uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -542,9 +672,21 @@ static ssize_t xvfio_bar_rw(struct xvfio_file *df, unsigned int bar,
 
 		down_read(&vdev->lock);
 		ret = xvfio_check_access(df);
-		if (!ret)
+		if (ret) {
+			/* nothing */
+		} else if (bar == vdev->msix_bar &&
+			   pos + done >= vdev->msix_offset &&
+			   pos + done < vdev->msix_offset + vdev->msix_size) {
+			/*
+			 * As 6.1's vfio-pci: the MSI-X table is the kernel's
+			 * through read/write (writes dropped, reads all
+			 * ones); mmap is not restricted.
+			 */
+			val = ~0ULL;
+		} else {
 			xvfio_bar_access(vdev->bar[bar] + pos + done, sz, &val,
 					 write);
+		}
 		up_read(&vdev->lock);
 		if (ret)
 			break;
@@ -558,110 +700,58 @@ static ssize_t xvfio_bar_rw(struct xvfio_file *df, unsigned int bar,
 	return done ? done : ret;
 }
 
-static ssize_t xvfio_config_read(struct xvfio_file *df, char __user *buf,
-				 size_t count, u64 pos)
+#define XVFIO_ROM_CHUNK		4096	/* bytes per ROM mapping */
+
+/*
+ * The ROM region: the option ROM through pci_map_rom(), read-only. Bytes
+ * past the ROM image (inside the BAR) read as all ones, as upstream.
+ */
+static ssize_t xvfio_rom_read(struct xvfio_file *df, char __user *buf,
+			      size_t count, u64 pos)
 {
 	struct xvfio_device *vdev = df->vdev;
 	struct pci_dev *pdev = vdev->pdev;
-	size_t done = 0, sz;
+	u64 size = xvfio_rom_size(vdev);
+	size_t done = 0, n, image, i;
+	void __iomem *rom;
+	u8 *bounce;
 	int ret = 0;
 
-	if (pos >= pdev->cfg_size)
+	if (pos >= size)
 		return -EINVAL;
-	count = min_t(u64, count, pdev->cfg_size - pos);
+	count = min_t(u64, count, size - pos);
+	bounce = kmalloc(XVFIO_ROM_CHUNK, GFP_KERNEL_ACCOUNT);
+	if (!bounce)
+		return -ENOMEM;
 
 	while (done < count) {
-		int where = pos + done;
-		union {
-			u8 b;
-			__le16 w;
-			__le32 l;
-		} v;
-		u16 w;
-		u32 l;
+		u64 at = pos + done;
 
-		sz = xvfio_access_size(where, count - done, 4);
+		n = min_t(size_t, count - done, XVFIO_ROM_CHUNK);
 		down_read(&vdev->lock);
 		ret = xvfio_check_access(df);
 		if (!ret) {
-			switch (sz) {
-			case 1:
-				ret = pci_user_read_config_byte(pdev, where,
-								&v.b);
-				break;
-			case 2:
-				ret = pci_user_read_config_word(pdev, where,
-								&w);
-				v.w = cpu_to_le16(w);
-				break;
-			default:
-				ret = pci_user_read_config_dword(pdev, where,
-								 &l);
-				v.l = cpu_to_le32(l);
-				break;
+			rom = pci_map_rom(pdev, &image);
+			if (!rom) {
+				ret = -EIO;
+			} else {
+				i = at < image ? min_t(u64, n, image - at) : 0;
+				memcpy_fromio(bounce, rom + at, i);
+				memset(bounce + i, 0xff, n - i);
+				pci_unmap_rom(pdev, rom);
 			}
-			ret = pcibios_err_to_errno(ret);
 		}
 		up_read(&vdev->lock);
 		if (ret)
 			break;
-
-		if (copy_to_user(buf + done, &v, sz)) {
+		if (copy_to_user(buf + done, bounce, n)) {
 			ret = -EFAULT;
 			break;
 		}
-		done += sz;
+		done += n;
 	}
+	kfree(bounce);
 	return done ? done : ret;
-}
-
-/*
- * Config writes: see the policy at the top of the file. The request is
- * checked as a whole before anything is written.
- */
-static ssize_t xvfio_config_write(struct xvfio_file *df,
-				  const char __user *buf, size_t count,
-				  u64 pos)
-{
-	struct xvfio_device *vdev = df->vdev;
-	struct pci_dev *pdev = vdev->pdev;
-	u8 bytes[4] = {}, mask[4] = {};
-	u16 cmd, new, umask, uval;
-	unsigned int i;
-	int ret;
-
-	if (pos >= pdev->cfg_size)
-		return -EINVAL;
-	/* Only the dword at PCI_COMMAND: command + status. */
-	if (pos < PCI_COMMAND || pos >= PCI_COMMAND + 4 ||
-	    count > PCI_COMMAND + 4 - pos)
-		return -EPERM;
-	if (!count)
-		return 0;
-	if (copy_from_user(bytes + (pos - PCI_COMMAND), buf, count))
-		return -EFAULT;
-	for (i = 0; i < count; i++)
-		mask[pos - PCI_COMMAND + i] = 0xff;
-
-	/* Bytes 2..3 are the status register: accepted, ignored. */
-	umask = (mask[0] | mask[1] << 8) & XVFIO_CMD_WRITABLE;
-	uval = bytes[0] | bytes[1] << 8;
-
-	down_read(&vdev->lock);
-	ret = xvfio_check_access(df);
-	if (ret || !umask)
-		goto out_unlock;
-	ret = pcibios_err_to_errno(pci_user_read_config_word(pdev, PCI_COMMAND,
-							     &cmd));
-	if (ret)
-		goto out_unlock;
-	new = (cmd & ~umask) | (uval & umask);
-	if (new != cmd)
-		ret = pcibios_err_to_errno(
-			pci_user_write_config_word(pdev, PCI_COMMAND, new));
-out_unlock:
-	up_read(&vdev->lock);
-	return ret ? ret : count;
 }
 
 static ssize_t xvfio_rw(struct file *file, char __user *buf, size_t count,
@@ -681,10 +771,10 @@ static ssize_t xvfio_rw(struct file *file, char __user *buf, size_t count,
 
 	if (index < PCI_STD_NUM_BARS)
 		ret = xvfio_bar_rw(df, index, buf, count, pos, write);
-	else if (index == VFIO_PCI_CONFIG_REGION_INDEX && write)
-		ret = xvfio_config_write(df, buf, count, pos);
 	else if (index == VFIO_PCI_CONFIG_REGION_INDEX)
-		ret = xvfio_config_read(df, buf, count, pos);
+		ret = xvfio_config_rw(df, buf, count, pos, write);
+	else if (index == VFIO_PCI_ROM_REGION_INDEX && !write)
+		ret = xvfio_rom_read(df, buf, count, pos);
 	else
 		ret = -EINVAL;
 
@@ -785,6 +875,8 @@ static void xvfio_dev_release(struct device *dev)
 	struct xvfio_device *vdev = container_of(dev, struct xvfio_device, dev);
 
 	ida_free(&xvfio_ida, vdev->index);
+	xvfio_config_free(vdev);
+	mutex_destroy(&vdev->igate);
 	mutex_destroy(&vdev->state_lock);
 	pci_dev_put(vdev->pdev);
 	kfree(vdev);
@@ -844,6 +936,19 @@ static int xvfio_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_init(&vdev->state_lock);
 	init_rwsem(&vdev->lock);
 	INIT_LIST_HEAD(&vdev->files);
+	INIT_LIST_HEAD(&vdev->node);
+	init_waitqueue_head(&vdev->release_wq);
+	mutex_init(&vdev->igate);
+	spin_lock_init(&vdev->irqlock);
+	vdev->irq_type = XVFIO_IRQ_NONE;
+	vdev->msix_bar = -1;
+	ret = xvfio_config_init(vdev);
+	if (ret) {
+		ida_free(&xvfio_ida, vdev->index);
+		pci_dev_put(vdev->pdev);
+		kfree(vdev);
+		return ret;
+	}
 
 	/* From here on put_device() frees vdev, its index and pdev ref. */
 	device_initialize(&vdev->dev);
@@ -868,6 +973,9 @@ static int xvfio_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = cdev_device_add(&vdev->cdev, &vdev->dev);
 	if (ret)
 		goto err_unmap_bars;
+	mutex_lock(&xvfio_devices_lock);
+	list_add(&vdev->node, &xvfio_devices);
+	mutex_unlock(&xvfio_devices_lock);
 	return 0;
 
 err_unmap_bars:
@@ -879,27 +987,61 @@ err_put:
 	return ret;
 }
 
+/**
+ * xvfio_zap_mmaps() - remove every BAR page mapped through any fd of @vdev
+ * @vdev: the device, @vdev->lock held for write (so no fault refills them
+ *	until it is dropped)
+ */
+void xvfio_zap_mmaps(struct xvfio_device *vdev)
+{
+	struct xvfio_file *df;
+
+	lockdep_assert_held_write(&vdev->lock);
+	/* Every mapping holds its file open, so this reaches all of them. */
+	list_for_each_entry(df, &vdev->files, node)
+		unmap_mapping_range(df->file->f_mapping, 0, 0, true);
+}
+
+/*
+ * If the device has an owner who registered a REQ eventfd, ask it to
+ * release the device and wait a bounded time for the release.
+ */
+static void xvfio_wait_release(struct xvfio_device *vdev)
+{
+	struct pci_dev *pdev = vdev->pdev;
+
+	if (!READ_ONCE(vdev->bound) || !xvfio_request_release(vdev))
+		return;
+	pci_info_ratelimited(pdev, "asking user space to release the device\n");
+	if (!wait_event_timeout(vdev->release_wq, !READ_ONCE(vdev->bound),
+				XVFIO_REQ_WAIT))
+		pci_info_ratelimited(pdev, "not released within %d s\n",
+				     XVFIO_REQ_WAIT / HZ);
+}
+
 static void xvfio_remove(struct pci_dev *pdev)
 {
 	struct xvfio_device *vdev = pci_get_drvdata(pdev);
 	struct xiommu_idev *idev = NULL;
-	struct xvfio_file *df;
 
 	/* No new opens through the node; opens in flight see ->revoked. */
 	cdev_device_del(&vdev->cdev, &vdev->dev);
+	mutex_lock(&xvfio_devices_lock);
+	list_del_init(&vdev->node);
+	mutex_unlock(&xvfio_devices_lock);
+
+	xvfio_wait_release(vdev);
 
 	mutex_lock(&vdev->state_lock);
 	down_write(&vdev->lock);
 	vdev->revoked = true;
-	/* Every mapping holds its file open, so this reaches all of them. */
-	list_for_each_entry(df, &vdev->files, node)
-		unmap_mapping_range(df->file->f_mapping, 0, 0, true);
+	xvfio_zap_mmaps(vdev);
 	if (vdev->bound)
 		idev = xvfio_take_binding(vdev->bound);
 	up_write(&vdev->lock);
 	if (idev) {
 		pci_info(pdev, "removed while in use: revoking user access\n");
-		xvfio_unbind(vdev, idev);
+		xvfio_unbind(vdev, idev, true);
 	}
 	mutex_unlock(&vdev->state_lock);
 
@@ -911,11 +1053,26 @@ static void xvfio_remove(struct pci_dev *pdev)
 	put_device(&vdev->dev);
 }
 
+/* AER: tell the owner through the ERR eventfd; the kernel may recover. */
+static pci_ers_result_t xvfio_error_detected(struct pci_dev *pdev,
+					     pci_channel_state_t state)
+{
+	struct xvfio_device *vdev = pci_get_drvdata(pdev);
+
+	xvfio_signal_err(vdev);
+	return PCI_ERS_RESULT_CAN_RECOVER;
+}
+
+static const struct pci_error_handlers xvfio_err_handlers = {
+	.error_detected = xvfio_error_detected,
+};
+
 static struct pci_driver xvfio_driver = {
 	.name			= XVFIO_DRIVER_NAME,
 	.id_table		= NULL,	/* bound only through driver_override */
 	.probe			= xvfio_probe,
 	.remove			= xvfio_remove,
+	.err_handler		= &xvfio_err_handlers,
 	.driver_managed_dma	= true,
 };
 

@@ -23,4 +23,16 @@ struct pci_dev;
  */
 bool xvfio_group_file_owns_dev(struct file *file, struct pci_dev *pdev);
 
+/**
+ * xvfio_group_id() - the group number user space knows @pdev's group by
+ *	(the basename of /sys/bus/pci/devices/BDF/iommu_group)
+ * @pdev: a PCI device
+ *
+ * Used by VFIO_DEVICE_GET_PCI_HOT_RESET_INFO on a device fd opened through
+ * a group.
+ *
+ * Return: the group number, or -ENODEV if @pdev has no xiommu group.
+ */
+int xvfio_group_id(struct pci_dev *pdev);
+
 #endif /* XIOMMU_VFIO_PRIV_H */

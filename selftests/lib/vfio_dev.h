@@ -229,6 +229,27 @@ static inline int pci_unbind(const char *bdf)
 	return pci_attr_write(bdf, "driver/unbind", bdf);
 }
 
+/*
+ * @len bytes of @bdf's real config space at @off, as the kernel reads it
+ * from the device (sysfs "config"), not through a vfio fd.
+ */
+static inline int pci_config_read_real(const char *bdf, uint32_t off,
+				       void *buf, size_t len)
+{
+	char path[PATH_MAX];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), PCI_SYSFS "/devices/%s/config", bdf);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	n = pread(fd, buf, len, off);
+	n = n < 0 ? -errno : (size_t)n == len ? 0 : -EIO;
+	close(fd);
+	return n;
+}
+
 /* Set (or with "" clear) driver_override. */
 static inline int pci_set_override(const char *bdf, const char *drv)
 {

@@ -124,4 +124,23 @@ struct vfio_device_detach_iommufd_pt {
 #define VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 20)
 #endif
 
+#ifndef VFIO_PCI_HOT_RESET_FLAG_DEV_ID
+/*
+ * VFIO_DEVICE_GET_PCI_HOT_RESET_INFO on a cdev-opened device (v6.6): the
+ * reply's flags say devids are reported instead of group ids, and whether
+ * every affected device is owned. In 6.1's <linux/vfio.h> struct
+ * vfio_pci_dependent_device has only @group_id; v6.6 makes it a union with
+ * @devid (same offset, same size). Use @group_id to read a devid with the
+ * older header. A devid is > 0 for a device bound to the caller's iommufd
+ * context, VFIO_PCI_DEVID_OWNED for one owned through its IOMMU group,
+ * VFIO_PCI_DEVID_NOT_OWNED (as __u32: 0xffffffff) otherwise.
+ * VFIO_DEVICE_PCI_HOT_RESET on a cdev-opened device takes count == 0 and
+ * needs VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED.
+ */
+#define VFIO_PCI_DEVID_OWNED			0
+#define VFIO_PCI_DEVID_NOT_OWNED		-1
+#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID		(1 << 0)
+#define VFIO_PCI_HOT_RESET_FLAG_DEV_ID_OWNED	(1 << 1)
+#endif
+
 #endif /* _UAPI_XIOMMU_VFIO_CDEV_H */
