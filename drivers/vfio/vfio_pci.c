@@ -53,6 +53,8 @@
 #include <xiommu/xiommu.h>
 #include <xiommu/vfio_cdev.h>
 
+#include "vfio_priv.h"
+
 #define XVFIO_DRIVER_NAME	"xiommu-vfio-pci"
 #define XVFIO_CLASS_NAME	"vfio-dev"
 
@@ -119,12 +121,16 @@ struct xvfio_device {
  * @node: link in vdev->files
  * @idev: the xiommu device binding, NULL until BIND succeeds and after
  *	unbind or revocation; written under both vdev locks, read under either
+ * @vgroup: the legacy group the fd came from (VFIO_GROUP_GET_DEVICE_FD),
+ *	told when it is released; NULL for cdev files. Set before the file
+ *	is visible.
  */
 struct xvfio_file {
 	struct xvfio_device *vdev;
 	struct file *file;
 	struct list_head node;
 	struct xiommu_idev *idev;
+	struct xvfio_group *vgroup;
 };
 
 /*
@@ -227,6 +233,8 @@ static int xvfio_release(struct inode *inode, struct file *file)
 	list_del(&df->node);
 	up_write(&vdev->lock);
 
+	if (df->vgroup)
+		xvfio_group_device_closed(df->vgroup);
 	put_device(&vdev->dev);
 	kfree(df);
 	return 0;
@@ -780,6 +788,101 @@ static const struct file_operations xvfio_fops = {
 	.llseek		= default_llseek,
 };
 
+/* ------------------------------------------------------------------------
+ * Device fds of the legacy group API (group.c): the same file operations
+ * as the cdev, on a file that is born bound and attached.
+ */
+
+/** xvfio_device_get() - keep @vdev's memory alive (group.c lookups) */
+void xvfio_device_get(struct xvfio_device *vdev)
+{
+	get_device(&vdev->dev);
+}
+
+/** xvfio_device_put() - drop a reference from xvfio_device_get() */
+void xvfio_device_put(struct xvfio_device *vdev)
+{
+	put_device(&vdev->dev);
+}
+
+/**
+ * xvfio_device_open_bound() - a device fd bound to a container's context
+ * @vdev: the device
+ * @ictx: the container's context (the device object keeps a reference)
+ * @ioas_id: the container's address space, attached at once
+ * @vgroup: the group fd's group, told when the file is released
+ *
+ * What VFIO_DEVICE_BIND_IOMMUFD + VFIO_DEVICE_ATTACH_IOMMUFD_PT do on a
+ * cdev file, on a new file with an inode of its own (revocation zaps each
+ * file's mapping). The file is then the cdev's in every way.
+ *
+ * Context: may sleep; the caller holds the group's lock.
+ * Return: the file, or ERR_PTR: -ENODEV the device is being removed;
+ * -EBUSY another fd is bound to it; an errno of xiommu_idev_bind() or
+ * xiommu_idev_attach(); -ENOMEM.
+ */
+struct file *xvfio_device_open_bound(struct xvfio_device *vdev,
+				     struct xiommu_ictx *ictx, u32 ioas_id,
+				     struct xvfio_group *vgroup)
+{
+	struct xiommu_idev *idev;
+	struct xvfio_file *df;
+	struct file *file;
+	u32 devid, pt_id = ioas_id;
+	int ret;
+
+	df = kzalloc(sizeof(*df), GFP_KERNEL_ACCOUNT);
+	if (!df)
+		return ERR_PTR(-ENOMEM);
+	df->vdev = vdev;
+	df->vgroup = vgroup;
+
+	mutex_lock(&vdev->state_lock);
+	if (vdev->revoked) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
+	if (vdev->bound) {
+		ret = -EBUSY;
+		goto err_unlock;
+	}
+	idev = xiommu_idev_bind(ictx, &vdev->pdev->dev, &devid);
+	if (IS_ERR(idev)) {
+		ret = PTR_ERR(idev);
+		goto err_unlock;
+	}
+	ret = xiommu_idev_attach(idev, &pt_id);
+	if (ret)
+		goto err_unbind;
+	ret = pci_enable_device(vdev->pdev);
+	if (ret)
+		goto err_unbind;
+	file = xvfio_pseudo_file(&xvfio_fops, df, "[xiommu-vfio-device]");
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_disable;
+	}
+	df->file = file;
+
+	down_write(&vdev->lock);
+	get_device(&vdev->dev);
+	list_add(&df->node, &vdev->files);
+	df->idev = idev;
+	vdev->bound = df;
+	up_write(&vdev->lock);
+	mutex_unlock(&vdev->state_lock);
+	return file;
+
+err_disable:
+	pci_disable_device(vdev->pdev);
+err_unbind:
+	xiommu_idev_unbind(idev);
+err_unlock:
+	mutex_unlock(&vdev->state_lock);
+	kfree(df);
+	return ERR_PTR(ret);
+}
+
 static void xvfio_dev_release(struct device *dev)
 {
 	struct xvfio_device *vdev = container_of(dev, struct xvfio_device, dev);
@@ -868,6 +971,7 @@ static int xvfio_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	ret = cdev_device_add(&vdev->cdev, &vdev->dev);
 	if (ret)
 		goto err_unmap_bars;
+	xvfio_group_add_device(vdev, pdev);
 	return 0;
 
 err_unmap_bars:
@@ -885,7 +989,8 @@ static void xvfio_remove(struct pci_dev *pdev)
 	struct xiommu_idev *idev = NULL;
 	struct xvfio_file *df;
 
-	/* No new opens through the node; opens in flight see ->revoked. */
+	/* No new opens through the nodes; opens in flight see ->revoked. */
+	xvfio_group_del_device(vdev);
 	cdev_device_del(&vdev->cdev, &vdev->dev);
 
 	mutex_lock(&vdev->state_lock);
@@ -940,11 +1045,16 @@ static int __init xvfio_init(void)
 	}
 	xvfio_class->devnode = xvfio_devnode;
 
-	ret = pci_register_driver(&xvfio_driver);
+	ret = xvfio_group_init();
 	if (ret)
 		goto err_destroy_class;
+	ret = pci_register_driver(&xvfio_driver);
+	if (ret)
+		goto err_group_exit;
 	return 0;
 
+err_group_exit:
+	xvfio_group_exit();
 err_destroy_class:
 	class_destroy(xvfio_class);
 err_unregister_chrdev:
@@ -955,6 +1065,7 @@ err_unregister_chrdev:
 static void __exit xvfio_exit(void)
 {
 	pci_unregister_driver(&xvfio_driver);
+	xvfio_group_exit();
 	class_destroy(xvfio_class);
 	unregister_chrdev_region(xvfio_devt, MINORMASK + 1);
 	ida_destroy(&xvfio_ida);

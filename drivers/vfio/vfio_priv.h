@@ -10,7 +10,11 @@
 #include <linux/types.h>
 
 struct file;
+struct file_operations;
 struct pci_dev;
+struct xiommu_ictx;
+struct xvfio_device;
+struct xvfio_group;
 
 /**
  * xvfio_group_file_owns_dev() - is @file a group fd that proves ownership
@@ -22,5 +26,21 @@ struct pci_dev;
  * container, whose group contains @pdev.
  */
 bool xvfio_group_file_owns_dev(struct file *file, struct pci_dev *pdev);
+
+/* group.c, for vfio_pci.c (kernel-doc in group.c) */
+int xvfio_group_init(void);
+void xvfio_group_exit(void);
+void xvfio_group_add_device(struct xvfio_device *vdev, struct pci_dev *pdev);
+void xvfio_group_del_device(struct xvfio_device *vdev);
+void xvfio_group_device_closed(struct xvfio_group *vgroup);
+struct file *xvfio_pseudo_file(const struct file_operations *fops,
+			       void *priv, const char *name);
+
+/* vfio_pci.c, for group.c (kernel-doc in vfio_pci.c) */
+void xvfio_device_get(struct xvfio_device *vdev);
+void xvfio_device_put(struct xvfio_device *vdev);
+struct file *xvfio_device_open_bound(struct xvfio_device *vdev,
+				     struct xiommu_ictx *ictx, u32 ioas_id,
+				     struct xvfio_group *vgroup);
 
 #endif /* XIOMMU_VFIO_PRIV_H */
