@@ -18,18 +18,18 @@ CHECK_RESULTS := $(BUILD)/results
 # PROFILE:GLOB[,GLOB...]. Every binary of a profile runs in one guest boot.
 STOCK_TESTS := \
 	mock:iommufd_* \
-	vtd:vtd_*,dma_* \
+	vtd:vtd_*,dma_*,vfio_* \
 	vtd-sm:vtd_*,dma_* \
 	vtd-cm:vtd_*,dma_* \
 	vtd-48:vtd_*,dma_* \
-	virtio:dma_*,virtio_*
+	virtio:dma_*,virtio_*,vfio_*
 
 # The debug tier (scripts/check-debug, Documentation/debug-tier.md): the same
 # PROFILE:GLOB form, on the debug kernel. Each KUnit module (*kunit*.ko)
 # runs in the first of these guests that loads the modules it depends on.
 DEBUG_TESTS := \
 	mock:iommufd_* \
-	vtd:vtd_*,dma_*
+	vtd:vtd_*,dma_*,vfio_*
 
 CHECK_TEST_TIMEOUT ?= 300
 CHECK_BOOT_TIMEOUT ?= 300

@@ -268,7 +268,8 @@ static long xvfio_ioctl_bind(struct xvfio_file *df, void __user *uarg)
 	}
 	/* One bind per fd, one bound fd per device. */
 	if (df->idev || vdev->bound) {
-		ret = -EINVAL;
+		/* A legacy group fd holds the device: its group is busy. */
+		ret = (!df->idev && vdev->bound->vgroup) ? -EBUSY : -EINVAL;
 		goto err_unlock;
 	}
 
