@@ -633,4 +633,56 @@ TEST_F_TIMEOUT(bridge, two_groups_one_container, TIMEOUT_S)
 	dma_buf_free(dst, BUF_SIZE);
 }
 
+/*
+ * MAP_DMA of a peer's mmap'd BAR (VM_PFNMAP memory, as QEMU maps every
+ * assigned device's BARs): a's DMA reaches b's registers through it.
+ */
+TEST_F_TIMEOUT(bridge, map_peer_bar, TIMEOUT_S)
+{
+	struct vfio_region_info rinfo = { .argsz = sizeof(rinfo) };
+	uint8_t *src = dma_buf_alloc(BUF_SIZE);
+	const uint64_t bar_iova = 0x400000, magic = 0x1122334455667788ULL;
+	uint64_t unmapped = 0, val = 0;
+	uint8_t *bar;
+	int da, db;
+
+	ASSERT_NE(NULL, src);
+	ASSERT_EQ(0, vfio_legacy_setup(self->a, &self->cfd, &self->gfd));
+	ASSERT_EQ(0, vfio_map_dma(self->cfd, src, IOVA_SRC, BUF_SIZE));
+	da = vfio_group_device_fd(self->gfd, self->a);
+	ASSERT_LE(0, da);
+	db = vfio_group_device_fd(self->gfd, self->b);
+	ASSERT_LE(0, db);
+	ASSERT_EQ(0, vfio_dev_region(db, VFIO_PCI_BAR0_REGION_INDEX, &rinfo));
+	bar = mmap(NULL, 2 * BUF_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, db,
+		   rinfo.offset);
+	ASSERT_NE(MAP_FAILED, bar);
+	/* A range that leaves the PFNMAP memory is refused whole. */
+	ASSERT_EQ(0, munmap(bar + BUF_SIZE, BUF_SIZE));
+	ASSERT_EQ(-EFAULT, vfio_map_dma(self->cfd, bar, bar_iova,
+					2 * BUF_SIZE));
+	ASSERT_EQ(0, vfio_map_dma(self->cfd, bar, bar_iova, BUF_SIZE));
+
+	/* a: RAM -> its buffer -> b's DMA source register (BAR0 + 0x80). */
+	ASSERT_EQ(0, vfio_dev_set_master(da, true));
+	memcpy(src, &magic, sizeof(magic));
+	ASSERT_EQ(0, edu_dma(da, IOVA_SRC, 0, sizeof(magic), false));
+	ASSERT_EQ(0, edu_dma(da, bar_iova + EDU_REG_DMA_SRC, 0,
+			     sizeof(magic), true));
+	ASSERT_EQ(0, edu_read64(db, EDU_REG_DMA_SRC, &val));
+	ASSERT_EQ(magic, val);
+	/* The CPU mapping shows it too. */
+	ASSERT_EQ(magic, *(volatile uint64_t *)(bar + EDU_REG_DMA_SRC));
+
+	ASSERT_EQ(0, vfio_unmap_dma(self->cfd, bar_iova, BUF_SIZE, 0,
+				    &unmapped));
+	ASSERT_EQ(BUF_SIZE, unmapped);
+	/* Mapped again and left for close to clean up. */
+	ASSERT_EQ(0, vfio_map_dma(self->cfd, bar, bar_iova, BUF_SIZE));
+	munmap(bar, BUF_SIZE);
+	close(da);
+	close(db);
+	dma_buf_free(src, BUF_SIZE);
+}
+
 TEST_HARNESS_MAIN

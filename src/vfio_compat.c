@@ -68,8 +68,10 @@ static int vfio_map_dma(struct xiommu_ictx *ictx, void __user *arg)
 	if (IS_ERR(ioas))
 		return PTR_ERR(ioas);
 	iova = map.iova;
+	/* Type1 maps VM_PFNMAP memory (peer BARs) by PFN: pages_pfnmap.c. */
 	rc = xiommu_iopt_map_user(&ioas->iopt, &iova,
-				  u64_to_user_ptr(map.vaddr), map.size, prot, 0,
+				  u64_to_user_ptr(map.vaddr), map.size, prot,
+				  XIOMMU_IOPT_PFNMAP,
 				  READ_ONCE(ictx->account_mode));
 	xiommu_put_object(ictx, &ioas->obj);
 	return rc;
