@@ -7,10 +7,10 @@
 #ifndef XIOMMU_VFIO_PRIV_H
 #define XIOMMU_VFIO_PRIV_H
 
+#include <linux/fs.h>
 #include <linux/types.h>
 
 struct file;
-struct file_operations;
 struct pci_dev;
 struct xiommu_ictx;
 struct xvfio_device;
