@@ -100,8 +100,8 @@ void xiommu_group_sysfs_add(struct xiommu_group *group,
 			 rc);
 	rc = sysfs_create_link_nowarn(&dev->kobj, group->kobj, "iommu_group");
 	if (rc == -EEXIST) {
-		dev_info(dev, "xiommu: keeping the iommu_group link the kernel's IOMMU core made: the legacy VFIO API cannot find this device through xiommu\n");
-		pr_info_once("the kernel's IOMMU core also manages some devices; boot with intel_iommu=off (or the driver's equivalent) to give them to xiommu\n");
+		/* Logged once: on such a host it is every device. */
+		dev_warn_once(dev, "xiommu: keeping the iommu_group link the kernel's IOMMU core made (for this and any other such device): the legacy VFIO API reaches them only through the kernel's VFIO; boot with intel_iommu=off (or the IOMMU's equivalent) to give them to xiommu\n");
 	} else if (rc) {
 		dev_warn(dev, "xiommu: cannot create the iommu_group link: %d\n",
 			 rc);
