@@ -768,7 +768,7 @@ int xvfio_group_init(void)
 
 	ret = misc_register(&xvfio_container_misc);
 	if (ret == -EBUSY) {
-		pr_warn("/dev/vfio/vfio belongs to another driver (the kernel's vfio module?): legacy VFIO API (/dev/vfio/vfio, /dev/vfio/N) off, /dev/vfio/devices/vfioN work; see Documentation/vfio.md\n");
+		pr_warn("/dev/vfio/vfio belongs to another driver (the kernel's vfio module?): legacy VFIO API (/dev/vfio/vfio, /dev/vfio/N) off, device cdevs /dev/vfio/devices/vfioN (class xiommu-vfio-dev) work; see Documentation/vfio.md\n");
 		return 0;
 	}
 	if (ret)
@@ -794,6 +794,16 @@ err_misc:
 err_unmount:
 	kern_unmount(xvfio_mnt);
 	return ret;
+}
+
+/**
+ * xvfio_group_legacy_enabled() - does this module serve /dev/vfio/vfio
+ *
+ * Return: false when the kernel's own vfio had /dev/vfio/vfio first.
+ */
+bool xvfio_group_legacy_enabled(void)
+{
+	return xvfio_legacy_enabled;
 }
 
 /** xvfio_group_exit() - undo xvfio_group_init(), after every device left */

@@ -57,6 +57,8 @@
 
 #define XVFIO_DRIVER_NAME	"xiommu-vfio-pci"
 #define XVFIO_CLASS_NAME	"vfio-dev"
+/* Next to the kernel's vfio, which has "vfio-dev" (Documentation/vfio.md) */
+#define XVFIO_CLASS_NAME_ALT	"xiommu-vfio-dev"
 
 /* Region offsets in the device fd: the region index sits above bit 40. */
 #define XVFIO_OFFSET_SHIFT	40
@@ -1039,25 +1041,30 @@ static int __init xvfio_init(void)
 	if (ret)
 		return ret;
 
-	xvfio_class = class_create(THIS_MODULE, XVFIO_CLASS_NAME);
+	ret = xvfio_group_init();
+	if (ret)
+		goto err_unregister_chrdev;
+	/*
+	 * The kernel's own vfio (loaded first: it has /dev/vfio/vfio, so
+	 * the legacy API is off) owns the class name "vfio-dev" too.
+	 */
+	xvfio_class = class_create(THIS_MODULE, xvfio_group_legacy_enabled() ?
+				   XVFIO_CLASS_NAME : XVFIO_CLASS_NAME_ALT);
 	if (IS_ERR(xvfio_class)) {
 		ret = PTR_ERR(xvfio_class);
-		goto err_unregister_chrdev;
+		goto err_group_exit;
 	}
 	xvfio_class->devnode = xvfio_devnode;
 
-	ret = xvfio_group_init();
-	if (ret)
-		goto err_destroy_class;
 	ret = pci_register_driver(&xvfio_driver);
 	if (ret)
-		goto err_group_exit;
+		goto err_destroy_class;
 	return 0;
 
-err_group_exit:
-	xvfio_group_exit();
 err_destroy_class:
 	class_destroy(xvfio_class);
+err_group_exit:
+	xvfio_group_exit();
 err_unregister_chrdev:
 	unregister_chrdev_region(xvfio_devt, MINORMASK + 1);
 	return ret;
@@ -1066,8 +1073,8 @@ err_unregister_chrdev:
 static void __exit xvfio_exit(void)
 {
 	pci_unregister_driver(&xvfio_driver);
-	xvfio_group_exit();
 	class_destroy(xvfio_class);
+	xvfio_group_exit();
 	unregister_chrdev_region(xvfio_devt, MINORMASK + 1);
 	ida_destroy(&xvfio_ida);
 }

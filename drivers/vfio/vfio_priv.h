@@ -29,6 +29,7 @@ bool xvfio_group_file_owns_dev(struct file *file, struct pci_dev *pdev);
 
 /* group.c, for vfio_pci.c (kernel-doc in group.c) */
 int xvfio_group_init(void);
+bool xvfio_group_legacy_enabled(void);
 void xvfio_group_exit(void);
 void xvfio_group_add_device(struct xvfio_device *vdev, struct pci_dev *pdev);
 void xvfio_group_del_device(struct xvfio_device *vdev);
