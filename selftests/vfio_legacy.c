@@ -453,6 +453,83 @@ TEST_F(legacy, node_follows_driver)
 	ASSERT_TRUE(vfio_group_node_exists(self->group));
 }
 
+/* TYPE1 (v1): any page-aligned part of a mapping can be unmapped. */
+TEST_F(legacy, type1_v1_partial_unmap)
+{
+	uint8_t *buf = dma_buf_alloc(4 * BUF_SIZE);
+	uint64_t unmapped = 0;
+
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, vfio_group_set_container(self->gfd, self->cfd));
+	ASSERT_EQ(0, vfio_ioctl_val(self->cfd, VFIO_SET_IOMMU,
+				    VFIO_TYPE1_IOMMU));
+	ASSERT_EQ(0, vfio_map_dma(self->cfd, buf, IOVA_SRC, 4 * BUF_SIZE));
+	ASSERT_EQ(0, vfio_unmap_dma(self->cfd, IOVA_SRC + BUF_SIZE, BUF_SIZE,
+				    0, &unmapped));
+	ASSERT_EQ(BUF_SIZE, unmapped);
+	/* The rest is still there, in two pieces. */
+	ASSERT_EQ(-EEXIST, vfio_map_dma(self->cfd, buf, IOVA_SRC, BUF_SIZE));
+	ASSERT_EQ(0, vfio_map_dma(self->cfd, buf + BUF_SIZE,
+				  IOVA_SRC + BUF_SIZE, BUF_SIZE));
+	ASSERT_EQ(0, vfio_unmap_dma(self->cfd, 0, 0, VFIO_DMA_UNMAP_FLAG_ALL,
+				    &unmapped));
+	ASSERT_EQ(4 * BUF_SIZE, unmapped);
+	dma_buf_free(buf, 4 * BUF_SIZE);
+}
+
+/*
+ * The driver leaves the device while user space holds a device fd from the
+ * group: the fd is revoked (ENODEV, BAR mapping gone), the group goes dead,
+ * and closing everything gives the group back for a new round.
+ */
+TEST_F(legacy, remove_while_open)
+{
+	struct vfio_device_info dinfo = { .argsz = sizeof(dinfo) };
+	struct vfio_region_info rinfo = { .argsz = sizeof(rinfo) };
+	uint8_t *buf = dma_buf_alloc(BUF_SIZE);
+	uint32_t flags, id;
+	void *bar;
+	int dfd, iommufd, cdev;
+
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, vfio_group_set_container(self->gfd, self->cfd));
+	ASSERT_EQ(0, vfio_ioctl_val(self->cfd, VFIO_SET_IOMMU,
+				    VFIO_TYPE1v2_IOMMU));
+	ASSERT_EQ(0, vfio_map_dma(self->cfd, buf, IOVA_SRC, BUF_SIZE));
+	dfd = vfio_group_device_fd(self->gfd, self->bdf);
+	ASSERT_LE(0, dfd);
+	ASSERT_EQ(0, vfio_dev_region(dfd, VFIO_PCI_BAR0_REGION_INDEX, &rinfo));
+	bar = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, dfd,
+		   rinfo.offset);
+	ASSERT_NE(MAP_FAILED, bar);
+	ASSERT_EQ(EDU_ID_VALUE, *(volatile uint32_t *)bar);
+
+	ASSERT_EQ(0, pci_make_idle(self->bdf));
+	ASSERT_EQ(-ENODEV, vfio_dev_info(dfd, &dinfo));
+	ASSERT_EQ(-ENODEV, edu_read32(dfd, EDU_REG_ID, &id));
+	ASSERT_EQ(-ENODEV, vfio_group_status(self->gfd, &flags));
+	ASSERT_FALSE(vfio_group_node_exists(self->group));
+	/* The container still works for what it holds. */
+	ASSERT_EQ(0, vfio_unmap_dma(self->cfd, IOVA_SRC, BUF_SIZE, 0, NULL));
+	munmap(bar, 4096);
+	close(dfd);
+	close(self->gfd);
+	self->gfd = -1;
+
+	/* Everything was given back: a cdev can have the device now. */
+	ASSERT_EQ(0, vfio_dev_bind_driver(self->bdf));
+	iommufd = iommufd_open();
+	ASSERT_LE(0, iommufd);
+	cdev = vfio_dev_open(self->bdf);
+	ASSERT_LE(0, cdev);
+	ASSERT_EQ(0, vfio_dev_bind(cdev, iommufd, NULL));
+	close(cdev);
+	close(iommufd);
+	self->gfd = vfio_group_open(self->group);
+	ASSERT_LE(0, self->gfd);
+	dma_buf_free(buf, BUF_SIZE);
+}
+
 /* The bridge group: two edus, one number, one group fd, shared mappings. */
 FIXTURE(bridge) {
 	char a[PCI_BDF_LEN];
@@ -602,6 +679,8 @@ TEST_F_TIMEOUT(bridge, two_groups_one_container, TIMEOUT_S)
 	/* The container has its model already. */
 	ASSERT_EQ(-EINVAL, vfio_ioctl_val(self->cfd, VFIO_SET_IOMMU,
 					  VFIO_TYPE1v2_IOMMU));
+	/* A device of another group is not found through this one. */
+	ASSERT_EQ(-ENODEV, vfio_group_device_fd(gsolo, self->a));
 	dsolo = vfio_group_device_fd(gsolo, solo);
 	ASSERT_LE(0, dsolo);
 	da = vfio_group_device_fd(self->gfd, self->a);
