@@ -22,18 +22,18 @@ CHECK_RESULTS := $(BUILD)/results
 # PROFILE:GLOB[,GLOB...]. Every binary of a profile runs in one guest boot.
 STOCK_TESTS := \
 	mock:iommufd_* \
-	vtd:vtd_*,dma_* \
+	vtd:vtd_*,dma_*,vfio_* \
 	vtd-sm:vtd_*,dma_* \
 	vtd-cm:vtd_*,dma_* \
 	vtd-48:vtd_*,dma_* \
-	virtio:dma_*,virtio_*
+	virtio:dma_*,virtio_*,vfio_*
 
 # The debug tier (scripts/check-debug, Documentation/debug-tier.md): the same
 # PROFILE:GLOB form, on the debug kernel. Each KUnit module (*kunit*.ko)
 # runs in the first of these guests that loads the modules it depends on.
 DEBUG_TESTS := \
 	mock:iommufd_* \
-	vtd:vtd_*,dma_*
+	vtd:vtd_*,dma_*,vfio_*
 
 # The clients tier (scripts/check-clients): which VFIO serves QEMU and
 # DPDK. xiommu: our modules on the clients and clients-virtio guests;

@@ -56,9 +56,12 @@
 #include <xiommu/vfio_cdev.h>
 
 #include "vfio_pci_priv.h"
+#include "vfio_priv.h"
 
 #define XVFIO_DRIVER_NAME	"xiommu-vfio-pci"
 #define XVFIO_CLASS_NAME	"vfio-dev"
+/* Next to the kernel's vfio, which has "vfio-dev" (Documentation/vfio.md) */
+#define XVFIO_CLASS_NAME_ALT	"xiommu-vfio-dev"
 
 #define XVFIO_PGOFF_SHIFT	(XVFIO_OFFSET_SHIFT - PAGE_SHIFT)
 #define XVFIO_PGOFF_MASK	((1UL << XVFIO_PGOFF_SHIFT) - 1)
@@ -99,7 +102,8 @@ struct xvfio_device *xvfio_device_get(struct pci_dev *pdev)
 }
 
 /**
- * xvfio_device_put() - drop the reference xvfio_device_get() took
+ * xvfio_device_put() - drop a reference from xvfio_device_get() or
+ *	xvfio_device_hold()
  * @vdev: the device
  */
 void xvfio_device_put(struct xvfio_device *vdev)
@@ -282,6 +286,8 @@ static int xvfio_release(struct inode *inode, struct file *file)
 	list_del(&df->node);
 	up_write(&vdev->lock);
 
+	if (df->vgroup)
+		xvfio_group_device_closed(df->vgroup);
 	put_device(&vdev->dev);
 	kfree(df);
 	return 0;
@@ -315,7 +321,9 @@ int xvfio_file_bind(struct xvfio_file *df, struct xiommu_ictx *ictx,
 	}
 	/* One bind per fd, one bound fd per device. */
 	if (df->idev || vdev->bound) {
-		ret = -EINVAL;
+		/* A legacy group fd holds the device: its group is busy. */
+		ret = (!df->idev && vdev->bound && vdev->bound->vgroup) ?
+		      -EBUSY : -EINVAL;
 		goto err_unlock;
 	}
 
@@ -870,6 +878,103 @@ static const struct file_operations xvfio_fops = {
 	.llseek		= default_llseek,
 };
 
+/* ------------------------------------------------------------------------
+ * Device fds of the legacy group API (group.c): the same file operations
+ * as the cdev, on a file that is born bound and attached.
+ */
+
+/**
+ * xvfio_device_hold() - keep @vdev's memory alive (group.c lookups)
+ * @vdev: a device the caller reached under a lock that keeps it alive
+ *
+ * Drop the reference with xvfio_device_put().
+ */
+void xvfio_device_hold(struct xvfio_device *vdev)
+{
+	get_device(&vdev->dev);
+}
+
+/**
+ * xvfio_device_open_bound() - a device fd bound to a container's context
+ * @vdev: the device
+ * @ictx: the container's context (the device object keeps a reference)
+ * @ioas_id: the container's address space, attached at once
+ * @vgroup: the group fd's group, told when the file is released
+ *
+ * What VFIO_DEVICE_BIND_IOMMUFD + VFIO_DEVICE_ATTACH_IOMMUFD_PT do on a
+ * cdev file, on a new file with an inode of its own (revocation zaps each
+ * file's mapping). The file is then the cdev's in every way.
+ *
+ * Context: may sleep; the caller holds the group's lock.
+ * Return: the file, or ERR_PTR: -ENODEV the device is being removed;
+ * -EBUSY another fd is bound to it; an errno of xiommu_idev_bind() or
+ * xiommu_idev_attach(); -ENOMEM.
+ */
+struct file *xvfio_device_open_bound(struct xvfio_device *vdev,
+				     struct xiommu_ictx *ictx, u32 ioas_id,
+				     struct xvfio_group *vgroup)
+{
+	struct xiommu_idev *idev;
+	struct xvfio_file *df;
+	struct file *file;
+	u32 devid, pt_id = ioas_id;
+	int ret;
+
+	df = kzalloc(sizeof(*df), GFP_KERNEL_ACCOUNT);
+	if (!df)
+		return ERR_PTR(-ENOMEM);
+	df->vdev = vdev;
+	df->vgroup = vgroup;
+	df->group_path = true;
+
+	mutex_lock(&vdev->state_lock);
+	if (vdev->revoked) {
+		ret = -ENODEV;
+		goto err_unlock;
+	}
+	if (vdev->bound) {
+		ret = -EBUSY;
+		goto err_unlock;
+	}
+	idev = xiommu_idev_bind(ictx, &vdev->pdev->dev, &devid);
+	if (IS_ERR(idev)) {
+		ret = PTR_ERR(idev);
+		goto err_unlock;
+	}
+	ret = xiommu_idev_attach(idev, &pt_id);
+	if (ret)
+		goto err_unbind;
+	/* First open, as on the cdev path: enable, reset, virtual config. */
+	ret = xvfio_dev_enable(vdev);
+	if (ret)
+		goto err_unbind;
+	file = xvfio_pseudo_file(&xvfio_fops, df, "[xiommu-vfio-device]");
+	if (IS_ERR(file)) {
+		ret = PTR_ERR(file);
+		goto err_disable;
+	}
+	df->file = file;
+
+	down_write(&vdev->lock);
+	get_device(&vdev->dev);
+	list_add(&df->node, &vdev->files);
+	df->idev = idev;
+	vdev->bound = df;
+	vdev->devid = devid;
+	up_write(&vdev->lock);
+	mutex_unlock(&vdev->state_lock);
+	return file;
+
+err_disable:
+	xvfio_dev_disable(vdev, false);
+err_unbind:
+	xiommu_idev_unbind(idev);
+err_unlock:
+	mutex_unlock(&vdev->state_lock);
+	kfree(df);
+	return ERR_PTR(ret);
+}
+
 static void xvfio_dev_release(struct device *dev)
 {
 	struct xvfio_device *vdev = container_of(dev, struct xvfio_device, dev);
@@ -976,6 +1081,7 @@ static int xvfio_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	mutex_lock(&xvfio_devices_lock);
 	list_add(&vdev->node, &xvfio_devices);
 	mutex_unlock(&xvfio_devices_lock);
+	xvfio_group_add_device(vdev, pdev);
 	return 0;
 
 err_unmap_bars:
@@ -1024,7 +1130,8 @@ static void xvfio_remove(struct pci_dev *pdev)
 	struct xvfio_device *vdev = pci_get_drvdata(pdev);
 	struct xiommu_idev *idev = NULL;
 
-	/* No new opens through the node; opens in flight see ->revoked. */
+	/* No new opens through the nodes; opens in flight see ->revoked. */
+	xvfio_group_del_device(vdev);
 	cdev_device_del(&vdev->cdev, &vdev->dev);
 	mutex_lock(&xvfio_devices_lock);
 	list_del_init(&vdev->node);
@@ -1090,10 +1197,18 @@ static int __init xvfio_init(void)
 	if (ret)
 		return ret;
 
-	xvfio_class = class_create(THIS_MODULE, XVFIO_CLASS_NAME);
+	ret = xvfio_group_init();
+	if (ret)
+		goto err_unregister_chrdev;
+	/*
+	 * The kernel's own vfio (loaded first: it has /dev/vfio/vfio, so
+	 * the legacy API is off) owns the class name "vfio-dev" too.
+	 */
+	xvfio_class = class_create(THIS_MODULE, xvfio_group_legacy_enabled() ?
+				   XVFIO_CLASS_NAME : XVFIO_CLASS_NAME_ALT);
 	if (IS_ERR(xvfio_class)) {
 		ret = PTR_ERR(xvfio_class);
-		goto err_unregister_chrdev;
+		goto err_group_exit;
 	}
 	xvfio_class->devnode = xvfio_devnode;
 
@@ -1104,6 +1219,8 @@ static int __init xvfio_init(void)
 
 err_destroy_class:
 	class_destroy(xvfio_class);
+err_group_exit:
+	xvfio_group_exit();
 err_unregister_chrdev:
 	unregister_chrdev_region(xvfio_devt, MINORMASK + 1);
 	return ret;
@@ -1113,6 +1230,7 @@ static void __exit xvfio_exit(void)
 {
 	pci_unregister_driver(&xvfio_driver);
 	class_destroy(xvfio_class);
+	xvfio_group_exit();
 	unregister_chrdev_region(xvfio_devt, MINORMASK + 1);
 	ida_destroy(&xvfio_ida);
 }

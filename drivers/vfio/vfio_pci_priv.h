@@ -25,6 +25,7 @@ struct eventfd_ctx;
 struct xiommu_ictx;
 struct xiommu_idev;
 struct xvfio_file;
+struct xvfio_group;
 
 /* Region offsets in the device fd: the region index sits above bit 40. */
 #define XVFIO_OFFSET_SHIFT	40
@@ -187,6 +188,9 @@ struct xvfio_device {
  *	under either
  * @group_path: the fd was opened through a /dev/vfio/N group (legacy
  *	API): hot reset takes group fds as proof of ownership
+ * @vgroup: the legacy group the fd came from (VFIO_GROUP_GET_DEVICE_FD),
+ *	told when the fd is released; NULL for cdev files. Set before the
+ *	file is visible.
  */
 struct xvfio_file {
 	struct xvfio_device *vdev;
@@ -194,6 +198,7 @@ struct xvfio_file {
 	struct list_head node;
 	struct xiommu_idev *idev;
 	bool group_path;
+	struct xvfio_group *vgroup;
 };
 
 /* vfio_pci.c */

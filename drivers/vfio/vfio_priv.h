@@ -7,10 +7,14 @@
 #ifndef XIOMMU_VFIO_PRIV_H
 #define XIOMMU_VFIO_PRIV_H
 
+#include <linux/fs.h>
 #include <linux/types.h>
 
 struct file;
 struct pci_dev;
+struct xiommu_ictx;
+struct xvfio_device;
+struct xvfio_group;
 
 /**
  * xvfio_group_file_owns_dev() - is @file a group fd that proves ownership
@@ -34,5 +38,22 @@ bool xvfio_group_file_owns_dev(struct file *file, struct pci_dev *pdev);
  * Return: the group number, or -ENODEV if @pdev has no xiommu group.
  */
 int xvfio_group_id(struct pci_dev *pdev);
+
+/* group.c, for vfio_pci.c (kernel-doc in group.c) */
+int xvfio_group_init(void);
+bool xvfio_group_legacy_enabled(void);
+void xvfio_group_exit(void);
+void xvfio_group_add_device(struct xvfio_device *vdev, struct pci_dev *pdev);
+void xvfio_group_del_device(struct xvfio_device *vdev);
+void xvfio_group_device_closed(struct xvfio_group *vgroup);
+struct file *xvfio_pseudo_file(const struct file_operations *fops,
+			       void *priv, const char *name);
+
+/* vfio_pci.c, for group.c (kernel-doc in vfio_pci.c) */
+void xvfio_device_hold(struct xvfio_device *vdev);
+void xvfio_device_put(struct xvfio_device *vdev);
+struct file *xvfio_device_open_bound(struct xvfio_device *vdev,
+				     struct xiommu_ictx *ictx, u32 ioas_id,
+				     struct xvfio_group *vgroup);
 
 #endif /* XIOMMU_VFIO_PRIV_H */

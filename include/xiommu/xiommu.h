@@ -25,6 +25,7 @@ struct device;
 struct file;
 struct page;
 struct xiommu_access;
+struct xiommu_group;
 struct xiommu_ictx;
 struct xiommu_idev;
 
@@ -38,6 +39,43 @@ void xiommu_idev_unbind(struct xiommu_idev *idev);
 int xiommu_idev_attach(struct xiommu_idev *idev, u32 *pt_id);
 void xiommu_idev_detach(struct xiommu_idev *idev);
 struct xiommu_ictx *xiommu_idev_ictx(struct xiommu_idev *idev);
+
+/*
+ * Contexts without a /dev/iommu file, whole groups and the VFIO type1
+ * ioctls: what a legacy VFIO container (/dev/vfio/vfio) and its groups
+ * (/dev/vfio/N) are built from. Kernel-doc with each function.
+ *   container open:        ictx = xiommu_ictx_create();
+ *   VFIO_GROUP_SET_CONTAINER:
+ *                           group = xiommu_dev_group_get(dev);
+ *                           xiommu_ictx_claim_group(ictx, group);
+ *                           xiommu_vfio_compat_ioas_create(ictx, &ioas_id);
+ *   container ioctls:      xiommu_vfio_ioctl(ictx, cmd, arg);
+ *   VFIO_GROUP_GET_DEVICE_FD:
+ *                           idev = xiommu_idev_bind(ictx, dev, &devid);
+ *                           xiommu_idev_attach(idev, &ioas_id);
+ *   VFIO_GROUP_GET_STATUS: xiommu_group_viable(group, ictx);
+ *   last group leaves:     xiommu_ictx_release_group(ictx, group);
+ *                           xiommu_vfio_compat_reset(ictx);
+ *   container close:       xiommu_ictx_close(ictx);
+ * A group's number (xiommu_group_number()) is the basename of its members'
+ * sysfs iommu_group link (Documentation/groups.md).
+ */
+struct xiommu_ictx *xiommu_ictx_create(void);
+void xiommu_ictx_close(struct xiommu_ictx *ictx);
+
+struct xiommu_group *xiommu_dev_group_get(struct device *dev);
+void xiommu_dev_group_put(struct xiommu_group *group);
+int xiommu_group_number(struct xiommu_group *group);
+bool xiommu_group_viable(struct xiommu_group *group, struct xiommu_ictx *ictx);
+int xiommu_ictx_claim_group(struct xiommu_ictx *ictx,
+			    struct xiommu_group *group);
+void xiommu_ictx_release_group(struct xiommu_ictx *ictx,
+			       struct xiommu_group *group);
+
+int xiommu_vfio_compat_ioas_create(struct xiommu_ictx *ictx, u32 *ioas_id);
+void xiommu_vfio_compat_reset(struct xiommu_ictx *ictx);
+long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,
+		       unsigned long arg);
 
 /*
  * Access objects: the in-kernel API for software and emulated devices

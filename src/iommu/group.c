@@ -76,6 +76,7 @@ static void xiommu_group_release(struct kref *kref)
 						  kref);
 
 	WARN_ON(!list_empty(&group->devices) || group->owner);
+	xiommu_group_sysfs_release(group);
 	ida_free(&xiommu_group_ida, group->id);
 	mutex_destroy(&group->mutex);
 	kfree(group);
@@ -434,6 +435,7 @@ int xiommu_group_add_endpoint(struct xiommu_group *group,
 	list_add_tail(&ep->group_node, &group->devices);
 	if (group->owner)
 		xiommu_ep_guard(ep, XIOMMU_GUARD_OVERRIDE);
+	xiommu_group_sysfs_add(group, ep);
 out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;
@@ -443,6 +445,7 @@ void xiommu_group_remove_endpoint(struct xiommu_group *group,
 				  struct xiommu_endpoint *ep)
 {
 	mutex_lock(&group->mutex);
+	xiommu_group_sysfs_remove(group, ep);
 	list_del_init(&ep->group_node);
 	mutex_unlock(&group->mutex);
 }
@@ -541,6 +544,33 @@ out_unlock:
 	return rc;
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_group_claim_dma_owner);
+
+/**
+ * xiommu_group_viable_for() - would xiommu_group_claim_dma_owner() by
+ *	@owner succeed on membership grounds
+ * @group: the group
+ * @owner: the would-be owner's cookie
+ *
+ * The same test the claim makes: no other owner holds the group, no member
+ * is driven by a kernel driver that does DMA on its own, no member needs a
+ * firmware-required identity mapping.
+ *
+ * Return: true if @group is viable for @owner (or already owned by it).
+ */
+bool xiommu_group_viable_for(struct xiommu_group *group, void *owner)
+{
+	struct xiommu_resv_region direct;
+	bool viable;
+
+	mutex_lock(&group->mutex);
+	if (group->owner)
+		viable = group->owner == owner;
+	else
+		viable = group_viable(group, NULL) &&
+			 !group_direct_member(group, &direct);
+	mutex_unlock(&group->mutex);
+	return viable;
+}
 
 /**
  * xiommu_group_release_dma_owner() - undo one xiommu_group_claim_dma_owner()

@@ -34,7 +34,10 @@
  * @revoked: a kernel driver bound to a member while owned: the group is
  *	held on the blocking domain until the owner releases it (fail closed)
  * @check_work: re-checks viability after a driver bound to a member
- * @id: small number for logs and debugfs
+ * @id: small number for logs and debugfs; user space sees
+ *	XIOMMU_GROUP_NUM_BASE + @id (sysfs, /dev/vfio/N)
+ * @kobj: /sys/kernel/xiommu_groups/<number>, or NULL (src/iommu/group_user.c)
+ * @devices_kobj: its devices/ directory of links, or NULL
  */
 struct xiommu_group {
 	struct kref kref;
@@ -49,6 +52,8 @@ struct xiommu_group {
 	bool revoked;
 	struct work_struct check_work;
 	int id;
+	struct kobject *kobj;
+	struct kobject *devices_kobj;
 };
 
 /**
@@ -64,6 +69,7 @@ struct xiommu_group {
  *	(group->mutex)
  * @override_set: the claim set driver_override and must restore it
  *	(group->mutex)
+ * @sysfs_linked: we made the device's iommu_group link (group->mutex)
  */
 struct xiommu_endpoint {
 	struct hlist_node node;
@@ -75,6 +81,7 @@ struct xiommu_endpoint {
 	atomic64_t faults;
 	const char *saved_override;
 	bool override_set;
+	bool sysfs_linked;
 };
 
 /* registry.c <-> group.c */
@@ -112,6 +119,16 @@ int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
 	       phys_addr_t paddr, size_t size, int prot, gfp_t gfp);
 size_t xiommu_unmap(struct xiommu_domain *domain, unsigned long iova,
 		    size_t size);
+
+/* group_user.c: what user space sees of groups */
+void xiommu_group_sysfs_add(struct xiommu_group *group,
+			    struct xiommu_endpoint *ep);
+void xiommu_group_sysfs_remove(struct xiommu_group *group,
+			       struct xiommu_endpoint *ep);
+void xiommu_group_sysfs_release(struct xiommu_group *group);
+bool xiommu_group_viable_for(struct xiommu_group *group, void *owner);
+int xiommu_group_sysfs_init(void);
+void xiommu_group_sysfs_exit(void);
 
 int xiommu_lite_init(void);
 void xiommu_lite_exit(void);

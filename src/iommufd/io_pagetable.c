@@ -564,7 +564,9 @@ EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_map_slices);
  * @uptr: user address of the memory (current process)
  * @length: bytes
  * @prot: XIOMMU_READ/WRITE/CACHE; XIOMMU_WRITE pins for writing
- * @flags: XIOMMU_IOPT_ALLOC_IOVA or 0
+ * @flags: XIOMMU_IOPT_ALLOC_IOVA, XIOMMU_IOPT_PFNMAP (VM_PFNMAP memory is
+ *	mapped by PFN, src/iommufd/pages_pfnmap.c; without it such memory fails with
+ *	EFAULT when it gets pinned), or 0
  * @mode: where to charge pages when they get pinned
  *
  * Return: 0, -EINVAL, -EOVERFLOW, -EEXIST, -ENOSPC, -EFAULT, -ENOMEM (see
@@ -579,8 +581,15 @@ int xiommu_iopt_map_user(struct xiommu_iopt *iopt, unsigned long *iova,
 	LIST_HEAD(slices);
 	int rc;
 
-	slice.pages = xiommu_pages_alloc(uptr, length, prot & XIOMMU_WRITE,
-					 mode);
+	slice.pages = NULL;
+	if (flags & XIOMMU_IOPT_PFNMAP)
+		slice.pages = xiommu_pages_alloc_pfnmap(uptr, length,
+							prot & XIOMMU_WRITE,
+							mode);
+	flags &= ~XIOMMU_IOPT_PFNMAP;
+	if (!slice.pages)
+		slice.pages = xiommu_pages_alloc(uptr, length,
+						 prot & XIOMMU_WRITE, mode);
 	if (IS_ERR(slice.pages))
 		return PTR_ERR(slice.pages);
 	slice.start_byte = (unsigned long)uptr -

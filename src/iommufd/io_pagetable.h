@@ -60,6 +60,9 @@ enum xiommu_account_mode {
  * @source_user: user charged in XIOMMU_ACCOUNT_USER mode (reference held)
  * @source_mm: address space the pages come from (mmgrab() held); charged
  *	in XIOMMU_ACCOUNT_MM mode, and its pinned_vm shows the pins
+ * @pfns: NULL, or for VM_PFNMAP memory (src/iommufd/pages_pfnmap.c) the @npages
+ *	PFNs resolved at creation; such an object never pins, never charges
+ *	and leaves @pages NULL
  */
 struct xiommu_pages {
 	struct kref kref;
@@ -75,6 +78,7 @@ struct xiommu_pages {
 	struct task_struct *source_task;
 	struct user_struct *source_user;
 	struct mm_struct *source_mm;
+	unsigned long *pfns;
 };
 
 struct xiommu_pages *xiommu_pages_alloc(void __user *uptr,
@@ -86,6 +90,21 @@ int xiommu_pages_add_user(struct xiommu_pages *pages,
 			  unsigned long first, unsigned long last);
 void xiommu_pages_remove_user(struct xiommu_pages *pages,
 			      struct interval_tree_node *node);
+
+/* pages_pfnmap.c: VM_PFNMAP memory for the VFIO type1 paths */
+struct xiommu_pages *xiommu_pages_alloc_pfnmap(void __user *uptr,
+					       unsigned long length,
+					       bool writable,
+					       enum xiommu_account_mode mode);
+int xiommu_pfnmap_add_user(struct xiommu_pages *pages,
+			   struct interval_tree_node *node,
+			   unsigned long first, unsigned long last);
+void xiommu_pfnmap_remove_user(struct xiommu_pages *pages,
+			       struct interval_tree_node *node);
+int xiommu_pfnmap_map_domain(struct xiommu_pages *pages,
+			     unsigned long start_byte, unsigned long length,
+			     struct xiommu_domain *domain, unsigned long iova,
+			     int prot, bool small_pages);
 
 static inline void xiommu_pages_get(struct xiommu_pages *pages)
 {
@@ -223,6 +242,7 @@ struct xiommu_iopt_domain {
 
 /* Flags of xiommu_iopt_map_pages() */
 #define XIOMMU_IOPT_ALLOC_IOVA	BIT(0)	/* choose the IOVA (else fixed) */
+#define XIOMMU_IOPT_PFNMAP	BIT(1)	/* map_user: accept VM_PFNMAP (type1) */
 
 void xiommu_iopt_init(struct xiommu_iopt *iopt);
 void xiommu_iopt_destroy(struct xiommu_iopt *iopt);

@@ -529,19 +529,37 @@ static void xiommu_ictx_release(struct kref *kref)
 	kfree(ictx);
 }
 
-static int xiommu_fops_open(struct inode *inode, struct file *filp)
+static struct xiommu_ictx *xiommu_ictx_alloc(void)
 {
 	struct xiommu_ictx *ictx;
 
 	ictx = kzalloc(sizeof(*ictx), GFP_KERNEL_ACCOUNT);
 	if (!ictx)
-		return -ENOMEM;
+		return NULL;
 	kref_init(&ictx->kref);
 	xa_init_flags(&ictx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	mutex_init(&ictx->groups_lock);
 	xa_init(&ictx->groups);
 	init_waitqueue_head(&ictx->destroy_wait);
 	ictx->account_mode = XIOMMU_ACCOUNT_USER;
+	return ictx;
+}
+
+/* What closing a context's file does; @ictx's file reference is dropped. */
+static void xiommu_ictx_shutdown(struct xiommu_ictx *ictx)
+{
+	WRITE_ONCE(ictx->closed, true);
+	xiommu_ictx_destroy_objects(ictx);
+	xiommu_ictx_put(ictx);
+}
+
+static int xiommu_fops_open(struct inode *inode, struct file *filp)
+{
+	struct xiommu_ictx *ictx;
+
+	ictx = xiommu_ictx_alloc();
+	if (!ictx)
+		return -ENOMEM;
 	ictx->file = filp;
 	filp->private_data = ictx;
 	return 0;
@@ -549,13 +567,46 @@ static int xiommu_fops_open(struct inode *inode, struct file *filp)
 
 static int xiommu_fops_release(struct inode *inode, struct file *filp)
 {
-	struct xiommu_ictx *ictx = filp->private_data;
-
-	WRITE_ONCE(ictx->closed, true);
-	xiommu_ictx_destroy_objects(ictx);
-	xiommu_ictx_put(ictx);
+	xiommu_ictx_shutdown(filp->private_data);
 	return 0;
 }
+
+/**
+ * xiommu_ictx_create() - a context not backed by a /dev/iommu file
+ *
+ * For consumers that keep an iommufd context behind their own file (the
+ * VFIO container, /dev/vfio/vfio). It behaves as an open /dev/iommu file
+ * whose only user is the caller: objects are made through the consumer
+ * API (xiommu_vfio_compat_ioas_create(), xiommu_idev_bind(), ...) and the
+ * type1 ioctls (xiommu_vfio_ioctl()); xiommu_ictx_from_fd() never
+ * returns it. Memory of the context and of its mappings is charged to the
+ * calling task's memcg and RLIMIT_MEMLOCK as for /dev/iommu.
+ *
+ * Context: may sleep.
+ * Return: the context, holding the reference xiommu_ictx_close() drops,
+ * or NULL without memory.
+ */
+struct xiommu_ictx *xiommu_ictx_create(void)
+{
+	return xiommu_ictx_alloc();
+}
+EXPORT_SYMBOL_GPL(xiommu_ictx_create);
+
+/**
+ * xiommu_ictx_close() - the equivalent of closing a context's file
+ * @ictx: a context from xiommu_ictx_create(); invalid after the call
+ *	unless the caller holds another reference
+ *
+ * Destroys every object nothing else holds (mappings are unpinned); what
+ * bound devices still use goes when they are unbound.
+ *
+ * Context: may sleep.
+ */
+void xiommu_ictx_close(struct xiommu_ictx *ictx)
+{
+	xiommu_ictx_shutdown(ictx);
+}
+EXPORT_SYMBOL_GPL(xiommu_ictx_close);
 
 static const struct file_operations xiommu_fops = {
 	.owner = THIS_MODULE,
@@ -758,12 +809,14 @@ static int __init xiommu_init(void)
 	rc = xiommu_lite_init();
 	if (rc)
 		return rc;
+	xiommu_group_sysfs_init();
 	rc = misc_register(&xiommu_misc);
 	if (rc)
 		goto err_lite;
 	return 0;
 
 err_lite:
+	xiommu_group_sysfs_exit();
 	xiommu_lite_exit();
 	return rc;
 }
@@ -771,6 +824,7 @@ err_lite:
 static void __exit xiommu_exit(void)
 {
 	misc_deregister(&xiommu_misc);
+	xiommu_group_sysfs_exit();
 	xiommu_lite_exit();
 }
 

@@ -185,6 +185,7 @@ static void xiommu_pages_release(struct kref *kref)
 	WARN_ON(pages->npinned || pages->pages ||
 		!RB_EMPTY_ROOT(&pages->users_itree.rb_root) ||
 		!RB_EMPTY_ROOT(&pages->access_itree.rb_root));
+	kvfree(pages->pfns);
 	mmdrop(pages->source_mm);
 	free_uid(pages->source_user);
 	put_task_struct(pages->source_task);
@@ -481,6 +482,8 @@ int xiommu_pages_add_user(struct xiommu_pages *pages,
 
 	if (WARN_ON(first > last || last >= pages->npages))
 		return -EINVAL;
+	if (pages->pfns)
+		return xiommu_pfnmap_add_user(pages, node, first, last);
 
 	mutex_lock(&pages->mutex);
 	rc = pages_add_user_locked(pages, node, first, last);
@@ -499,6 +502,10 @@ int xiommu_pages_add_user(struct xiommu_pages *pages,
 void xiommu_pages_remove_user(struct xiommu_pages *pages,
 			      struct interval_tree_node *node)
 {
+	if (pages->pfns) {
+		xiommu_pfnmap_remove_user(pages, node);
+		return;
+	}
 	mutex_lock(&pages->mutex);
 	pages_remove_user_locked(pages, node);
 	mutex_unlock(&pages->mutex);
@@ -545,6 +552,9 @@ int xiommu_pages_access_pin(struct xiommu_pages *pages,
 
 	if (WARN_ON(first > last || last >= pages->npages))
 		return -EINVAL;
+	/* PFNMAP memory has no struct page to hand out. */
+	if (pages->pfns)
+		return -EFAULT;
 
 	mutex_lock(&pages->mutex);
 	pa = pages_find_access(pages, first, last);
@@ -720,6 +730,9 @@ int xiommu_pages_rw(struct xiommu_pages *pages, unsigned long start_byte,
 	struct xiommu_iova_hole_iter hole;
 	void __user *uptr = pages->uptr + start_byte;
 
+	/* PFNMAP memory (pages_pfnmap.c): not read or written for accesses. */
+	if (pages->pfns)
+		return -EFAULT;
 	mutex_lock(&pages->mutex);
 	if (!xiommu_iova_hole_first(&hole, &pages->users_itree, NULL, first,
 				    last)) {
@@ -770,6 +783,10 @@ int xiommu_pages_map_domain(struct xiommu_pages *pages,
 	unsigned long done = 0;
 	int rc;
 
+	if (pages->pfns)
+		return xiommu_pfnmap_map_domain(pages, start_byte, length,
+						domain, iova, prot,
+						small_pages);
 	while (done < length) {
 		unsigned long pfn = page_to_pfn(pages->pages[index]);
 		unsigned long run = PAGE_SIZE - offset;

@@ -68,8 +68,10 @@ static int vfio_map_dma(struct xiommu_ictx *ictx, void __user *arg)
 	if (IS_ERR(ioas))
 		return PTR_ERR(ioas);
 	iova = map.iova;
+	/* Type1 maps VM_PFNMAP memory (peer BARs) by PFN: pages_pfnmap.c. */
 	rc = xiommu_iopt_map_user(&ioas->iopt, &iova,
-				  u64_to_user_ptr(map.vaddr), map.size, prot, 0,
+				  u64_to_user_ptr(map.vaddr), map.size, prot,
+				  XIOMMU_IOPT_PFNMAP,
 				  READ_ONCE(ictx->account_mode));
 	xiommu_put_object(ictx, &ioas->obj);
 	return rc;
@@ -351,3 +353,75 @@ long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,
 		return -ENOTTY;
 	}
 }
+EXPORT_SYMBOL_GPL(xiommu_vfio_ioctl);
+
+/**
+ * xiommu_vfio_compat_ioas_create() - give a context its compatibility IOAS
+ * @ictx: the context
+ * @ioas_id: returns the IOAS's ID (for xiommu_idev_attach())
+ *
+ * The IOAS the type1 ioctls of xiommu_vfio_ioctl() work on: the one
+ * IOMMU_VFIO_IOAS chose, or, if none was chosen, a new one that becomes
+ * it (a VFIO container makes its first group's address space this way).
+ *
+ * Context: may sleep.
+ * Return: 0, or -ENOMEM.
+ */
+int xiommu_vfio_compat_ioas_create(struct xiommu_ictx *ictx, u32 *ioas_id)
+{
+	struct xiommu_ioas *ioas;
+
+	ioas = get_compat_ioas(ictx);
+	if (!IS_ERR(ioas)) {
+		*ioas_id = ioas->obj.id;
+		xiommu_put_object(ictx, &ioas->obj);
+		return 0;
+	}
+
+	ioas = xiommu_object_alloc(ictx, ioas, XIOMMU_OBJ_IOAS);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	xiommu_iopt_init(&ioas->iopt);
+	mutex_init(&ioas->mutex);
+	INIT_LIST_HEAD(&ioas->hwpt_list);
+	*ioas_id = ioas->obj.id;
+
+	xa_lock(&ictx->objects);
+	/* Lost a race with another creator: keep theirs. */
+	if (ictx->vfio_ioas) {
+		*ioas_id = ictx->vfio_ioas->obj.id;
+		xa_unlock(&ictx->objects);
+		xiommu_object_abort_and_destroy(ictx, &ioas->obj);
+		return 0;
+	}
+	ictx->vfio_ioas = ioas;
+	xa_unlock(&ictx->objects);
+	xiommu_object_finalize(ictx, &ioas->obj);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xiommu_vfio_compat_ioas_create);
+
+/**
+ * xiommu_vfio_compat_reset() - forget the type1 state of a context
+ * @ictx: the context
+ *
+ * What a VFIO container does when its last group leaves (upstream's type1
+ * releases its iommu then): every mapping of the compatibility IOAS is
+ * unmapped and large IOPTEs are allowed again, so the next VFIO_SET_IOMMU
+ * starts afresh. Nothing happens without a compatibility IOAS.
+ *
+ * Context: may sleep.
+ */
+void xiommu_vfio_compat_reset(struct xiommu_ictx *ictx)
+{
+	unsigned long unmapped;
+	struct xiommu_ioas *ioas;
+
+	ioas = get_compat_ioas(ictx);
+	if (IS_ERR(ioas))
+		return;
+	xiommu_iopt_unmap_all(&ioas->iopt, &unmapped);
+	xiommu_iopt_set_large_pages(&ioas->iopt, true);
+	xiommu_put_object(ictx, &ioas->obj);
+}
+EXPORT_SYMBOL_GPL(xiommu_vfio_compat_reset);
