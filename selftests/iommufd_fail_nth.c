@@ -1126,4 +1126,75 @@ FN_PATH(access_unmap)
 FN_PATH(huge_pages)
 FN_PATH(type1_cut)
 
+/*
+ * Random allocation failures, several in one call (the fail-nth sweeps
+ * inject exactly one): IOMMU_IOAS_MAP into a mock0 and a mock1 domain with
+ * failslab and fail_page_alloc failing FN_RANDOM_PCT % of this thread's
+ * allocations, at IOVAs far apart so each map needs fresh page-table
+ * levels. Whatever failed, closing the iommufd must leave no pin and no
+ * domain freed with an IOPTE in it (the mock counts that as a contract
+ * violation). Regression test for issue 11 item 3: the mock counted
+ * "domain freed while mapping" when a failed xa_insert() had left empty
+ * interior xarray nodes and no IOPTE at all.
+ */
+#define FN_RANDOM_PCT	"25"
+#define FN_RANDOM_RUNS	100
+
+/* The thread's make-it-fail file, opened before anything may fail. */
+static int fn_make_it_fail_open(void)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/make-it-fail",
+		 (long)syscall(SYS_gettid));
+	return open(path, O_WRONLY);
+}
+
+/* Opening the file would allocate: only ever pwrite() the open one. */
+static int fn_make_it_fail(int fd, bool on)
+{
+	return pwrite(fd, on ? "1" : "0", 1, 0) == 1 ? 0 : -1;
+}
+
+TEST_F_TIMEOUT(fail_nth, random_map, FN_TIMEOUT)
+{
+	struct fn_ctx *c = &self->ctx;
+	unsigned int i, failed = 0;
+	int mif = fn_make_it_fail_open();
+
+	ASSERT_LE(0, mif);
+	ASSERT_EQ(0, fn_write("failslab", "probability", FN_RANDOM_PCT));
+	ASSERT_EQ(0, fn_write("fail_page_alloc", "probability", FN_RANDOM_PCT));
+	for (i = 0; i < FN_RANDOM_RUNS; i++) {
+		__u64 iova = MOCK_APERTURE_START + (i % 15) * (128UL << 20);
+		int rc;
+
+		memset(c, 0, sizeof(*c));
+		c->access_fd = -1;
+		c->fd = open("/dev/iommu", O_RDWR);
+		ASSERT_LE(0, c->fd);
+		ASSERT_EQ(0, two_units_setup(c));
+
+		ASSERT_EQ(0, fn_make_it_fail(mif, true));
+		rc = fn_map(c, c->ioas_id, iova);
+		ASSERT_EQ(0, fn_make_it_fail(mif, false));
+		if (rc) {
+			ASSERT_EQ(ENOMEM, errno);
+			failed++;
+			if (fn_unmapped(c, c->hwpt_id, iova) ||
+			    fn_unmapped(c, c->hwpt2_id, iova)) {
+				TH_LOG("run %u: the failed map left IOPTEs", i);
+				ASSERT_TRUE(false);
+			}
+		}
+		fn_check_released(_metadata, self, i);
+	}
+	ASSERT_EQ(0, fn_write("failslab", "probability", "100"));
+	ASSERT_EQ(0, fn_write("fail_page_alloc", "probability", "100"));
+	close(mif);
+	ksft_print_msg("random_map: %u of %u maps failed\n", failed,
+		       FN_RANDOM_RUNS);
+	fflush(stdout);
+}
+
 TEST_HARNESS_MAIN
