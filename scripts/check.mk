@@ -28,8 +28,8 @@ STOCK_TESTS := \
 # PROFILE:GLOB form, on the debug kernel. Each KUnit module (*kunit*.ko)
 # runs in the first of these guests that loads the modules it depends on.
 DEBUG_TESTS := \
-	mock:iommufd_* \
-	vtd:vtd_*,dma_*
+	mock:iommufd_*,xiommu_fuzz \
+	vtd:vtd_*,dma_*,xiommu_fuzz
 
 CHECK_TEST_TIMEOUT ?= 300
 CHECK_BOOT_TIMEOUT ?= 300
@@ -56,6 +56,19 @@ check: deps
 	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
 	+@scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)
+
+# A soak run of the fuzzer (tools/xiommu_fuzz, Documentation/debug-tier.md):
+#   make fuzz [SECONDS=600] [PROFILE=mock] [KERNEL=debug|stock] [SEED=N]
+#             [THREADS=3] [FUZZ_ARGS="--fail-nth 5 ..."]
+SECONDS ?= 600
+PROFILE ?= mock
+KERNEL ?= debug
+THREADS ?= 3
+SEED ?=
+FUZZ_ARGS ?=
+fuzz: deps
+	+scripts/fuzz '$(PROFILE)' '$(SECONDS)' '$(KERNEL)' --threads '$(THREADS)' \
+		$(if $(SEED),--seed '$(SEED)') $(FUZZ_ARGS)
 
 # The debug test kernel (scripts/kernel/build-debug): built once, cached
 # in the shared cache (scripts/lib-cache.sh), path in build/debug-kernel.path.
