@@ -366,8 +366,23 @@ static void forget_ids(struct ictx_slot *s)
 
 /* ---- fault injection around each call ---- */
 
+/* Families of calls, for the per-kind summary. */
+enum fam {
+	F_IOAS_ALLOC, F_DESTROY, F_MAP, F_UNMAP, F_COPY, F_RANGES, F_ALLOW,
+	F_OPTION, F_VFIO_IOAS, F_HWPT, F_HW_INFO, F_RAW, F_TYPE1, F_MOCK,
+	F_VDEV, F_FORK, F_KINDS
+};
+
+static const char * const fam_names[F_KINDS] = {
+	"ioas_alloc", "destroy", "map", "unmap", "copy", "iova_ranges",
+	"allow_iovas", "option", "vfio_ioas", "hwpt_alloc", "hw_info", "raw",
+	"type1", "mock", "vfio_dev", "fork",
+};
+
 struct worker {
 	pthread_t thread;
+	enum fam fam;
+	unsigned long fam_calls[F_KINDS], fam_ok[F_KINDS];
 	unsigned int idx;
 	struct rng rng;
 	int fail_fd;	/* /proc/self/task/TID/make-it-fail, or -1 */
@@ -479,8 +494,11 @@ static long fz_ioctl(struct worker *w, int fd, unsigned long cmd, void *arg)
 	err = errno;
 	disarm(w);
 	w->ops++;
-	if (rc >= 0)
+	w->fam_calls[w->fam]++;
+	if (rc >= 0) {
 		w->ok++;
+		w->fam_ok[w->fam]++;
+	}
 	else
 		w->by_errno[err < 133 ? err : 133]++;
 	errno = err;
@@ -1190,39 +1208,39 @@ static void one_op(struct worker *w)
 	if (s->fd < 0)
 		goto out;
 	if (what < 3)
-		op_fork(w, s);
+		(w->fam = F_FORK, op_fork(w, s));
 	else if (what < 8)
-		op_ioas_alloc(w, s);
+		(w->fam = F_IOAS_ALLOC, op_ioas_alloc(w, s));
 	else if (what < 10)
-		op_destroy(w, s);
+		(w->fam = F_DESTROY, op_destroy(w, s));
 	else if (what < 26)
-		op_map(w, s);
+		(w->fam = F_MAP, op_map(w, s));
 	else if (what < 36)
-		op_unmap(w, s);
+		(w->fam = F_UNMAP, op_unmap(w, s));
 	else if (what < 41)
-		op_copy(w, s);
+		(w->fam = F_COPY, op_copy(w, s));
 	else if (what < 43)
-		op_iova_ranges(w, s);
+		(w->fam = F_RANGES, op_iova_ranges(w, s));
 	else if (what < 45)
-		op_allow_iovas(w, s);
+		(w->fam = F_ALLOW, op_allow_iovas(w, s));
 	else if (what < 48)
-		op_option(w, s);
+		(w->fam = F_OPTION, op_option(w, s));
 	else if (what < 51)
-		op_vfio_ioas(w, s);
+		(w->fam = F_VFIO_IOAS, op_vfio_ioas(w, s));
 	else if (what < 54)
-		op_hwpt_alloc(w, s);
+		(w->fam = F_HWPT, op_hwpt_alloc(w, s));
 	else if (what < 55)
-		op_hw_info(w, s);
+		(w->fam = F_HW_INFO, op_hw_info(w, s));
 	else if (what < 57)
-		op_raw(w, s);
+		(w->fam = F_RAW, op_raw(w, s));
 	else if (what < 67)
-		op_type1(w, s);
+		(w->fam = F_TYPE1, op_type1(w, s));
 	else if (have_mock)
-		op_mock(w, s);
+		(w->fam = F_MOCK, op_mock(w, s));
 	else if (nr_vdev_bdfs)
-		op_vdev(w, s);
+		(w->fam = F_VDEV, op_vdev(w, s));
 	else
-		op_map(w, s);
+		(w->fam = F_MAP, op_map(w, s));
 out:
 	pthread_rwlock_unlock(&s->lock);
 }
@@ -1500,6 +1518,7 @@ int main(int argc, char **argv)
 	struct worker workers[FZ_MAX_THREADS];
 	unsigned long ops = 0, ok = 0, injected = 0;
 	unsigned long by_errno[134] = {};
+	unsigned long fam_calls[F_KINDS] = {}, fam_ok[F_KINDS] = {};
 	struct baseline before;
 	struct rlimit rl = { FZ_MEMLOCK, FZ_MEMLOCK };
 	struct timespec t0, t1;
@@ -1611,6 +1630,10 @@ int main(int argc, char **argv)
 		injected += workers[i].injected;
 		for (e = 0; e < 134; e++)
 			by_errno[e] += workers[i].by_errno[e];
+		for (e = 0; e < F_KINDS; e++) {
+			fam_calls[e] += workers[i].fam_calls[e];
+			fam_ok[e] += workers[i].fam_ok[e];
+		}
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	alarm(0);
@@ -1639,6 +1662,12 @@ int main(int argc, char **argv)
 	       opt_fail_nth ? "" : "");
 	if (opt_fail_nth)
 		printf("# fail-nth injections that hit: %lu\n", injected);
+	printf("# succeeded/calls:");
+	for (e = 0; e < F_KINDS; e++)
+		if (fam_calls[e])
+			printf(" %s %lu/%lu", fam_names[e], fam_ok[e],
+			       fam_calls[e]);
+	printf("\n");
 	for (e = 1; e < 134; e++)
 		if (by_errno[e] && (opt_verbose || by_errno[e] * 100 >= ops))
 			printf("#   %6lu x %s\n", by_errno[e],
