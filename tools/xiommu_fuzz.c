@@ -25,13 +25,13 @@
  * map over a present IOPTE, an unmap that cuts an IOPTE). Kernel splats
  * and leaks are the harness's job (scripts/vm, kmemleak), not ours.
  *
- * Each run prints its seed. With --threads 1 the seed fixes the sequence
- * of calls and arguments; the kernel's answers (which ids exist) steer
- * it, so with random allocation failures (whose randomness is the
- * kernel's) two runs agree until the first call whose allocation failed
- * differently. --fail-nth instead arms the calling thread's fail-nth
- * counter from the seeded generator, which keeps a single-threaded run
- * reproducible under injection.
+ * Each run prints its seed. With --threads 1 and no injection the seed
+ * fixes the sequence of calls and arguments (the kernel's answers, which
+ * ids exist, steer it, and they repeat). Under injection two runs agree
+ * until the first call whose allocations failed differently: random mode
+ * uses the kernel's random numbers, and with --fail-nth (the seed picks
+ * which calls fail and at which site) the N-th allocation site of a call
+ * still depends on the kernel's slab and page caches.
  *
  * Output is TAP (three results), so the test tiers count it like a
  * selftest. Documentation/debug-tier.md describes how it runs in
@@ -393,6 +393,7 @@ struct worker {
 	struct rng rng;
 	int fail_fd;	/* /proc/self/task/TID/make-it-fail, or -1 */
 	int nth_fd;	/* /proc/self/task/TID/fail-nth, or -1 */
+	bool nth_armed;	/* fail-nth armed for the current call */
 	unsigned long ops, ok, injected;
 	unsigned long by_errno[134];
 };
@@ -464,6 +465,7 @@ static void worker_open_inject(struct worker *w)
 
 static void arm(struct worker *w)
 {
+	w->nth_armed = false;
 	if (w->fail_fd >= 0)
 		(void)!pwrite(w->fail_fd, "1", 1, 0);
 	if (w->nth_fd >= 0 && chance(&w->rng, opt_fail_nth)) {
@@ -471,7 +473,7 @@ static void arm(struct worker *w)
 		int n = snprintf(val, sizeof(val), "%u",
 				 (unsigned int)(1 + below(&w->rng, 12)));
 
-		(void)!pwrite(w->nth_fd, val, n, 0);
+		w->nth_armed = pwrite(w->nth_fd, val, n, 0) == n;
 	}
 }
 
@@ -479,9 +481,10 @@ static void disarm(struct worker *w)
 {
 	if (w->fail_fd >= 0)
 		(void)!pwrite(w->fail_fd, "0", 1, 0);
-	if (w->nth_fd >= 0) {
+	if (w->nth_armed) {
 		char val[16] = "";
 
+		/* 0 left: the armed site was reached and failed */
 		if (pread(w->nth_fd, val, sizeof(val) - 1, 0) > 0 &&
 		    val[0] == '0')
 			w->injected++;
