@@ -16,7 +16,7 @@ W ?=
 export KVER KDIR BUILD
 
 .PHONY: all deps have-deps modules clean tools install dkms-install style run check \
-	check-host check-stock check-debug check-dkms check-clients bench kernel-debug
+	check-host check-stock check-debug check-dkms check-clients bench kernel-debug fuzz
 
 all: modules tools
 

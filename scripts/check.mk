@@ -32,8 +32,8 @@ STOCK_TESTS := \
 # PROFILE:GLOB form, on the debug kernel. Each KUnit module (*kunit*.ko)
 # runs in the first of these guests that loads the modules it depends on.
 DEBUG_TESTS := \
-	mock:iommufd_* \
-	vtd:vtd_*,dma_*,vfio_*
+	mock:iommufd_*,xiommu_fuzz \
+	vtd:vtd_*,dma_*,vfio_*,xiommu_fuzz
 
 # The clients tier (scripts/check-clients): which VFIO serves QEMU and
 # DPDK. xiommu: our modules on the clients and clients-virtio guests;
@@ -83,6 +83,19 @@ check: deps
 	{ scripts/check-dkms || true; } & \
 	wait
 	@scripts/check-summary $(CHECK_RESULTS)
+
+# A soak run of the fuzzer (tools/xiommu_fuzz, Documentation/debug-tier.md):
+#   make fuzz [SECONDS=600] [PROFILE=mock] [KERNEL=debug|stock] [SEED=N]
+#             [THREADS=3] [FUZZ_ARGS="--fail-nth 5 ..."]
+SECONDS ?= 600
+PROFILE ?= mock
+KERNEL ?= debug
+THREADS ?= 3
+SEED ?=
+FUZZ_ARGS ?=
+fuzz: deps
+	+scripts/fuzz '$(PROFILE)' '$(SECONDS)' '$(KERNEL)' --threads '$(THREADS)' \
+		$(if $(SEED),--seed '$(SEED)') $(FUZZ_ARGS)
 
 # The debug test kernel (scripts/kernel/build-debug): built once, cached
 # in the shared cache (scripts/lib-cache.sh), path in build/debug-kernel.path.

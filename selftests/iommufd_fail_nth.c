@@ -37,6 +37,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/syscall.h>
+#include <linux/vfio.h>
 
 #include "iommufd_utils.h"
 
@@ -178,6 +179,38 @@ static int fn_mock_device_count(void)
 	return n;
 }
 
+/*
+ * Driver-contract violations the mock units counted so far (debugfs
+ * xiommu/mockN/violations: a map over a present IOPTE, an unmap cutting
+ * an IOPTE, a domain freed while it still maps something), -1 on error.
+ * A failed call that leaves IOPTEs no mapping owns shows up here at the
+ * latest when its domain is freed on close.
+ */
+static long fn_violations(void)
+{
+	char path[128], val[32];
+	long sum = 0;
+	unsigned int u;
+
+	for (u = 0; u < 3; u++) {
+		ssize_t len;
+		int fd;
+
+		snprintf(path, sizeof(path), "%s/xiommu/mock%u/violations",
+			 fn_debugfs, u);
+		fd = open(path, O_RDONLY);
+		if (fd < 0)
+			return -1;
+		len = read(fd, val, sizeof(val) - 1);
+		close(fd);
+		if (len <= 0)
+			return -1;
+		val[len] = 0;
+		sum += strtol(val, NULL, 10);
+	}
+	return sum;
+}
+
 /* Is every page of the test buffer pinned @refs times? (via a fresh fd) */
 static bool fn_buffer_refs_are(int fd, unsigned int refs)
 {
@@ -196,6 +229,8 @@ struct fn_ctx {
 	__u32 ioas2_id;
 	__u32 stdev_id, hwpt_id, idev_id;
 	__u32 stdev2_id, hwpt2_id, idev2_id;
+	__u32 stdev3_id, hwpt3_id;
+	__u32 access_pages_id;
 	int access_fd;
 	/* outputs of the call under test, compared with a clean run's */
 	__u32 out_id[3];
@@ -230,12 +265,24 @@ static const char *fn_mapped(struct fn_ctx *c, __u32 hwpt_id, __u64 iova)
 	return NULL;
 }
 
+static const char *fn_unmapped_len(struct fn_ctx *c, __u32 hwpt_id,
+				   __u64 iova, __u64 length)
+{
+	__u64 off, pgsize;
+
+	/* No IO page of the range may be mapped. */
+	for (off = 0; off < length; off += MOCK_PAGE_SIZE) {
+		if (!_test_cmd_md_iopte(c->fd, hwpt_id, iova + off, &pgsize))
+			return "the mock page table maps what the failed call mapped";
+		if (errno != ENOENT)
+			return "XIOMMU_TEST_OP_MD_IOPTE failed";
+	}
+	return NULL;
+}
+
 static const char *fn_unmapped(struct fn_ctx *c, __u32 hwpt_id, __u64 iova)
 {
-	/* Not even the first IO page of the range may be mapped. */
-	if (!_test_cmd_check_map(c->fd, hwpt_id, iova, MOCK_PAGE_SIZE, buffer))
-		return "the mock page table maps what the failed call mapped";
-	return NULL;
+	return fn_unmapped_len(c, hwpt_id, iova, BUFFER_SIZE);
 }
 
 static const char *fn_refs(struct fn_ctx *c, unsigned int refs)
@@ -565,6 +612,271 @@ static const char *access_rw_after(struct fn_ctx *c)
 	return fn_refs(c, 0);
 }
 
+/*
+ * The paths of the stale-IOPTE hunt (issue 11 item 3): each ends with the
+ * step's iommufd closed, which frees every domain; a domain that still
+ * maps something then counts a violation in the mock (fn_check_released()).
+ */
+
+/* IOMMU_IOAS_UNMAP of a mapping shown by a mock0 and a mock1 domain */
+static int two_units_setup(struct fn_ctx *c)
+{
+	if (map_fixed_setup(c))
+		return -1;
+	return _test_cmd_mock_device(c->fd, c->ioas_id, XIOMMU_MOCK_UNIT_MOCK1,
+				     0, 0, &c->stdev2_id, &c->hwpt2_id,
+				     &c->idev2_id);
+}
+
+static int unmap_two_setup(struct fn_ctx *c)
+{
+	return two_units_setup(c) || fn_map(c, c->ioas_id, FN_IOVA) ? -1 : 0;
+}
+
+static int unmap_two_call(struct fn_ctx *c)
+{
+	return _test_ioctl_ioas_unmap(c->fd, c->ioas_id, FN_IOVA, BUFFER_SIZE,
+				      NULL);
+}
+
+static const char *unmap_two_before(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->hwpt_id, FN_IOVA) ?:
+	       fn_mapped(c, c->hwpt2_id, FN_IOVA) ?: fn_refs(c, 1);
+}
+
+static const char *unmap_two_after(struct fn_ctx *c)
+{
+	return fn_unmapped(c, c->hwpt_id, FN_IOVA) ?:
+	       fn_unmapped(c, c->hwpt2_id, FN_IOVA) ?: fn_refs(c, 0);
+}
+
+/* IOMMU_IOAS_MAP into a mock0 and a mock1 domain (two page-size sets) */
+static int map_two_setup(struct fn_ctx *c)
+{
+	return two_units_setup(c);
+}
+
+static int map_two_call(struct fn_ctx *c)
+{
+	return map_fixed_call(c);
+}
+
+static const char *map_two_before(struct fn_ctx *c)
+{
+	return fn_unmapped(c, c->hwpt_id, FN_IOVA) ?:
+	       fn_unmapped(c, c->hwpt2_id, FN_IOVA) ?: fn_refs(c, 0);
+}
+
+static const char *map_two_after(struct fn_ctx *c)
+{
+	return unmap_two_before(c);
+}
+
+/* IOMMU_IOAS_COPY into an IOAS with a mock0 and a mock1 domain */
+static int copy_two_setup(struct fn_ctx *c)
+{
+	if (copy_setup(c))
+		return -1;
+	return _test_cmd_mock_device(c->fd, c->ioas2_id, XIOMMU_MOCK_UNIT_MOCK1,
+				     0, 0, &c->stdev3_id, &c->hwpt3_id, NULL);
+}
+
+static int copy_two_call(struct fn_ctx *c)
+{
+	return copy_call(c);
+}
+
+static const char *copy_two_before(struct fn_ctx *c)
+{
+	return copy_before(c) ?: fn_unmapped(c, c->hwpt3_id, FN_IOVA2);
+}
+
+static const char *copy_two_after(struct fn_ctx *c)
+{
+	return copy_after(c) ?: fn_mapped(c, c->hwpt3_id, FN_IOVA2);
+}
+
+/* XIOMMU_TEST_OP_MOCK_DEVICE of a mock1 device: fill a two-size domain */
+static int attach_huge_setup(struct fn_ctx *c)
+{
+	return mock_domain_setup(c);
+}
+
+static int attach_huge_call(struct fn_ctx *c)
+{
+	return _test_cmd_mock_device(c->fd, c->ioas_id, XIOMMU_MOCK_UNIT_MOCK1,
+				     0, 0, &c->out_id[0], &c->out_id[1],
+				     &c->out_id[2]);
+}
+
+static const char *attach_huge_before(struct fn_ctx *c)
+{
+	return fn_refs(c, 0);
+}
+
+static const char *attach_huge_after(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->out_id[1], FN_IOVA) ?: fn_refs(c, 1);
+}
+
+/* XIOMMU_TEST_OP_MOCK_DETACH of the last device: its auto domain goes */
+static int detach_setup(struct fn_ctx *c)
+{
+	return hwpt_alloc_setup(c);
+}
+
+static int detach_call(struct fn_ctx *c)
+{
+	return _test_cmd_mock_detach(c->fd, c->stdev_id);
+}
+
+static const char *detach_before(struct fn_ctx *c)
+{
+	return hwpt_alloc_before(c);
+}
+
+static const char *detach_after(struct fn_ctx *c)
+{
+	/* The automatic HWPT left with its only device. */
+	if (_test_ioctl_destroy(c->fd, c->hwpt_id) != -1 || errno != ENOENT)
+		return "the automatic HWPT outlived its last device";
+	return fn_refs(c, 0);
+}
+
+/*
+ * IOMMU_IOAS_UNMAP of a range an access object pins: the core asks the
+ * access to unpin (its unmap callback) and then unmaps the domain.
+ */
+static int access_unmap_setup(struct fn_ctx *c)
+{
+	if (hwpt_alloc_setup(c))
+		return -1;
+	if (_test_cmd_create_access(c->fd, c->ioas_id, &c->access_fd,
+				    MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES))
+		return -1;
+	return _test_cmd_access_pages(c->fd, c->access_fd, FN_IOVA,
+				      BUFFER_SIZE, buffer, 0,
+				      &c->access_pages_id);
+}
+
+static int access_unmap_call(struct fn_ctx *c)
+{
+	return _test_ioctl_ioas_unmap(c->fd, c->ioas_id, FN_IOVA, BUFFER_SIZE,
+				      NULL);
+}
+
+static const char *access_unmap_before(struct fn_ctx *c)
+{
+	return hwpt_alloc_before(c);
+}
+
+static const char *access_unmap_after(struct fn_ctx *c)
+{
+	return fn_unmapped(c, c->hwpt_id, FN_IOVA) ?: fn_refs(c, 0);
+}
+
+/*
+ * IOMMU_OPTION HUGE_PAGES=0 on an IOAS with a mock1 domain and no
+ * mapping, then IOMMU_IOAS_MAP: PAGE_SIZE IOPTEs only.
+ */
+static int huge_pages_setup(struct fn_ctx *c)
+{
+	__u64 val = 0;
+
+	if (_test_ioctl_ioas_alloc(c->fd, &c->ioas_id) ||
+	    _test_cmd_mock_device(c->fd, c->ioas_id, XIOMMU_MOCK_UNIT_MOCK1, 0,
+				  0, &c->stdev_id, &c->hwpt_id, &c->idev_id))
+		return -1;
+	return _test_ioctl_option(c->fd, IOMMU_OPTION_HUGE_PAGES,
+				  IOMMU_OPTION_OP_SET, c->ioas_id, &val);
+}
+
+static int huge_pages_call(struct fn_ctx *c)
+{
+	return map_fixed_call(c);
+}
+
+static const char *huge_pages_before(struct fn_ctx *c)
+{
+	return map_fixed_before(c);
+}
+
+static const char *huge_pages_after(struct fn_ctx *c)
+{
+	return map_fixed_after(c);
+}
+
+/*
+ * VFIO type1 (v1) on /dev/iommu: VFIO_IOMMU_UNMAP_DMA of the middle of a
+ * mapping cuts it in three and unmaps the middle piece.
+ */
+#define FN_CUT_OFF	(4 * PAGE_SIZE)
+#define FN_CUT_LEN	(8 * PAGE_SIZE)
+
+static int type1_cut_setup(struct fn_ctx *c)
+{
+	struct iommu_vfio_ioas set = {
+		.size = sizeof(set),
+		.op = IOMMU_VFIO_IOAS_SET,
+	};
+	struct vfio_iommu_type1_dma_map map = {
+		.argsz = sizeof(map),
+		.flags = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE,
+		.vaddr = (uintptr_t)buffer,
+		.iova = FN_IOVA,
+		.size = BUFFER_SIZE,
+	};
+
+	if (map_fixed_setup(c))
+		return -1;
+	set.ioas_id = c->ioas_id;
+	if (ioctl(c->fd, IOMMU_VFIO_IOAS, &set) ||
+	    ioctl(c->fd, VFIO_SET_IOMMU, VFIO_TYPE1_IOMMU))
+		return -1;
+	return ioctl(c->fd, VFIO_IOMMU_MAP_DMA, &map);
+}
+
+static int type1_cut_call(struct fn_ctx *c)
+{
+	struct vfio_iommu_type1_dma_unmap unmap = {
+		.argsz = sizeof(unmap),
+		.iova = FN_IOVA + FN_CUT_OFF,
+		.size = FN_CUT_LEN,
+	};
+
+	if (ioctl(c->fd, VFIO_IOMMU_UNMAP_DMA, &unmap))
+		return -1;
+	c->out_iova = unmap.size;
+	return 0;
+}
+
+static const char *type1_cut_before(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->hwpt_id, FN_IOVA) ?: fn_refs(c, 1);
+}
+
+static const char *type1_cut_after(struct fn_ctx *c)
+{
+	const char *why;
+
+	if (_test_cmd_check_map(c->fd, c->hwpt_id, FN_IOVA, FN_CUT_OFF,
+				buffer) ||
+	    _test_cmd_check_map(c->fd, c->hwpt_id,
+				FN_IOVA + FN_CUT_OFF + FN_CUT_LEN,
+				BUFFER_SIZE - FN_CUT_OFF - FN_CUT_LEN,
+				(char *)buffer + FN_CUT_OFF + FN_CUT_LEN))
+		return "the pieces around the cut are not mapped";
+	why = fn_unmapped_len(c, c->hwpt_id, FN_IOVA + FN_CUT_OFF, FN_CUT_LEN);
+	if (why)
+		return why;
+	if (!_test_cmd_check_refs(c->fd, (char *)buffer + FN_CUT_OFF,
+				  FN_CUT_LEN, 0) &&
+	    !_test_cmd_check_refs(c->fd, buffer, FN_CUT_OFF, 1))
+		return NULL;
+	return "pins do not follow the cut";
+}
+
 /* ---- the sweep ---- */
 
 static int fn_open(struct fn_ctx *c, const struct fn_path *p)
@@ -591,6 +903,7 @@ FIXTURE(fail_nth)
 {
 	int nth_fd;
 	int devices;		/* mock devices before the test */
+	long violations;	/* mock contract violations before it */
 	struct fn_ctx ctx;
 };
 
@@ -602,6 +915,8 @@ FIXTURE_SETUP(fail_nth)
 	ASSERT_LE(0, self->nth_fd);
 	self->devices = fn_mock_device_count();
 	ASSERT_LE(0, self->devices);
+	self->violations = fn_violations();
+	ASSERT_LE(0, self->violations);
 }
 
 FIXTURE_TEARDOWN(fail_nth)
@@ -621,9 +936,13 @@ FIXTURE_TEARDOWN(fail_nth)
 	_test_cmd_set_temp_memory_limit(fd, FN_TEMP_MEMORY_DEFAULT);
 	close(fd);
 	EXPECT_EQ(self->devices, fn_mock_device_count());
+	EXPECT_EQ(self->violations, fn_violations());
 }
 
-/* After closing the step's iommufd: nothing pinned, no mock device left. */
+/*
+ * After closing the step's iommufd: nothing pinned, no mock device left,
+ * no domain freed with IOPTEs in it (nor any other contract violation).
+ */
 static void fn_check_released(struct __test_metadata *_metadata,
 			      FIXTURE_DATA(fail_nth) *self, unsigned int step)
 {
@@ -641,6 +960,11 @@ static void fn_check_released(struct __test_metadata *_metadata,
 	if (fn_mock_device_count() != self->devices) {
 		TH_LOG("step %u: %d mock devices after close, %d before", step,
 		       fn_mock_device_count(), self->devices);
+		ASSERT_TRUE(false);
+	}
+	if (fn_violations() != self->violations) {
+		TH_LOG("step %u: the mock saw %ld driver contract violation(s) (IOPTEs left behind?), see the kernel log",
+		       step, fn_violations() - self->violations);
 		ASSERT_TRUE(false);
 	}
 }
@@ -793,5 +1117,84 @@ FN_PATH(mock_domain)
 FN_PATH(replace)
 FN_PATH(access_pin)
 FN_PATH(access_rw)
+FN_PATH(map_two)
+FN_PATH(unmap_two)
+FN_PATH(copy_two)
+FN_PATH(attach_huge)
+FN_PATH(detach)
+FN_PATH(access_unmap)
+FN_PATH(huge_pages)
+FN_PATH(type1_cut)
+
+/*
+ * Random allocation failures, several in one call (the fail-nth sweeps
+ * inject exactly one): IOMMU_IOAS_MAP into a mock0 and a mock1 domain with
+ * failslab and fail_page_alloc failing FN_RANDOM_PCT % of this thread's
+ * allocations, at IOVAs far apart so each map needs fresh page-table
+ * levels. Whatever failed, closing the iommufd must leave no pin and no
+ * domain freed with an IOPTE in it (the mock counts that as a contract
+ * violation). Regression test for issue 11 item 3: the mock counted
+ * "domain freed while mapping" when a failed xa_insert() had left empty
+ * interior xarray nodes and no IOPTE at all.
+ */
+#define FN_RANDOM_PCT	"25"
+#define FN_RANDOM_RUNS	100
+
+/* The thread's make-it-fail file, opened before anything may fail. */
+static int fn_make_it_fail_open(void)
+{
+	char path[96];
+
+	snprintf(path, sizeof(path), "/proc/self/task/%ld/make-it-fail",
+		 (long)syscall(SYS_gettid));
+	return open(path, O_WRONLY);
+}
+
+/* Opening the file would allocate: only ever pwrite() the open one. */
+static int fn_make_it_fail(int fd, bool on)
+{
+	return pwrite(fd, on ? "1" : "0", 1, 0) == 1 ? 0 : -1;
+}
+
+TEST_F_TIMEOUT(fail_nth, random_map, FN_TIMEOUT)
+{
+	struct fn_ctx *c = &self->ctx;
+	unsigned int i, failed = 0;
+	int mif = fn_make_it_fail_open();
+
+	ASSERT_LE(0, mif);
+	ASSERT_EQ(0, fn_write("failslab", "probability", FN_RANDOM_PCT));
+	ASSERT_EQ(0, fn_write("fail_page_alloc", "probability", FN_RANDOM_PCT));
+	for (i = 0; i < FN_RANDOM_RUNS; i++) {
+		__u64 iova = MOCK_APERTURE_START + (i % 15) * (128UL << 20);
+		int rc;
+
+		memset(c, 0, sizeof(*c));
+		c->access_fd = -1;
+		c->fd = open("/dev/iommu", O_RDWR);
+		ASSERT_LE(0, c->fd);
+		ASSERT_EQ(0, two_units_setup(c));
+
+		ASSERT_EQ(0, fn_make_it_fail(mif, true));
+		rc = fn_map(c, c->ioas_id, iova);
+		ASSERT_EQ(0, fn_make_it_fail(mif, false));
+		if (rc) {
+			ASSERT_EQ(ENOMEM, errno);
+			failed++;
+			if (fn_unmapped(c, c->hwpt_id, iova) ||
+			    fn_unmapped(c, c->hwpt2_id, iova)) {
+				TH_LOG("run %u: the failed map left IOPTEs", i);
+				ASSERT_TRUE(false);
+			}
+		}
+		fn_check_released(_metadata, self, i);
+	}
+	ASSERT_EQ(0, fn_write("failslab", "probability", "100"));
+	ASSERT_EQ(0, fn_write("fail_page_alloc", "probability", "100"));
+	close(mif);
+	ksft_print_msg("random_map: %u of %u maps failed\n", failed,
+		       FN_RANDOM_RUNS);
+	fflush(stdout);
+}
 
 TEST_HARNESS_MAIN

@@ -314,10 +314,17 @@ static void mock_domain_free(struct xiommu_domain *domain)
 {
 	struct mock_domain *md = container_of(domain, struct mock_domain,
 					      domain);
+	unsigned long idx = 0;
 
-	if (!xa_empty(&md->ptes))
+	/*
+	 * Present entries, not !xa_empty(): an xa_insert() that failed with
+	 * ENOMEM can leave empty interior nodes behind (xas_create() keeps
+	 * the levels it allocated before the one that failed), which
+	 * xa_destroy() frees but which are no IOPTE.
+	 */
+	if (xa_find(&md->ptes, &idx, ULONG_MAX, XA_PRESENT))
 		mock_violation(md->unit, "domain freed while mapping",
-			       md->unit->cfg->aperture_start);
+			       idx * MOCK_IO_PAGE_SIZE);
 	xa_destroy(&md->ptes);
 	kfree(md);
 }
