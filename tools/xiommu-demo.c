@@ -82,7 +82,7 @@ int main(int argc, char **argv)
 
 	ret = vfio_dev_bind_driver(bdf);
 	if (ret)
-		return fail("bind to " VFIO_DEV_DRIVER, ret);
+		return fail("bind to the VFIO driver", ret);
 	ret = vfio_dev_path(bdf, path, sizeof(path));
 	if (ret)
 		return fail("find the vfio device node", ret);

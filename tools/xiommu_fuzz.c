@@ -1510,9 +1510,12 @@ static void find_vdevs(void)
 {
 	char bdfs[8][PCI_BDF_LEN];
 	int n = pci_find_devices(0x1234, 0x11e8, bdfs, 8);
+	char path[PATH_MAX];
 	int i;
 
-	if (n <= 0 || access("/sys/bus/pci/drivers/" VFIO_DEV_DRIVER, F_OK))
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/drivers/%s", VFIO_DEV_DRIVER);
+	if (n <= 0 || access(path, F_OK))
 		return;
 	/* the first two edu devices on a root bus: their own groups */
 	for (i = 0; i < n && i < 8 && nr_vdev_bdfs < 2; i++) {

@@ -58,7 +58,15 @@
 #include "vfio_pci_priv.h"
 #include "vfio_priv.h"
 
-#define XVFIO_DRIVER_NAME	"xiommu-vfio-pci"
+/*
+ * The driver is "vfio-pci", the name tools look for (DPDK 22.11 drives a
+ * device through VFIO only if its driver is named exactly "vfio-pci";
+ * libvirt, driverctl and dpdk-devbind.py bind by that name). When the
+ * kernel's own vfio-pci is loaded the name is taken: then ours is
+ * "xiommu-vfio-pci" (Documentation/vfio.md, "Driver name").
+ */
+#define XVFIO_DRIVER_NAME	"vfio-pci"
+#define XVFIO_DRIVER_NAME_ALT	"xiommu-vfio-pci"
 #define XVFIO_CLASS_NAME	"vfio-dev"
 /* Next to the kernel's vfio, which has "vfio-dev" (Documentation/vfio.md) */
 #define XVFIO_CLASS_NAME_ALT	"xiommu-vfio-dev"
@@ -1067,7 +1075,7 @@ static int xvfio_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 	cdev_init(&vdev->cdev, &xvfio_fops);
 	vdev->cdev.owner = THIS_MODULE;
 
-	ret = pci_request_regions(pdev, XVFIO_DRIVER_NAME);
+	ret = pci_request_regions(pdev, xvfio_driver.name);
 	if (ret)
 		goto err_put;
 	ret = xvfio_map_bars(vdev);
@@ -1213,6 +1221,14 @@ static int __init xvfio_init(void)
 	xvfio_class->devnode = xvfio_devnode;
 
 	ret = pci_register_driver(&xvfio_driver);
+	if (ret == -EBUSY) {
+		/* The kernel's vfio-pci has the name (driver_register()). */
+		xvfio_driver.name = XVFIO_DRIVER_NAME_ALT;
+		ret = pci_register_driver(&xvfio_driver);
+		if (!ret)
+			pr_info("xiommu_vfio_pci: the kernel's vfio-pci is loaded: this driver is %s\n",
+				XVFIO_DRIVER_NAME_ALT);
+	}
 	if (ret)
 		goto err_destroy_class;
 	return 0;

@@ -35,12 +35,38 @@
 #include <linux/vfio.h>
 #include <xiommu/vfio_cdev.h>
 
-#define VFIO_DEV_DRIVER		"xiommu-vfio-pci"
 #define PCI_SYSFS		"/sys/bus/pci"
 #define PCI_BDF_LEN		16	/* "dddd:bb:dd.f" + NUL, rounded up */
 #define VFIO_REGION_OFFSET(index)	((uint64_t)(index) << 40)
 
 /* ---------------------------------------------------------------- sysfs */
+
+/*
+ * The PCI driver name xiommu_vfio_pci registered under: "vfio-pci", or
+ * "xiommu-vfio-pci" when the kernel's own vfio-pci had the name first
+ * (Documentation/vfio.md, "Driver name"). Found in the module's sysfs
+ * drivers/ directory ("pci:NAME"); "vfio-pci" if the module is not loaded.
+ */
+static inline const char *vfio_dev_driver(void)
+{
+	static char name[64];
+	struct dirent *e;
+	DIR *d;
+
+	snprintf(name, sizeof(name), "vfio-pci");
+	d = opendir("/sys/module/xiommu_vfio_pci/drivers");
+	if (!d)
+		return name;
+	while ((e = readdir(d))) {
+		if (!strncmp(e->d_name, "pci:", 4)) {
+			snprintf(name, sizeof(name), "%.60s", e->d_name + 4);
+			break;
+		}
+	}
+	closedir(d);
+	return name;
+}
+#define VFIO_DEV_DRIVER		vfio_dev_driver()
 
 /* Read a sysfs file into @buf (NUL-terminated, trailing newline dropped). */
 static inline int sysfs_read(const char *path, char *buf, size_t len)
