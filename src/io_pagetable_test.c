@@ -105,7 +105,7 @@ static void tpages_release(struct kunit *test, struct tpages *tp)
 	if (tp->pinned) {
 		interval_tree_remove(&tp->pin_node, &pages->users_itree);
 		pages->npinned = 0;
-		pages->pages = NULL;
+		xiommu_pages_test_set(pages, NULL);
 		if (tp->order) {
 			__free_pages(tp->kpages[0], tp->order);
 		} else {
@@ -208,7 +208,7 @@ static bool tpages_pin(struct kunit *test, struct tpages *tp,
 		}
 	}
 	tp->order = order;
-	pages->pages = tp->kpages;
+	KUNIT_ASSERT_EQ(test, xiommu_pages_test_set(pages, tp->kpages), 0);
 	pages->npinned = pages->npages;
 	tp->pin_node.start = 0;
 	tp->pin_node.last = pages->npages - 1;
