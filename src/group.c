@@ -383,7 +383,7 @@ err_rollback:
 		if (back->ops->attach_dev(back, done->dev)) {
 			back = group->blocking_domain;
 			if (back->ops->attach_dev(back, done->dev))
-				dev_err(done->dev,
+				dev_err_ratelimited(done->dev,
 					"xiommu: cannot restore translation after a failed attach\n");
 		}
 	}
@@ -559,7 +559,7 @@ void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner)
 	if (--group->owner_cnt)
 		goto out_unlock;
 	if (__group_set_domain(group, group->default_domain))
-		dev_err(group->iommu->dev,
+		dev_err_ratelimited(group->iommu->dev,
 			"xiommu: group %d: cannot restore the default domain\n",
 			group->id);
 	list_for_each_entry(ep, &group->devices, group_node)
@@ -639,7 +639,7 @@ void xiommu_group_block(struct xiommu_group *group)
 	mutex_lock(&group->mutex);
 	if (group->domain != group->blocking_domain &&
 	    __group_set_domain(group, group->blocking_domain))
-		pr_err("group %d: cannot attach the blocking domain\n",
+		pr_err_ratelimited("group %d: cannot attach the blocking domain\n",
 		       group->id);
 	mutex_unlock(&group->mutex);
 }

@@ -205,7 +205,7 @@ static void xiommu_object_dec_wait_shortterm(struct xiommu_ictx *ictx,
 	while (!wait_event_timeout(ictx->destroy_wait,
 				   refcount_read(&obj->shortterm_users) == 0,
 				   10 * HZ))
-		pr_warn("still waiting for object %u to become unused\n",
+		pr_warn_ratelimited("still waiting for object %u to become unused\n",
 			obj->id);
 }
 
