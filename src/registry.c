@@ -64,6 +64,9 @@ struct xiommu_endpoint *xiommu_ep_lookup(struct device *dev)
 {
 	struct xiommu_endpoint *ep;
 
+	lockdep_assert(lockdep_is_held(&xiommu_registry_lock) ||
+		       lockdep_is_held(&xiommu_ep_lock));
+
 	hash_for_each_possible(xiommu_endpoints, ep, node, (unsigned long)dev)
 		if (ep->dev == dev)
 			return ep;
@@ -72,35 +75,31 @@ struct xiommu_endpoint *xiommu_ep_lookup(struct device *dev)
 
 /*
  * Endpoints are published before probe_device() so drivers can set priv.
- * Only the endpoint spinlock is taken: drivers call the accessors below
- * from their ops, some of which run with the registry lock held. The
- * endpoint stays valid while its device is on the bus (it is released
- * from the bus notifier or by the unit's own unregister).
+ * The accessors below take only the endpoint spinlock (drivers call them
+ * from their ops, some of which run with the registry lock held) and read
+ * or write the endpoint's field while holding it: the endpoint may be
+ * released (hot-removal, unit unregister) as soon as the lock is dropped,
+ * so no endpoint pointer leaves these functions.
  */
-static struct xiommu_endpoint *ep_find(struct device *dev)
+
+/**
+ * xiommu_endpoint_set_priv() - attach driver-private state to an endpoint
+ * @dev: device being probed or already an endpoint
+ * @priv: driver data, returned by xiommu_endpoint_priv(); NULL to clear
+ *	(release_device clears it before freeing the data)
+ *
+ * Callable from ops->probe_device() until ops->release_device() returns.
+ */
+void xiommu_endpoint_set_priv(struct device *dev, void *priv)
 {
 	struct xiommu_endpoint *ep;
 	unsigned long flags;
 
 	spin_lock_irqsave(&xiommu_ep_lock, flags);
 	ep = xiommu_ep_lookup(dev);
-	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
-	return ep;
-}
-
-/**
- * xiommu_endpoint_set_priv() - attach driver-private state to an endpoint
- * @dev: device being probed or already an endpoint
- * @priv: driver data, returned by xiommu_endpoint_priv()
- *
- * Callable from ops->probe_device() onwards.
- */
-void xiommu_endpoint_set_priv(struct device *dev, void *priv)
-{
-	struct xiommu_endpoint *ep = ep_find(dev);
-
 	if (ep)
 		ep->priv = priv;
+	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
 }
 EXPORT_SYMBOL_GPL(xiommu_endpoint_set_priv);
 
@@ -108,13 +107,23 @@ EXPORT_SYMBOL_GPL(xiommu_endpoint_set_priv);
  * xiommu_endpoint_priv() - driver-private state of an endpoint
  * @dev: an endpoint
  *
+ * The driver's data stays valid as long as the driver keeps it: normally
+ * from probe_device until its release_device, which is never called while
+ * another op of the core for @dev runs.
+ *
  * Return: what the driver set with xiommu_endpoint_set_priv(), or NULL.
  */
 void *xiommu_endpoint_priv(struct device *dev)
 {
-	struct xiommu_endpoint *ep = ep_find(dev);
+	struct xiommu_endpoint *ep;
+	unsigned long flags;
+	void *priv;
 
-	return ep ? ep->priv : NULL;
+	spin_lock_irqsave(&xiommu_ep_lock, flags);
+	ep = xiommu_ep_lookup(dev);
+	priv = ep ? ep->priv : NULL;
+	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
+	return priv;
 }
 EXPORT_SYMBOL_GPL(xiommu_endpoint_priv);
 
@@ -126,9 +135,15 @@ EXPORT_SYMBOL_GPL(xiommu_endpoint_priv);
  */
 struct xiommu_device *xiommu_endpoint_iommu(struct device *dev)
 {
-	struct xiommu_endpoint *ep = ep_find(dev);
+	struct xiommu_device *iommu;
+	struct xiommu_endpoint *ep;
+	unsigned long flags;
 
-	return ep ? ep->iommu : NULL;
+	spin_lock_irqsave(&xiommu_ep_lock, flags);
+	ep = xiommu_ep_lookup(dev);
+	iommu = ep ? ep->iommu : NULL;
+	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
+	return iommu;
 }
 EXPORT_SYMBOL_GPL(xiommu_endpoint_iommu);
 
