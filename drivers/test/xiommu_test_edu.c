@@ -69,7 +69,7 @@ static int test_edu_probe(struct pci_dev *pdev, const struct pci_device_id *id)
 			pci_clear_master(pdev);
 			return -ETIMEDOUT;
 		}
-		msleep(1);
+		usleep_range(1000, 2000);
 	}
 	pci_clear_master(pdev);
 	dev_info(&pdev->dev, "DMA of %u bytes to %#llx done\n", len, addr);
