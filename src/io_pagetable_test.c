@@ -117,6 +117,8 @@ static void tpages_release(struct kunit *test, struct tpages *tp)
 	/* Every reference but the test's own is gone with the areas. */
 	KUNIT_EXPECT_EQ(test, kref_read(&pages->kref), 1U);
 	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&pages->users_itree.rb_root));
+	KUNIT_EXPECT_TRUE(test, xa_empty(&pages->chunks));
+	xa_destroy(&pages->chunks);
 	mutex_destroy(&pages->mutex);
 	kfree(pages);
 }
@@ -164,6 +166,7 @@ static struct tpages *tpages_new(struct kunit *test, unsigned long uptr,
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pages);
 	kref_init(&pages->kref);
 	mutex_init(&pages->mutex);
+	xa_init(&pages->chunks);
 	pages->uptr = (void __user *)uptr;
 	pages->npages = npages;
 	pages->users_itree = RB_ROOT_CACHED;

@@ -93,6 +93,7 @@
 #include <linux/sched/task.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 #include <xiommu/driver.h>
 #include <xiommu/xiommu.h>
 
