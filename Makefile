@@ -36,8 +36,15 @@ clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
 	rm -rf $(BUILD)/bin
 
-install: modules
-	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates/xiommu modules_install
+# Hosts get no test-only module (xiommu_mock, drivers/test/): the tree is
+# rebuilt without them before modules_install. Test machines opt in with
+# `make install XIOMMU_INSTALL_TEST_MODULES=1`.
+XIOMMU_INSTALL_TEST_MODULES ?= 0
+install: deps
+	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) \
+		XIOMMU_TEST_MODULES=$(XIOMMU_INSTALL_TEST_MODULES) modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=updates/xiommu \
+		XIOMMU_TEST_MODULES=$(XIOMMU_INSTALL_TEST_MODULES) modules_install
 	depmod -a $(KVER)
 
 # DKMS: copies the tracked files of the working tree to
@@ -52,7 +59,8 @@ dkms-install:
 	rm -rf /usr/src/xiommu-$(DKMS_VERSION)
 	mkdir -p /usr/src/xiommu-$(DKMS_VERSION)
 	git ls-files -z | tar --null -T - -c | tar -x -C /usr/src/xiommu-$(DKMS_VERSION)
-	dkms install xiommu/$(DKMS_VERSION) -k $(KVER)
+	XIOMMU_TEST_MODULES=$(XIOMMU_INSTALL_TEST_MODULES) \
+		dkms install xiommu/$(DKMS_VERSION) -k $(KVER)
 
 style: deps
 	scripts/style.sh

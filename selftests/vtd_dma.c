@@ -339,6 +339,57 @@ TEST_F_TIMEOUT(vtd, rmrr_device_refused, TIMEOUT_S)
 	ASSERT_EQ(0, pci_make_idle(bdf));
 }
 
+/* How many times the kernel log contains @text. */
+static int klog_count(const char *text)
+{
+	int len = klogctl(10 /* SYSLOG_ACTION_SIZE_BUFFER */, NULL, 0);
+	int n = 0;
+	char *buf, *p;
+
+	if (len <= 0)
+		return -1;
+	buf = malloc(len + 1);
+	if (!buf)
+		return -1;
+	len = klogctl(3 /* SYSLOG_ACTION_READ_ALL */, buf, len);
+	buf[len > 0 ? len : 0] = 0;
+	for (p = buf; (p = strstr(p, text)); p++)
+		n++;
+	free(buf);
+	return n;
+}
+
+/*
+ * Guards issue 11 item 7: every refused bind of the RMRR device logged a
+ * line; a user looping on it flooded the log. 200 refusals in a row now
+ * add at most one rate-limit burst (10) of lines.
+ */
+TEST_F_TIMEOUT(vtd, refused_bind_log_ratelimited, TIMEOUT_S)
+{
+	char bdf[PCI_BDF_LEN];
+	int iommufd, devfd, before, after, i;
+
+	if (!self->unit[0])
+		return;
+	if (rmrr_device(self->unit, bdf, sizeof(bdf)))
+		SKIP(return, "no device with an RMRR");
+	ASSERT_EQ(0, vfio_dev_bind_driver(bdf));
+	devfd = vfio_dev_open(bdf);
+	ASSERT_LE(0, devfd);
+	iommufd = iommufd_open();
+	ASSERT_LE(0, iommufd);
+	before = klog_count("(RMRR)");
+	ASSERT_LE(0, before);
+	for (i = 0; i < 200; i++)
+		ASSERT_EQ(-EINVAL, vfio_dev_bind(devfd, iommufd, NULL));
+	after = klog_count("(RMRR)");
+	TH_LOG("200 refused binds: %d log lines", after - before);
+	EXPECT_GE(10, after - before);
+	close(devfd);
+	close(iommufd);
+	ASSERT_EQ(0, pci_make_idle(bdf));
+}
+
 /* A register's raw value from the unit's "regs" file ("CAP    %016llx"). */
 static uint64_t regs_value(const char *unit, const char *name)
 {

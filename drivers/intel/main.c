@@ -57,27 +57,20 @@ static LIST_HEAD(vtd_units);
  * vtd_dev_find() - per-endpoint state of @dev
  * @dev: a device
  *
- * The result stays valid while the core keeps @dev an endpoint, i.e. in
- * every op the core calls for it before release_device.
+ * The core keeps it for us (xiommu_endpoint_priv(), set at probe_device,
+ * cleared at release_device): no walk of the unit list, no lock of ours.
+ * The result stays valid while the core keeps @dev an endpoint of ours,
+ * i.e. in every op the core calls for it before release_device.
  *
  * Return: the state, or NULL if no unit of ours probed @dev.
  */
 struct vtd_dev *vtd_dev_find(struct device *dev)
 {
-	struct vtd_unit *unit;
-	struct vtd_dev *vdev;
+	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);
 
-	list_for_each_entry(unit, &vtd_units, list) {
-		mutex_lock(&unit->dev_lock);
-		list_for_each_entry(vdev, &unit->devices, node) {
-			if (vdev->dev == dev) {
-				mutex_unlock(&unit->dev_lock);
-				return vdev;
-			}
-		}
-		mutex_unlock(&unit->dev_lock);
-	}
-	return NULL;
+	if (!iommu || iommu->ops != &vtd_ops)
+		return NULL;
+	return xiommu_endpoint_priv(dev);
 }
 
 /**
@@ -185,6 +178,7 @@ static int vtd_probe_device(struct xiommu_device *iommu, struct device *dev)
 	mutex_lock(&unit->dev_lock);
 	list_add_tail(&vdev->node, &unit->devices);
 	mutex_unlock(&unit->dev_lock);
+	xiommu_endpoint_set_priv(dev, vdev);
 	if (vdev->nr_sids > 1)
 		dev_dbg(dev, "%s: %u requester ids (DMA aliases)\n",
 			unit->iommu.name, vdev->nr_sids);
@@ -218,6 +212,7 @@ static void vtd_release_device(struct device *dev)
 
 	if (!vdev)
 		return;
+	xiommu_endpoint_set_priv(dev, NULL);
 	unit = vdev->unit;
 	/*
 	 * Hot-removal: block the requester ids nobody else uses, so that a

@@ -346,7 +346,11 @@ static int mock_test_mock_domain_replace(struct xiommu_ictx *ictx,
 	if (IS_ERR_OR_NULL(stdev))
 		return stdev ? PTR_ERR(stdev) : -ENOENT;
 
-	rc = xiommu_idev_attach(stdev->idev, &pt_id);
+	/* A device made with XIOMMU_MOCK_DEVICE_NO_BIND has no device object. */
+	if (!stdev->idev)
+		rc = -EINVAL;
+	else
+		rc = xiommu_idev_attach(stdev->idev, &pt_id);
 	xiommu_ext_obj_put(ictx, cmd->id);
 	if (rc)
 		return rc;
@@ -730,7 +734,9 @@ static int mock_test_access_pages(struct xiommu_ictx *ictx,
 	}
 	npages = (ALIGN(end, PAGE_SIZE) - ALIGN_DOWN(iova, PAGE_SIZE)) /
 		 PAGE_SIZE;
-	pages = kvcalloc(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT);
+	/* Sized by user input: fail quietly, never wake the OOM killer. */
+	pages = kvcalloc(npages, sizeof(*pages),
+			 GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_NORETRY);
 	if (!pages) {
 		rc = -ENOMEM;
 		goto out_put;
@@ -796,7 +802,9 @@ static int mock_test_access_rw(struct iommu_test_cmd *cmd)
 	if (IS_ERR(staccess))
 		return PTR_ERR(staccess);
 
-	tmp = kvzalloc(length, GFP_KERNEL_ACCOUNT);
+	/* Sized by user input: fail quietly, never wake the OOM killer. */
+	tmp = kvzalloc(length,
+		       GFP_KERNEL_ACCOUNT | __GFP_NOWARN | __GFP_NORETRY);
 	if (!tmp) {
 		rc = -ENOMEM;
 		goto out_put;

@@ -297,7 +297,8 @@ static int xvfio_group_attach_container(struct xvfio_group *vgroup,
 
 	lockdep_assert_held(&vgroup->lock);
 	down_write(&container->lock);
-	ret = xiommu_ictx_claim_group(container->ictx, vgroup->group);
+	ret = xiommu_ictx_claim_group(container->ictx, vgroup->group,
+				      xvfio_driver_name());
 	if (ret)
 		goto out_unlock;
 	ret = xiommu_vfio_compat_ioas_create(container->ictx,

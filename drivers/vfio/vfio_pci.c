@@ -892,6 +892,17 @@ static const struct file_operations xvfio_fops = {
  */
 
 /**
+ * xvfio_driver_name() - the name this PCI driver registered under
+ *
+ * Return: "vfio-pci", or "xiommu-vfio-pci" next to the kernel's vfio-pci.
+ * Idle members of a group handed to user space get it as driver_override.
+ */
+const char *xvfio_driver_name(void)
+{
+	return xvfio_driver.name;
+}
+
+/**
  * xvfio_device_hold() - keep @vdev's memory alive (group.c lookups)
  * @vdev: a device the caller reached under a lock that keeps it alive
  *

@@ -50,6 +50,7 @@ struct file *xvfio_pseudo_file(const struct file_operations *fops,
 			       void *priv, const char *name);
 
 /* vfio_pci.c, for group.c (kernel-doc in vfio_pci.c) */
+const char *xvfio_driver_name(void);
 void xvfio_device_hold(struct xvfio_device *vdev);
 void xvfio_device_put(struct xvfio_device *vdev);
 struct file *xvfio_device_open_bound(struct xvfio_device *vdev,

@@ -286,7 +286,7 @@ static int viommu_attach_ep(struct viommu_endpoint *vep,
 	if (rc) {
 		for (j = 0; j < i; j++)
 			if (viommu_move_id(unit, vep->ids[j], old[j]))
-				dev_err(vep->dev, "endpoint %#x: cannot go back to domain %s after a failed attach\n",
+				dev_err_ratelimited(vep->dev, "endpoint %#x: cannot go back to domain %s after a failed attach\n",
 					vep->ids[j]->id,
 					viommu_kind_name(old[j]));
 		dev_err_ratelimited(vep->dev, "%s: attach to %s domain failed: %d\n",

@@ -36,12 +36,27 @@
  *   4. xiommu_device_unregister() releases every endpoint (ops->release_device)
  *      after which the driver turns translation off and frees the unit.
  *
- * Locking: driver ops may sleep unless stated otherwise. The core serialises
- * attach_dev, probe_device and release_device calls for the endpoints of one
- * group under the group mutex. map_pages/unmap_pages/iotlb_sync/iova_to_phys
- * can run concurrently on one domain for disjoint IOVA ranges and must be
- * safe against each other; the core never maps or unmaps overlapping ranges
- * concurrently.
+ * Locking: driver ops may sleep unless stated otherwise. What the core
+ * really serialises (and nothing more):
+ *  - probe_device, device_group and release_device run under the core's
+ *    registry mutex, one at a time across every unit; never under a group
+ *    mutex. They may call the endpoint accessors (xiommu_endpoint_priv(),
+ *    _set_priv(), _iommu(): a spinlock) and xiommu_pci_device_group(), but
+ *    not xiommu_device_register()/unregister(). release_device of an
+ *    endpoint never runs while an attach_dev for it is in flight (the
+ *    endpoint leaves its group first).
+ *  - attach_dev for the endpoints of one group runs under that group's
+ *    mutex, so never twice at once for one group; attach_dev calls for
+ *    different groups (of one unit, even with the same domain) run
+ *    concurrently. get_resv_regions may also run under a group mutex.
+ *  - capable, hw_info, domain_alloc_paging and the domain's free run with
+ *    no core lock, concurrently with anything but the free of that domain
+ *    (which only comes once no group is attached to it).
+ *  - map_pages/unmap_pages/iotlb_sync/iova_to_phys can run concurrently on
+ *    one domain for disjoint IOVA ranges and must be safe against each
+ *    other; the core never maps or unmaps overlapping ranges concurrently.
+ * The rules for group ownership the core enforces on top are in
+ * Documentation/groups.md.
  */
 #ifndef XIOMMU_DRIVER_H
 #define XIOMMU_DRIVER_H
@@ -267,7 +282,7 @@ struct xiommu_resv_region {
  * @name: short driver name for logs ("vtd", "smmuv3", "virtio", "mock")
  * @probe_device: return 0 if @iommu translates @dev and set up per-endpoint
  *	state (xiommu_endpoint_set_priv()); -ENODEV if @dev is not behind
- *	@iommu. Called with no locks held.
+ *	@iommu. Called with the core's registry mutex held (see Locking).
  * @release_device: drop the per-endpoint state. The core does not detach
  *	the endpoint first: on hot-removal the device is gone, and on
  *	xiommu_device_unregister() the driver turns translation off after.

@@ -47,7 +47,7 @@ struct xiommu_ictx *xiommu_idev_ictx(struct xiommu_idev *idev);
  *   container open:        ictx = xiommu_ictx_create();
  *   VFIO_GROUP_SET_CONTAINER:
  *                           group = xiommu_dev_group_get(dev);
- *                           xiommu_ictx_claim_group(ictx, group);
+ *                           xiommu_ictx_claim_group(ictx, group, drv);
  *                           xiommu_vfio_compat_ioas_create(ictx, &ioas_id);
  *   container ioctls:      xiommu_vfio_ioctl(ictx, cmd, arg);
  *   VFIO_GROUP_GET_DEVICE_FD:
@@ -68,7 +68,7 @@ void xiommu_dev_group_put(struct xiommu_group *group);
 int xiommu_group_number(struct xiommu_group *group);
 bool xiommu_group_viable(struct xiommu_group *group, struct xiommu_ictx *ictx);
 int xiommu_ictx_claim_group(struct xiommu_ictx *ictx,
-			    struct xiommu_group *group);
+			    struct xiommu_group *group, const char *guard);
 void xiommu_ictx_release_group(struct xiommu_ictx *ictx,
 			       struct xiommu_group *group);
 

@@ -7,26 +7,15 @@
  * probed (xiommu_pci_device_group() for PCI) and live as long as they have
  * endpoints or references.
  *
- * DMA ownership (the rules of Documentation/groups.md):
- *  - a group starts kernel-owned, attached to its default domain (the
- *    unit's identity domain: kernel drivers keep using physical addresses);
- *  - xiommu_group_claim_dma_owner() gives the group to one owner (an iommufd
- *    context) if it is viable, i.e. every member is unbound, bound to a
- *    driver that manages DMA through xiommu (driver_managed_dma) or is a PCI
- *    bridge; idle PCI members get a driver_override so no kernel driver
- *    auto-binds, and the whole group moves to the blocking domain;
- *  - the owner moves the group between domains with
- *    xiommu_group_replace_domain(), which never leaves a window where DMA
- *    escapes: each endpoint goes straight from the old domain to the new;
- *  - the last release restores the overrides and the default domain;
- *  - fail closed: if a kernel driver binds to a member of an owned group
- *    anyway (an administrator rewrote driver_override), the group is moved
- *    to the blocking domain and marked revoked: no user domain is attached
- *    again until the owner releases the group.
+ * DMA ownership: the rules (claim, guard, replace, release, fail closed
+ * before probe) are written down once, in Documentation/groups.md; the
+ * functions below say which rule they implement.
  *
  * Locking: group->mutex protects the group's fields and serialises the
  * driver's attach_dev calls for its endpoints. It nests inside the registry
- * lock and outside device locks (driver_set_override()).
+ * lock and inside device locks (the bus notifier takes it with the device
+ * lock held): under it, device locks are only ever trylocked
+ * (xiommu_ep_guard()).
  */
 #define pr_fmt(fmt) "xiommu: " fmt
 
@@ -34,20 +23,14 @@
 #include <linux/module.h>
 #include <linux/pci.h>
 #include <linux/slab.h>
-#include <linux/workqueue.h>
 #include <kunit/visibility.h>
 
 #include "iommu_lite.h"
-
-/* The DMA-managing driver idle members of an owned group are reserved for. */
-#define XIOMMU_GUARD_OVERRIDE	"xiommu-vfio-pci"
 
 /* ACS features that isolate peer-to-peer DMA (PCIe spec 6.12). */
 #define XIOMMU_REQ_ACS	(PCI_ACS_SV | PCI_ACS_RR | PCI_ACS_CR | PCI_ACS_UF)
 
 static DEFINE_IDA(xiommu_group_ida);
-
-static void xiommu_group_check_work(struct work_struct *work);
 
 static struct xiommu_group *xiommu_group_alloc(void)
 {
@@ -66,7 +49,6 @@ static struct xiommu_group *xiommu_group_alloc(void)
 	kref_init(&group->kref);
 	mutex_init(&group->mutex);
 	INIT_LIST_HEAD(&group->devices);
-	INIT_WORK(&group->check_work, xiommu_group_check_work);
 	return group;
 }
 
@@ -402,7 +384,7 @@ err_rollback:
 		if (back->ops->attach_dev(back, done->dev)) {
 			back = group->blocking_domain;
 			if (back->ops->attach_dev(back, done->dev))
-				dev_err(done->dev,
+				dev_err_ratelimited(done->dev,
 					"xiommu: cannot restore translation after a failed attach\n");
 		}
 	}
@@ -434,7 +416,7 @@ int xiommu_group_add_endpoint(struct xiommu_group *group,
 	group->domain = domain;
 	list_add_tail(&ep->group_node, &group->devices);
 	if (group->owner)
-		xiommu_ep_guard(ep, XIOMMU_GUARD_OVERRIDE);
+		xiommu_ep_guard(ep, group->guard, false);
 	xiommu_group_sysfs_add(group, ep);
 out_unlock:
 	mutex_unlock(&group->mutex);
@@ -484,17 +466,22 @@ static struct device *group_direct_member(struct xiommu_group *group,
  * xiommu_group_claim_dma_owner() - give a group to one user-space owner
  * @group: the group
  * @owner: cookie identifying the owner (an iommufd context)
+ * @guard: the owner's policy for idle members: the driver_override to
+ *	set on them (the DMA-managing driver the owner reserves them for),
+ *	or NULL to set none; copied
  *
- * The first claim checks viability, guards idle PCI members with a
- * driver_override, pins the driver module and moves the group to the
- * blocking domain. Later claims by the same owner only count.
+ * The first claim checks viability, guards idle PCI members with @guard,
+ * pins the driver module and moves the group to the blocking domain.
+ * Later claims by the same owner only count (their @guard is ignored).
+ * Rules: Documentation/groups.md, "Claim".
  *
  * Return: 0; -EBUSY if another owner holds the group or a member is bound
  * to a kernel driver that does not manage DMA through xiommu; -EINVAL if a
  * member needs a firmware-required direct mapping (XIOMMU_RESV_DIRECT, a
  * VT-d RMRR); -ENODEV if the driver is going away; an attach_dev errno.
  */
-int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner)
+int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner,
+				 const char *guard)
 {
 	struct xiommu_resv_region direct;
 	struct device *culprit = NULL;
@@ -511,7 +498,7 @@ int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner)
 	}
 	culprit = group_direct_member(group, &direct);
 	if (culprit) {
-		dev_warn(culprit,
+		dev_warn_ratelimited(culprit,
 			 "xiommu: group %d stays with the kernel: firmware requires an identity mapping of [%pad + %#zx] for %s (RMRR), which user ownership would remove\n",
 			 group->id, &direct.start, direct.length,
 			 dev_name(culprit));
@@ -519,29 +506,41 @@ int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner)
 		goto out_unlock;
 	}
 	if (!group_viable(group, &culprit)) {
-		dev_info(culprit,
+		dev_info_ratelimited(culprit,
 			 "xiommu: group %d not viable: %s is bound to a kernel driver\n",
 			 group->id, dev_name(culprit));
 		rc = -EBUSY;
 		goto out_unlock;
 	}
+	if (guard) {
+		group->guard = kstrdup(guard, GFP_KERNEL);
+		if (!group->guard) {
+			rc = -ENOMEM;
+			goto out_unlock;
+		}
+	}
 	if (!try_module_get(group->iommu->ops->owner)) {
 		rc = -ENODEV;
-		goto out_unlock;
+		goto err_free_guard;
 	}
 	rc = __group_set_domain(group, group->blocking_domain);
 	if (rc) {
 		module_put(group->iommu->ops->owner);
-		goto out_unlock;
+		goto err_free_guard;
 	}
 	list_for_each_entry(ep, &group->devices, group_node)
-		xiommu_ep_guard(ep, XIOMMU_GUARD_OVERRIDE);
+		xiommu_ep_guard(ep, group->guard, false);
 	group->owner = owner;
 	group->owner_cnt = 1;
 	group->revoked = false;
 out_unlock:
 	mutex_unlock(&group->mutex);
 	return rc;
+
+err_free_guard:
+	kfree(group->guard);
+	group->guard = NULL;
+	goto out_unlock;
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_group_claim_dma_owner);
 
@@ -590,11 +589,13 @@ void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner)
 	if (--group->owner_cnt)
 		goto out_unlock;
 	if (__group_set_domain(group, group->default_domain))
-		dev_err(group->iommu->dev,
+		dev_err_ratelimited(group->iommu->dev,
 			"xiommu: group %d: cannot restore the default domain\n",
 			group->id);
 	list_for_each_entry(ep, &group->devices, group_node)
 		xiommu_ep_unguard(ep);
+	kfree(group->guard);
+	group->guard = NULL;
 	group->owner = NULL;
 	group->revoked = false;
 	module_put(group->iommu->ops->owner);
@@ -668,7 +669,7 @@ void xiommu_group_block(struct xiommu_group *group)
 	mutex_lock(&group->mutex);
 	if (group->domain != group->blocking_domain &&
 	    __group_set_domain(group, group->blocking_domain))
-		pr_err("group %d: cannot attach the blocking domain\n",
+		pr_err_ratelimited("group %d: cannot attach the blocking domain\n",
 		       group->id);
 	mutex_unlock(&group->mutex);
 }
@@ -691,39 +692,50 @@ struct xiommu_domain *xiommu_group_domain(struct xiommu_group *group)
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_group_domain);
 
-static void xiommu_group_check_work(struct work_struct *work)
+/*
+ * Fail closed (Documentation/groups.md, "Fail closed"): a driver is about
+ * to probe @dev, a member of @group. Called from the bus notifier at
+ * BUS_NOTIFY_BIND_DRIVER, before the driver's probe() runs, with @dev's
+ * device lock held. If the group is user-owned and the driver does not
+ * manage DMA through xiommu, the group moves to the blocking domain here,
+ * synchronously, and is revoked: whatever the probe does, its DMA never
+ * reaches a user mapping.
+ */
+void xiommu_group_driver_bind(struct xiommu_group *group, struct device *dev)
 {
-	struct xiommu_group *group = container_of(work, struct xiommu_group,
-						  check_work);
-	struct device *culprit = NULL;
-
 	mutex_lock(&group->mutex);
-	if (group->owner && !group_viable(group, &culprit)) {
-		dev_err(culprit,
-			"xiommu: kernel driver %s bound to a member of user-owned group %d: blocking the group's DMA (fail closed)\n",
-			culprit->driver ? culprit->driver->name : "?",
-			group->id);
-		group->revoked = true;
-		if (group->domain != group->blocking_domain &&
-		    __group_set_domain(group, group->blocking_domain))
-			pr_err("group %d: cannot attach the blocking domain\n",
-			       group->id);
-	}
+	if (!group->owner || dev_dma_owner_ok(dev))
+		goto out_unlock;
+	dev_err_ratelimited(dev,
+			    "xiommu: kernel driver %s binding to a member of user-owned group %d: blocking the group's DMA before it probes (fail closed)\n",
+			    dev->driver ? dev->driver->name : "?", group->id);
+	group->revoked = true;
+	if (group->domain != group->blocking_domain &&
+	    __group_set_domain(group, group->blocking_domain))
+		pr_err_ratelimited("group %d: cannot attach the blocking domain\n",
+				   group->id);
+out_unlock:
 	mutex_unlock(&group->mutex);
-	xiommu_group_put(group);
 }
 
 /*
- * A driver was bound to @dev, a member of @group. Called from the bus
- * notifier with the device lock and the endpoint spinlock held: defer.
+ * A driver left @dev, a member of @group (BUS_NOTIFY_UNBOUND_DRIVER, device
+ * lock held). While the group is owned the now idle member is guarded like
+ * the idle members at claim time, so it is not auto-probed again (a member
+ * that had a driver at claim time, or the owner's own driver going away).
  */
-void xiommu_group_driver_bound(struct xiommu_group *group, struct device *dev)
+void xiommu_group_driver_unbound(struct xiommu_group *group,
+				 struct device *dev)
 {
-	if (dev_dma_owner_ok(dev))
-		return;
-	kref_get(&group->kref);
-	if (!schedule_work(&group->check_work))
-		xiommu_group_put(group);
+	struct xiommu_endpoint *ep;
+
+	mutex_lock(&group->mutex);
+	if (group->owner) {
+		list_for_each_entry(ep, &group->devices, group_node)
+			if (ep->dev == dev)
+				xiommu_ep_guard(ep, group->guard, true);
+	}
+	mutex_unlock(&group->mutex);
 }
 
 /**

@@ -127,7 +127,7 @@ static int claim(struct kunit *test, struct kfake_dev *fdev, void *owner)
 	int rc;
 
 	KUNIT_ASSERT_LT(test, ctx->nclaims, (unsigned int)MAX_CLAIMS);
-	rc = xiommu_group_claim_dma_owner(fdev->group, owner);
+	rc = xiommu_group_claim_dma_owner(fdev->group, owner, NULL);
 	if (!rc) {
 		ctx->claims[ctx->nclaims].group = fdev->group;
 		ctx->claims[ctx->nclaims].owner = owner;
@@ -389,9 +389,13 @@ static void group_test_fail_closed(struct kunit *test)
 	d1 = alloc_domain(test, b);
 	KUNIT_ASSERT_EQ(test, xiommu_group_replace_domain(group, d1), 0);
 
-	/* An administrator binds a kernel driver to a member anyway. */
+	/*
+	 * An administrator binds a kernel driver to a member anyway: the
+	 * group is blocked before the driver's probe() runs (its probe saw
+	 * the blocking domain), with no work item to wait for.
+	 */
 	KUNIT_ASSERT_EQ(test, device_attach(&b->dev), 1);
-	flush_work(&group->check_work);
+	KUNIT_EXPECT_PTR_EQ(test, b->probe_domain, &u0->blocked);
 	KUNIT_EXPECT_TRUE(test, group->revoked);
 	KUNIT_EXPECT_PTR_EQ(test, b->domain, &u0->blocked);
 	KUNIT_EXPECT_PTR_EQ(test, c->domain, &u0->blocked);
@@ -423,7 +427,6 @@ static void group_test_not_viable(struct kunit *test)
 
 	c->bindable = true;
 	KUNIT_ASSERT_EQ(test, device_attach(&c->dev), 1);
-	flush_work(&b->group->check_work);
 	KUNIT_EXPECT_EQ(test, claim(test, b, &owner1), -EBUSY);
 	KUNIT_EXPECT_PTR_EQ(test, b->domain, &u0->identity);
 	KUNIT_EXPECT_PTR_EQ(test, c->domain, &u0->identity);

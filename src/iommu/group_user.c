@@ -205,6 +205,9 @@ EXPORT_SYMBOL_GPL(xiommu_group_viable);
  * xiommu_ictx_claim_group() - make @ictx the DMA owner of a whole group
  * @ictx: the context
  * @group: the group
+ * @guard: the owner's policy for idle members while owned: the name of the
+ *	DMA-managing driver written to their driver_override (the consumer's
+ *	own driver), or NULL for none (Documentation/groups.md, "Ownership")
  *
  * What a VFIO container does when a group is set to it: the group moves to
  * the blocking domain (no DMA) and becomes @ictx's, as if a device of it
@@ -219,9 +222,9 @@ EXPORT_SYMBOL_GPL(xiommu_group_viable);
  * driver is going away; an attach errno of the driver.
  */
 int xiommu_ictx_claim_group(struct xiommu_ictx *ictx,
-			    struct xiommu_group *group)
+			    struct xiommu_group *group, const char *guard)
 {
-	return xiommu_group_claim_dma_owner(group, ictx);
+	return xiommu_group_claim_dma_owner(group, ictx, guard);
 }
 EXPORT_SYMBOL_GPL(xiommu_ictx_claim_group);
 

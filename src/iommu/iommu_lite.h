@@ -16,7 +16,6 @@
 #define XIOMMU_IOMMU_LITE_H
 
 #include <linux/kref.h>
-#include <linux/workqueue.h>
 #include <xiommu/driver.h>
 
 /**
@@ -33,7 +32,8 @@
  * @owner_cnt: xiommu_group_claim_dma_owner() calls not yet released
  * @revoked: a kernel driver bound to a member while owned: the group is
  *	held on the blocking domain until the owner releases it (fail closed)
- * @check_work: re-checks viability after a driver bound to a member
+ * @guard: the owner's policy: driver_override for idle members while
+ *	owned (the DMA-managing driver's name), or NULL for none
  * @id: small number for logs and debugfs; user space sees
  *	XIOMMU_GROUP_NUM_BASE + @id (sysfs, /dev/vfio/N)
  * @kobj: /sys/kernel/xiommu_groups/<number>, or NULL (src/iommu/group_user.c)
@@ -50,7 +50,7 @@ struct xiommu_group {
 	void *owner;
 	unsigned int owner_cnt;
 	bool revoked;
-	struct work_struct check_work;
+	const char *guard;
 	int id;
 	struct kobject *kobj;
 	struct kobject *devices_kobj;
@@ -90,14 +90,18 @@ int xiommu_group_add_endpoint(struct xiommu_group *group,
 			      struct xiommu_endpoint *ep);
 void xiommu_group_remove_endpoint(struct xiommu_group *group,
 				  struct xiommu_endpoint *ep);
-void xiommu_group_driver_bound(struct xiommu_group *group, struct device *dev);
-void xiommu_ep_guard(struct xiommu_endpoint *ep, const char *drv_name);
+void xiommu_group_driver_bind(struct xiommu_group *group, struct device *dev);
+void xiommu_group_driver_unbound(struct xiommu_group *group,
+				 struct device *dev);
+void xiommu_ep_guard(struct xiommu_endpoint *ep, const char *drv_name,
+		     bool locked);
 void xiommu_ep_unguard(struct xiommu_endpoint *ep);
 
 struct xiommu_group *xiommu_group_get(struct device *dev);
 void xiommu_group_put(struct xiommu_group *group);
 
-int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner);
+int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner,
+				 const char *guard);
 void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner);
 int xiommu_group_replace_domain(struct xiommu_group *group,
 				struct xiommu_domain *domain);

@@ -318,8 +318,13 @@ static int kfake_match(struct device *dev, struct device_driver *drv)
 	return fdev && fdev->bindable;
 }
 
+/* Records what the "hardware" translates the device with as probe runs. */
 static int kfake_drv_probe(struct device *dev)
 {
+	struct kfake_dev *fdev = to_kfake_dev(dev);
+
+	if (fdev)
+		fdev->probe_domain = fdev->domain;
 	return 0;
 }
 

@@ -115,6 +115,7 @@ struct kfake_unit {
  * @resv_start: first IOVA of its reserved region
  * @resv_length: bytes of its reserved region, 0 for none
  * @bindable: the test bus's driver matches it
+ * @probe_domain: @domain when the test bus's driver last probed it
  * @id: number in its name "xkunit<id>"
  */
 struct kfake_dev {
@@ -130,6 +131,7 @@ struct kfake_dev {
 	dma_addr_t resv_start;
 	size_t resv_length;
 	bool bindable;
+	struct xiommu_domain *probe_domain;
 	int id;
 };
 

@@ -64,6 +64,9 @@ struct xiommu_endpoint *xiommu_ep_lookup(struct device *dev)
 {
 	struct xiommu_endpoint *ep;
 
+	lockdep_assert(lockdep_is_held(&xiommu_registry_lock) ||
+		       lockdep_is_held(&xiommu_ep_lock));
+
 	hash_for_each_possible(xiommu_endpoints, ep, node, (unsigned long)dev)
 		if (ep->dev == dev)
 			return ep;
@@ -72,35 +75,31 @@ struct xiommu_endpoint *xiommu_ep_lookup(struct device *dev)
 
 /*
  * Endpoints are published before probe_device() so drivers can set priv.
- * Only the endpoint spinlock is taken: drivers call the accessors below
- * from their ops, some of which run with the registry lock held. The
- * endpoint stays valid while its device is on the bus (it is released
- * from the bus notifier or by the unit's own unregister).
+ * The accessors below take only the endpoint spinlock (drivers call them
+ * from their ops, some of which run with the registry lock held) and read
+ * or write the endpoint's field while holding it: the endpoint may be
+ * released (hot-removal, unit unregister) as soon as the lock is dropped,
+ * so no endpoint pointer leaves these functions.
  */
-static struct xiommu_endpoint *ep_find(struct device *dev)
+
+/**
+ * xiommu_endpoint_set_priv() - attach driver-private state to an endpoint
+ * @dev: device being probed or already an endpoint
+ * @priv: driver data, returned by xiommu_endpoint_priv(); NULL to clear
+ *	(release_device clears it before freeing the data)
+ *
+ * Callable from ops->probe_device() until ops->release_device() returns.
+ */
+void xiommu_endpoint_set_priv(struct device *dev, void *priv)
 {
 	struct xiommu_endpoint *ep;
 	unsigned long flags;
 
 	spin_lock_irqsave(&xiommu_ep_lock, flags);
 	ep = xiommu_ep_lookup(dev);
-	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
-	return ep;
-}
-
-/**
- * xiommu_endpoint_set_priv() - attach driver-private state to an endpoint
- * @dev: device being probed or already an endpoint
- * @priv: driver data, returned by xiommu_endpoint_priv()
- *
- * Callable from ops->probe_device() onwards.
- */
-void xiommu_endpoint_set_priv(struct device *dev, void *priv)
-{
-	struct xiommu_endpoint *ep = ep_find(dev);
-
 	if (ep)
 		ep->priv = priv;
+	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
 }
 EXPORT_SYMBOL_GPL(xiommu_endpoint_set_priv);
 
@@ -108,13 +107,23 @@ EXPORT_SYMBOL_GPL(xiommu_endpoint_set_priv);
  * xiommu_endpoint_priv() - driver-private state of an endpoint
  * @dev: an endpoint
  *
+ * The driver's data stays valid as long as the driver keeps it: normally
+ * from probe_device until its release_device, which is never called while
+ * another op of the core for @dev runs.
+ *
  * Return: what the driver set with xiommu_endpoint_set_priv(), or NULL.
  */
 void *xiommu_endpoint_priv(struct device *dev)
 {
-	struct xiommu_endpoint *ep = ep_find(dev);
+	struct xiommu_endpoint *ep;
+	unsigned long flags;
+	void *priv;
 
-	return ep ? ep->priv : NULL;
+	spin_lock_irqsave(&xiommu_ep_lock, flags);
+	ep = xiommu_ep_lookup(dev);
+	priv = ep ? ep->priv : NULL;
+	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
+	return priv;
 }
 EXPORT_SYMBOL_GPL(xiommu_endpoint_priv);
 
@@ -126,57 +135,95 @@ EXPORT_SYMBOL_GPL(xiommu_endpoint_priv);
  */
 struct xiommu_device *xiommu_endpoint_iommu(struct device *dev)
 {
-	struct xiommu_endpoint *ep = ep_find(dev);
+	struct xiommu_device *iommu;
+	struct xiommu_endpoint *ep;
+	unsigned long flags;
 
-	return ep ? ep->iommu : NULL;
+	spin_lock_irqsave(&xiommu_ep_lock, flags);
+	ep = xiommu_ep_lookup(dev);
+	iommu = ep ? ep->iommu : NULL;
+	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
+	return iommu;
 }
 EXPORT_SYMBOL_GPL(xiommu_endpoint_iommu);
 
 /*
- * driver_override on idle members of a claimed group, so that no kernel
- * driver auto-binds to them while user space owns the group. Only PCI has
- * an override in 6.1's struct device model that we can reach.
+ * Replace @pdev's driver_override with @name (NULL or "" clears it) and
+ * return the old string, which the caller frees. The device lock must be
+ * held: 6.1's driver_set_override() takes it itself, which the bus
+ * notifier (called with it held) and the group paths (which may only
+ * trylock it, see xiommu_ep_guard()) cannot use. Same effect, minus its
+ * newline trimming, which our fixed strings do not need.
  */
-void xiommu_ep_guard(struct xiommu_endpoint *ep, const char *drv_name)
+static int ep_swap_override_locked(struct pci_dev *pdev, const char *name,
+				   const char **old)
 {
-	struct pci_dev *pdev;
+	char *new = NULL;
+
+	device_lock_assert(&pdev->dev);
+	if (name && *name) {
+		new = kstrdup(name, GFP_KERNEL);
+		if (!new)
+			return -ENOMEM;
+	}
+	*old = pdev->driver_override;
+	pdev->driver_override = new;
+	return 0;
+}
+
+/*
+ * driver_override on an idle member of a claimed group, so that no kernel
+ * driver auto-binds to it while user space owns the group; @drv_name is
+ * the owner's policy (the DMA-managing driver it reserves members for).
+ * Only PCI has an override in 6.1's struct device model that we can reach.
+ * @locked: the caller holds @ep->dev's device lock (the bus notifier).
+ *
+ * The group paths hold group->mutex here, and a driver core thread that
+ * holds the device lock (probe, remove) may be waiting for that mutex in
+ * the bus notifier: so they only trylock the device. A device whose lock
+ * is busy is skipped; if that was a bind, the notifier fails closed
+ * (Documentation/groups.md).
+ */
+void xiommu_ep_guard(struct xiommu_endpoint *ep, const char *drv_name,
+		     bool locked)
+{
 	const char *old;
 
-	if (!dev_is_pci(ep->dev) || ep->override_set || ep->dev->driver)
+	if (!dev_is_pci(ep->dev) || ep->override_set || !drv_name ||
+	    READ_ONCE(ep->dev->driver))
 		return;
-	pdev = to_pci_dev(ep->dev);
-	/* driver_set_override() takes the device lock itself. */
-	device_lock(ep->dev);
-	old = pdev->driver_override;
-	ep->saved_override = old ? kstrdup(old, GFP_KERNEL) : NULL;
-	device_unlock(ep->dev);
-	if (!driver_set_override(ep->dev, &pdev->driver_override, drv_name,
-				 strlen(drv_name)))
+	if (!locked && !device_trylock(ep->dev))
+		return;
+	if (!ep->dev->driver &&
+	    !ep_swap_override_locked(to_pci_dev(ep->dev), drv_name, &old)) {
+		ep->saved_override = old;
 		ep->override_set = true;
-	else
-		kfree(ep->saved_override);
+	}
+	if (!locked)
+		device_unlock(ep->dev);
 }
 
 void xiommu_ep_unguard(struct xiommu_endpoint *ep)
 {
-	struct pci_dev *pdev;
-	const char *s;
+	const char *old = NULL;
 
 	if (!ep->override_set)
 		return;
-	pdev = to_pci_dev(ep->dev);
-	s = ep->saved_override;
 	/*
 	 * A member guarded while idle may have been bound since, to the
-	 * DMA-managing driver the override names. The last release can then
-	 * come from that driver's remove(), with the device lock held, and
-	 * driver_set_override() takes the device lock: leave such a device's
-	 * override as it is (it names the driver it is bound to).
+	 * DMA-managing driver the override names, and the last release can
+	 * come from that driver's remove() with the device lock held: leave a
+	 * bound device's override as it is (it names the driver it is bound
+	 * to), and one whose lock is busy too (see xiommu_ep_guard()).
 	 */
-	if (!READ_ONCE(ep->dev->driver))
-		driver_set_override(ep->dev, &pdev->driver_override,
-				    s ? s : "", s ? strlen(s) : 0);
-	kfree(s);
+	if (!READ_ONCE(ep->dev->driver) && device_trylock(ep->dev)) {
+		if (!ep->dev->driver &&
+		    !ep_swap_override_locked(to_pci_dev(ep->dev),
+					     ep->saved_override, &old))
+			kfree(old);
+		device_unlock(ep->dev);
+	}
+	kfree(ep->saved_override);
 	ep->saved_override = NULL;
 	ep->override_set = false;
 }
@@ -270,16 +317,34 @@ static int xiommu_bus_notify(struct notifier_block *nb, unsigned long action,
 	struct xiommu_endpoint *ep;
 
 	/*
-	 * BOUND_DRIVER arrives with the device lock held, and the claim path
-	 * takes device locks under group->mutex: only look the group up here
-	 * and let group.c check it from a work item.
+	 * BIND_DRIVER comes before the driver's probe() runs (dev->driver is
+	 * set), UNBOUND_DRIVER after its remove() and DRIVER_NOT_BOUND after
+	 * a failed probe (dev->driver is NULL again); all with the device
+	 * lock held. Fail closed happens here, synchronously, so no kernel driver
+	 * ever runs on a member of a user-owned group while the group
+	 * translates through a user domain (Documentation/groups.md). The
+	 * registry lock is not taken: the endpoint spinlock finds the group,
+	 * a reference keeps it, and group->mutex is the only lock taken.
 	 */
-	if (action == BUS_NOTIFY_BOUND_DRIVER) {
+	if (action == BUS_NOTIFY_BIND_DRIVER ||
+	    action == BUS_NOTIFY_UNBOUND_DRIVER ||
+	    action == BUS_NOTIFY_DRIVER_NOT_BOUND) {
+		struct xiommu_group *group = NULL;
+
 		spin_lock_irq(&xiommu_ep_lock);
 		ep = xiommu_ep_lookup(dev);
-		if (ep)
-			xiommu_group_driver_bound(ep->group, dev);
+		if (ep) {
+			group = ep->group;
+			kref_get(&group->kref);
+		}
 		spin_unlock_irq(&xiommu_ep_lock);
+		if (!group)
+			return NOTIFY_DONE;
+		if (action == BUS_NOTIFY_BIND_DRIVER)
+			xiommu_group_driver_bind(group, dev);
+		else
+			xiommu_group_driver_unbound(group, dev);
+		xiommu_group_put(group);
 		return NOTIFY_DONE;
 	}
 

@@ -159,7 +159,9 @@ void xiommu_idev_destroy(struct xiommu_object *obj)
  * xiommu_idev_bind() - bind a device to an iommufd context
  * @ictx: context (the device object takes its own reference)
  * @dev: the device; its driver must not let it do DMA on its own while
- *	bound (it manages DMA through xiommu)
+ *	bound (it manages DMA through xiommu). Idle PCI members of its group
+ *	get driver_override set to the name of @dev's driver while the group
+ *	is claimed (the owner's policy; none if @dev has no driver)
  * @id: returns the device object's ID, for user space
  *
  * Claims the device's group for @ictx: the first device of a group moves
@@ -221,7 +223,13 @@ struct xiommu_idev *xiommu_idev_bind(struct xiommu_ictx *ictx,
 	if (IS_ERR(igroup))
 		return ERR_CAST(igroup);
 
-	rc = xiommu_group_claim_dma_owner(group, ictx);
+	/*
+	 * The owner's policy for idle members of the group: reserve them for
+	 * the driver binding @dev (driver_override), never a name of ours.
+	 */
+	rc = xiommu_group_claim_dma_owner(group, ictx,
+					  dev->driver ? dev->driver->name :
+							NULL);
 	if (rc)
 		goto err_put_igroup;
 

@@ -42,12 +42,14 @@ enum xiommu_account_mode {
 /**
  * struct xiommu_pages - user memory, pinned while someone needs it
  * @kref: one reference per area using the pages, plus temporary ones
- * @mutex: protects @pages, @npinned and @users_itree; nests inside the
+ * @mutex: protects @chunks, @npinned and @users_itree; nests inside the
  *	iopt locks and outside mmap_lock
  * @uptr: page-aligned user address of index 0
  * @npages: number of PAGE_SIZE pages
- * @pages: @npages entries, allocated while anything is pinned; entry i is
- *	valid while index i is covered by @users_itree
+ * @chunks: page pointers, XIOMMU_PAGES_CHUNK per entry (entry c holds
+ *	indexes [c * XIOMMU_PAGES_CHUNK, ...]); an entry exists while
+ *	@users_itree covers one of its indexes, and pointer i is valid while
+ *	index i is covered (see pages.c, "Memory bounds")
  * @npinned: pages pinned (and charged) now
  * @users_itree: index ranges [start, last] somebody needs pinned (an area
  *	mirrored by at least one domain, an access object's pin); an index is
@@ -69,7 +71,7 @@ struct xiommu_pages {
 	struct mutex mutex;
 	void __user *uptr;
 	unsigned long npages;
-	struct page **pages;
+	struct xarray chunks;
 	unsigned long npinned;
 	struct rb_root_cached users_itree;
 	struct rb_root_cached access_itree;
@@ -129,6 +131,7 @@ int xiommu_pages_access_pin(struct xiommu_pages *pages,
 void xiommu_pages_access_unpin(struct xiommu_pages *pages,
 			       unsigned int *area_count, unsigned long first,
 			       unsigned long last);
+int xiommu_pages_test_set(struct xiommu_pages *pages, struct page **kpages);
 int xiommu_pages_rw(struct xiommu_pages *pages, unsigned long start_byte,
 		    void *data, unsigned long length, unsigned int flags);
 unsigned long xiommu_pin_batch(void);

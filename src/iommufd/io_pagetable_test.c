@@ -105,7 +105,7 @@ static void tpages_release(struct kunit *test, struct tpages *tp)
 	if (tp->pinned) {
 		interval_tree_remove(&tp->pin_node, &pages->users_itree);
 		pages->npinned = 0;
-		pages->pages = NULL;
+		xiommu_pages_test_set(pages, NULL);
 		if (tp->order) {
 			__free_pages(tp->kpages[0], tp->order);
 		} else {
@@ -117,6 +117,8 @@ static void tpages_release(struct kunit *test, struct tpages *tp)
 	/* Every reference but the test's own is gone with the areas. */
 	KUNIT_EXPECT_EQ(test, kref_read(&pages->kref), 1U);
 	KUNIT_EXPECT_TRUE(test, RB_EMPTY_ROOT(&pages->users_itree.rb_root));
+	KUNIT_EXPECT_TRUE(test, xa_empty(&pages->chunks));
+	xa_destroy(&pages->chunks);
 	mutex_destroy(&pages->mutex);
 	kfree(pages);
 }
@@ -164,6 +166,7 @@ static struct tpages *tpages_new(struct kunit *test, unsigned long uptr,
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pages);
 	kref_init(&pages->kref);
 	mutex_init(&pages->mutex);
+	xa_init(&pages->chunks);
 	pages->uptr = (void __user *)uptr;
 	pages->npages = npages;
 	pages->users_itree = RB_ROOT_CACHED;
@@ -208,7 +211,7 @@ static bool tpages_pin(struct kunit *test, struct tpages *tp,
 		}
 	}
 	tp->order = order;
-	pages->pages = tp->kpages;
+	KUNIT_ASSERT_EQ(test, xiommu_pages_test_set(pages, tp->kpages), 0);
 	pages->npinned = pages->npages;
 	tp->pin_node.start = 0;
 	tp->pin_node.last = pages->npages - 1;

@@ -205,7 +205,7 @@ static void xiommu_object_dec_wait_shortterm(struct xiommu_ictx *ictx,
 	while (!wait_event_timeout(ictx->destroy_wait,
 				   refcount_read(&obj->shortterm_users) == 0,
 				   10 * HZ))
-		pr_warn("still waiting for object %u to become unused\n",
+		pr_warn_ratelimited("still waiting for object %u to become unused\n",
 			obj->id);
 }
 
@@ -376,7 +376,11 @@ void xiommu_test_unregister(const struct xiommu_test_ops *ops)
 }
 EXPORT_SYMBOL_GPL(xiommu_test_unregister);
 
-/* Without a handler the ioctl does not exist: ENOTTY before anything else. */
+/*
+ * Without a handler the ioctl does not exist: ENOTTY before anything else.
+ * With one it is test-only code that can pin, allocate and reach driver
+ * internals: only CAP_SYS_ADMIN may use it (EPERM).
+ */
 static long xiommu_test_cmd(struct xiommu_ictx *ictx, void __user *uarg)
 {
 	const struct xiommu_test_ops *ops;
@@ -390,6 +394,10 @@ static long xiommu_test_cmd(struct xiommu_ictx *ictx, void __user *uarg)
 	mutex_unlock(&xiommu_test_lock);
 	if (!ops)
 		return -ENOTTY;
+	if (!capable(CAP_SYS_ADMIN)) {
+		module_put(ops->owner);
+		return -EPERM;
+	}
 
 	if (get_user(usize, (u32 __user *)uarg))
 		rc = -EFAULT;
@@ -434,10 +442,16 @@ struct xiommu_ioctl_op {
 	long (*raw)(struct xiommu_ictx *ictx, void __user *uarg);
 };
 
+/*
+ * The dispatcher copies every command into one union xiommu_ucmd_buffer:
+ * a struct that does not fit breaks the build (BUILD_BUG_ON_ZERO).
+ */
 #define XIOMMU_OP(_ioctl, _fn, _struct, _oldest_last)			\
 	[_IOC_NR(_ioctl) - IOMMUFD_CMD_BASE] = {			\
 		.ioctl_num = _ioctl,					\
-		.size = sizeof(_struct),				\
+		.size = sizeof(_struct) +				\
+			BUILD_BUG_ON_ZERO(sizeof(_struct) >		\
+					  sizeof(union xiommu_ucmd_buffer)), \
 		.min_size = offsetofend(_struct, _oldest_last),		\
 		.execute = _fn,						\
 	}

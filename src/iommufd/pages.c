@@ -25,14 +25,22 @@
  * is pinned exactly once while at least one range covers it: adding a user
  * pins only the holes its range finds in the tree, removing one unpins only
  * what no other range still covers (the same hole walk as the IOVA
- * allocator's, over indexes). The pinned struct page pointers are kept in a
- * flat array for the whole object, allocated while anything is pinned (so
- * pinning a small part of a huge mapping, e.g. by a COPY, still allocates
- * the whole array; a two-level table would fix that if it ever matters). Upstream instead reads
- * PFNs back out of a domain to save that array (8 bytes per 4 KiB page);
- * we accept the memory for code that is simple, lock-light and cannot fail
- * on the teardown paths: mapping a domain or an access reads the array, and
+ * allocator's, over indexes). The pinned struct page pointers are kept in
+ * chunks of XIOMMU_PAGES_CHUNK pointers (one 4 KiB allocation each), in an
+ * xarray indexed by index / XIOMMU_PAGES_CHUNK; a chunk exists exactly
+ * while some user range covers one of its indexes. Upstream instead reads
+ * PFNs back out of a domain to save that memory (8 bytes per 4 KiB page);
+ * we keep it for code that is simple, lock-light and cannot fail on the
+ * teardown paths: mapping a domain or an access reads the chunks, and
  * unpinning never needs to read a domain.
+ *
+ * Memory bounds (Documentation/iommufd.md, "Memory bounds"): the kernel
+ * memory a pages object holds follows what is pinned, never the length
+ * user space named. Chunks are allocated after the pages they describe
+ * are charged (so a request over RLIMIT_MEMLOCK fails with ENOMEM before
+ * any allocation), at most two per pinned range more than its pinned
+ * pages fill, and freed with the last user of their indexes; one pinned
+ * page of a huge mapping holds one chunk.
  *
  * Pinning uses pin_user_pages_fast(FOLL_LONGTERM, plus FOLL_WRITE for
  * writeable memory), or pin_user_pages_remote() when a domain is attached
@@ -85,11 +93,15 @@
 #include <linux/sched/task.h>
 #include <linux/sched/user.h>
 #include <linux/slab.h>
+#include <kunit/visibility.h>
 #include <xiommu/driver.h>
 #include <xiommu/xiommu.h>
 
 #include "io_pagetable.h"
 #include "iommu_lite.h"
+
+/* Page pointers per chunk: one 4 KiB allocation on 64-bit. */
+#define XIOMMU_PAGES_CHUNK	512UL
 
 /*
  * Bytes of page-pointer arrays one pin, unpin or copy batch may use: 1024
@@ -164,6 +176,7 @@ struct xiommu_pages *xiommu_pages_alloc(void __user *uptr,
 	mutex_init(&pages->mutex);
 	pages->uptr = (void __user *)ALIGN_DOWN(start, PAGE_SIZE);
 	pages->npages = DIV_ROUND_UP(length + offset_in_page(start), PAGE_SIZE);
+	xa_init_flags(&pages->chunks, XA_FLAGS_ACCOUNT);
 	pages->users_itree = RB_ROOT_CACHED;
 	pages->access_itree = RB_ROOT_CACHED;
 	pages->writable = writable;
@@ -182,10 +195,11 @@ static void xiommu_pages_release(struct kref *kref)
 	struct xiommu_pages *pages = container_of(kref, struct xiommu_pages,
 						  kref);
 
-	WARN_ON(pages->npinned || pages->pages ||
+	WARN_ON(pages->npinned || !xa_empty(&pages->chunks) ||
 		!RB_EMPTY_ROOT(&pages->users_itree.rb_root) ||
 		!RB_EMPTY_ROOT(&pages->access_itree.rb_root));
 	kvfree(pages->pfns);
+	xa_destroy(&pages->chunks);
 	mmdrop(pages->source_mm);
 	free_uid(pages->source_user);
 	put_task_struct(pages->source_task);
@@ -266,6 +280,143 @@ static void pages_uncharge(struct xiommu_pages *pages, unsigned long npages)
 }
 
 /* ------------------------------------------------------------------------
+ * Page-pointer chunks
+ */
+
+/* Where the pointer of @index lives; its chunk must exist. */
+static struct page **pages_slot(struct xiommu_pages *pages,
+				unsigned long index)
+{
+	struct page **chunk = xa_load(&pages->chunks,
+				      index / XIOMMU_PAGES_CHUNK);
+
+	return chunk + index % XIOMMU_PAGES_CHUNK;
+}
+
+/* Indexes from @index to the end of its chunk, at most @left. */
+static unsigned long chunk_run(unsigned long index, unsigned long left)
+{
+	return min(left, XIOMMU_PAGES_CHUNK - index % XIOMMU_PAGES_CHUNK);
+}
+
+/*
+ * Free the chunks of indexes [first, last] that no user range covers any
+ * more. pages->mutex held.
+ */
+static void pages_trim_chunks(struct xiommu_pages *pages, unsigned long first,
+			      unsigned long last)
+{
+	unsigned long c;
+
+	lockdep_assert_held(&pages->mutex);
+	for (c = first / XIOMMU_PAGES_CHUNK; c <= last / XIOMMU_PAGES_CHUNK;
+	     c++) {
+		unsigned long cfirst = c * XIOMMU_PAGES_CHUNK;
+		unsigned long clast = min(cfirst + XIOMMU_PAGES_CHUNK,
+					  pages->npages) - 1;
+
+		if (interval_tree_iter_first(&pages->users_itree, cfirst,
+					     clast))
+			continue;
+		kfree(xa_erase(&pages->chunks, c));
+	}
+}
+
+/*
+ * Make sure the chunks of indexes [first, last] exist. Their number is
+ * bounded by the pages about to be pinned (charged already). On failure
+ * the caller trims. pages->mutex held.
+ */
+static int pages_fill_chunks(struct xiommu_pages *pages, unsigned long first,
+			     unsigned long last)
+{
+	unsigned long c;
+
+	lockdep_assert_held(&pages->mutex);
+	for (c = first / XIOMMU_PAGES_CHUNK; c <= last / XIOMMU_PAGES_CHUNK;
+	     c++) {
+		struct page **chunk;
+		int rc;
+
+		if (xa_load(&pages->chunks, c))
+			continue;
+		chunk = kcalloc(XIOMMU_PAGES_CHUNK, sizeof(*chunk),
+				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+		if (!chunk)
+			return -ENOMEM;
+		rc = xa_err(xa_store(&pages->chunks, c, chunk,
+				     GFP_KERNEL_ACCOUNT | __GFP_NOWARN));
+		if (rc) {
+			kfree(chunk);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+/* Copy the pointers of pinned indexes [first, first + n) to @out. */
+static void pages_copy_out(struct xiommu_pages *pages, unsigned long first,
+			   unsigned long n, struct page **out)
+{
+	while (n) {
+		unsigned long run = chunk_run(first, n);
+
+		memcpy(out, pages_slot(pages, first), run * sizeof(*out));
+		out += run;
+		first += run;
+		n -= run;
+	}
+}
+
+/* Unpin indexes [first, first + n) (no accounting), dirtying if @dirty. */
+static void pages_unpin_slots(struct xiommu_pages *pages, unsigned long first,
+			      unsigned long n, bool dirty)
+{
+	while (n) {
+		unsigned long run = chunk_run(first, n);
+
+		unpin_user_pages_dirty_lock(pages_slot(pages, first), run,
+					    dirty);
+		first += run;
+		n -= run;
+		cond_resched();
+	}
+}
+
+#if IS_ENABLED(CONFIG_KUNIT)
+/**
+ * xiommu_pages_test_set() - KUnit: pretend @kpages are pinned, or undo it
+ * @pages: a pages object with nothing pinned (or pretended)
+ * @kpages: @pages->npages page pointers, or NULL to drop the pretence
+ *
+ * Fills the chunks the way pinning would, without touching users_itree,
+ * npinned or the pages' pin counts (the caller does what it needs).
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xiommu_pages_test_set(struct xiommu_pages *pages, struct page **kpages)
+{
+	struct page **chunk;
+	unsigned long i;
+	int rc = 0;
+
+	mutex_lock(&pages->mutex);
+	if (!kpages) {
+		xa_for_each(&pages->chunks, i, chunk)
+			kfree(xa_erase(&pages->chunks, i));
+		goto out_unlock;
+	}
+	rc = pages_fill_chunks(pages, 0, pages->npages - 1);
+	for (i = 0; !rc && i < pages->npages; i++)
+		*pages_slot(pages, i) = kpages[i];
+out_unlock:
+	mutex_unlock(&pages->mutex);
+	return rc;
+}
+EXPORT_SYMBOL_IF_KUNIT(xiommu_pages_test_set);
+#endif
+
+/* ------------------------------------------------------------------------
  * Pinning
  */
 
@@ -309,9 +460,13 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 	if (pages->writable)
 		gup_flags |= FOLL_WRITE;
 
+	/* Charge first: nothing is allocated for a request over the limit. */
 	rc = pages_charge(pages, npages);
 	if (rc)
 		return rc;
+	rc = pages_fill_chunks(pages, first, last);
+	if (rc)
+		goto err_uncharge;
 
 	if (locked) {
 		if (!mmget_not_zero(mm)) {
@@ -323,8 +478,9 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 	while (done < npages) {
 		unsigned long uaddr = (unsigned long)pages->uptr +
 				      (first + done) * PAGE_SIZE;
-		unsigned long batch = min(npages - done, max_batch);
-		struct page **out = pages->pages + first + done;
+		unsigned long batch = chunk_run(first + done,
+						min(npages - done, max_batch));
+		struct page **out = pages_slot(pages, first + done);
 		unsigned int flags = gup_flags;
 		long got;
 
@@ -361,7 +517,7 @@ err_unpin:
 		mmput(mm);
 	}
 	/* Nothing wrote to them yet: no need to dirty. */
-	unpin_user_pages(pages->pages + first, done);
+	pages_unpin_slots(pages, first, done, false);
 err_uncharge:
 	pages_uncharge(pages, npages);
 	return rc;
@@ -372,28 +528,13 @@ static void pages_unpin_range(struct xiommu_pages *pages, unsigned long first,
 			      unsigned long last)
 {
 	unsigned long npages = last - first + 1;
-	unsigned long max_batch = xiommu_pin_batch();
-	unsigned long done, batch;
 
 	lockdep_assert_held(&pages->mutex);
 
-	for (done = 0; done < npages; done += batch) {
-		batch = min(npages - done, max_batch);
-		unpin_user_pages_dirty_lock(pages->pages + first + done, batch,
-					    pages->writable);
-		cond_resched();
-	}
+	pages_unpin_slots(pages, first, npages, pages->writable);
 	pages->npinned -= npages;
 	atomic64_sub(npages, &pages->source_mm->pinned_vm);
 	pages_uncharge(pages, npages);
-}
-
-static void pages_free_array_if_unused(struct xiommu_pages *pages)
-{
-	if (!pages->npinned) {
-		kvfree(pages->pages);
-		pages->pages = NULL;
-	}
 }
 
 /* xiommu_pages_add_user() with pages->mutex held */
@@ -406,14 +547,6 @@ static int pages_add_user_locked(struct xiommu_pages *pages,
 	int rc = 0;
 
 	lockdep_assert_held(&pages->mutex);
-
-	if (!pages->pages) {
-		/* Sized by user input: fail quietly when it is absurd. */
-		pages->pages = kvcalloc(pages->npages, sizeof(*pages->pages),
-					GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-		if (!pages->pages)
-			return -ENOMEM;
-	}
 
 	for_each_xiommu_iova_hole(&hole, &pages->users_itree, NULL, first,
 				  last) {
@@ -432,7 +565,7 @@ static int pages_add_user_locked(struct xiommu_pages *pages,
 			pages_unpin_range(pages, hole.start_hole,
 					  hole.last_hole);
 		}
-		pages_free_array_if_unused(pages);
+		pages_trim_chunks(pages, first, last);
 		return rc;
 	}
 
@@ -454,7 +587,7 @@ static void pages_remove_user_locked(struct xiommu_pages *pages,
 	for_each_xiommu_iova_hole(&hole, &pages->users_itree, NULL,
 				  node->start, node->last)
 		pages_unpin_range(pages, hole.start_hole, hole.last_hole);
-	pages_free_array_if_unused(pages);
+	pages_trim_chunks(pages, node->start, node->last);
 }
 
 /**
@@ -466,7 +599,8 @@ static void pages_remove_user_locked(struct xiommu_pages *pages,
  * @last: last page index (inclusive, < npages)
  *
  * Pins (and charges) only the indexes no other user covers. While @node is
- * in the tree, @pages->pages[first..last] are valid without the mutex.
+ * in the tree, the page pointers of [first, last] are valid without the
+ * mutex.
  *
  * Context: may sleep; may be called from a process other than the mapping
  * one.
@@ -576,8 +710,7 @@ int xiommu_pages_access_pin(struct xiommu_pages *pages,
 		pa->users = 1;
 		interval_tree_insert(&pa->access_node, &pages->access_itree);
 	}
-	memcpy(out_pages, pages->pages + first,
-	       (last - first + 1) * sizeof(*out_pages));
+	pages_copy_out(pages, first, last - first + 1, out_pages);
 	(*area_count)++;
 	rc = 0;
 out_unlock:
@@ -625,7 +758,7 @@ static void pages_rw_pinned(struct xiommu_pages *pages,
 		unsigned long index = start_byte / PAGE_SIZE;
 		unsigned long offset = offset_in_page(start_byte);
 		unsigned long n = min(length, PAGE_SIZE - offset);
-		void *va = kmap_local_page(pages->pages[index]);
+		void *va = kmap_local_page(*pages_slot(pages, index));
 
 		if (write)
 			memcpy(va + offset, data, n);
@@ -788,13 +921,20 @@ int xiommu_pages_map_domain(struct xiommu_pages *pages,
 						domain, iova, prot,
 						small_pages);
 	while (done < length) {
-		unsigned long pfn = page_to_pfn(pages->pages[index]);
+		struct page **slot = pages_slot(pages, index);
+		unsigned long pfn = page_to_pfn(*slot);
 		unsigned long run = PAGE_SIZE - offset;
 		unsigned long n = 1;
 
 		while (!small_pages && run < length - done &&
-		       index + n < pages->npages &&
-		       page_to_pfn(pages->pages[index + n]) == pfn + n) {
+		       index + n < pages->npages) {
+			/* A new chunk starts: look it up. */
+			if ((index + n) % XIOMMU_PAGES_CHUNK == 0)
+				slot = pages_slot(pages, index + n);
+			else
+				slot++;
+			if (page_to_pfn(*slot) != pfn + n)
+				break;
 			run += PAGE_SIZE;
 			n++;
 		}
