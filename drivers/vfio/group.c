@@ -42,6 +42,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/idr.h>
+#include <linux/kobject.h>
 #include <linux/miscdevice.h>
 #include <linux/module.h>
 #include <linux/mount.h>
@@ -759,6 +760,71 @@ static char *xvfio_group_devnode(struct device *dev, umode_t *mode)
  *
  * Return: 0 or a negative errno (module load fails).
  */
+/*
+ * The module names user space probes for VFIO. DPDK 22.11 enables its
+ * VFIO support only if /sys/module/vfio and /sys/module/vfio_pci exist
+ * (rte_eal_check_module() in EAL, pci_vfio_is_enabled() in its PCI bus
+ * driver), the directories the kernel's vfio and vfio_pci modules have.
+ * While this module serves the legacy API it presents both names as
+ * empty directories in /sys/module (Documentation/vfio.md, "Module
+ * names"). kmod then sees vfio and vfio_pci as built in, so a
+ * `modprobe vfio-pci` does not load the kernel's modules, which could not
+ * work next to ours anyway.
+ */
+static const char * const xvfio_module_names[] = { "vfio", "vfio_pci" };
+static struct kobject *xvfio_module_kobjs[ARRAY_SIZE(xvfio_module_names)];
+
+static void xvfio_module_kobj_release(struct kobject *kobj)
+{
+	kfree(kobj);
+}
+
+static struct kobj_type xvfio_module_ktype = {
+	.release = xvfio_module_kobj_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+};
+
+static void xvfio_module_names_del(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(xvfio_module_kobjs); i++) {
+		if (xvfio_module_kobjs[i])
+			kobject_put(xvfio_module_kobjs[i]);
+		xvfio_module_kobjs[i] = NULL;
+	}
+}
+
+/* Best effort: a name already there (a loaded module) is left alone. */
+static void xvfio_module_names_add(void)
+{
+	struct kset *module_kset = THIS_MODULE->mkobj.kobj.kset;
+	struct kobject *kobj;
+	unsigned int i;
+
+	if (!module_kset)
+		return;
+	for (i = 0; i < ARRAY_SIZE(xvfio_module_names); i++) {
+		kobj = kset_find_obj(module_kset, xvfio_module_names[i]);
+		if (kobj) {
+			pr_info("/sys/module/%s exists already: left alone\n",
+				xvfio_module_names[i]);
+			kobject_put(kobj);
+			continue;
+		}
+		kobj = kzalloc(sizeof(*kobj), GFP_KERNEL);
+		if (!kobj)
+			break;
+		kobject_init(kobj, &xvfio_module_ktype);
+		kobj->kset = module_kset;
+		if (kobject_add(kobj, NULL, "%s", xvfio_module_names[i])) {
+			kobject_put(kobj);
+			continue;
+		}
+		xvfio_module_kobjs[i] = kobj;
+	}
+}
+
 int xvfio_group_init(void)
 {
 	int ret;
@@ -786,6 +852,7 @@ int xvfio_group_init(void)
 	}
 	xvfio_group_class->devnode = xvfio_group_devnode;
 	xvfio_legacy_enabled = true;
+	xvfio_module_names_add();
 	return 0;
 
 err_chrdev:
@@ -811,6 +878,7 @@ bool xvfio_group_legacy_enabled(void)
 void xvfio_group_exit(void)
 {
 	if (xvfio_legacy_enabled) {
+		xvfio_module_names_del();
 		class_destroy(xvfio_group_class);
 		unregister_chrdev_region(xvfio_group_devt, MINORMASK + 1);
 		misc_deregister(&xvfio_container_misc);
