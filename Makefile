@@ -49,3 +49,4 @@ style: deps
 
 -include scripts/tools.mk
 -include scripts/check.mk
+-include scripts/arm64.mk
