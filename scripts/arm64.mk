@@ -11,6 +11,12 @@
 #                       build/arm64/bin/
 #   make check-arm64    the arm64 guests (scripts/check-arm64)
 
+# Which build/arm64/bin/ test binaries run on which arm64 profile
+# (PROFILE:GLOB[,GLOB...], one guest boot per profile, as STOCK_TESTS).
+ARM64_TESTS := \
+	smmuv3:dma_*,smmu_* \
+	virtio-arm64:dma_*,virtio_kernel_dev
+
 ARM64_CROSS ?= aarch64-linux-gnu-
 ARM64_TREE := $(BUILD)/arm64/tree
 

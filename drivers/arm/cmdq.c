@@ -193,7 +193,7 @@ static int smmu_cmdq_drain(struct smmu_unit *unit)
  * Return: 0, or -ETIMEDOUT when the unit did not consume the queue within
  * a second (logged).
  */
-int smmu_cmdq_issue(struct smmu_unit *unit, const u64 (*cmds)[2],
+int smmu_cmdq_issue(struct smmu_unit *unit, u64 cmds[][2],
 		    unsigned int n, bool sync)
 {
 	/* CMD_SYNC, CS = SIG_NONE: the opcode is bits 7:0 */
@@ -351,13 +351,16 @@ static const char *smmu_event_name(u8 id)
  * smmu_evtq_process() - consume every pending event record
  * @unit: the unit
  *
- * Context: process context, only from the event thread or poll work.
+ * Context: process context (event thread, poll work, debugfs "poll");
+ * takes evtq_lock.
  */
 void smmu_evtq_process(struct smmu_unit *unit)
 {
 	struct smmu_queue *q = &unit->evtq;
-	u32 prod = readl(q->prod_reg);
+	u32 prod;
 
+	mutex_lock(&unit->evtq_lock);
+	prod = readl(q->prod_reg);
 	q->prod = prod & ((2U << q->log2) - 1);
 	/* Records read after PROD. */
 	rmb();
@@ -379,6 +382,7 @@ void smmu_evtq_process(struct smmu_unit *unit)
 		dev_warn_ratelimited(unit->dev, "event queue overflow: events lost\n");
 		writel_relaxed(q->cons | (prod & Q_OVF), q->cons_reg);
 	}
+	mutex_unlock(&unit->evtq_lock);
 }
 
 /**

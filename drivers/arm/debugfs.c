@@ -8,8 +8,12 @@
  *            "<device> sid 0x<sid> <abort|bypass|translate asid N|invalid>"
  *   domains  the paging domains (ASID, levels, tables, leaves per size,
  *            faults); domains-dump also lists their mappings
- *   stats    "cmds N syncs N cfgi_ste N cfgi_cd N tlbi_va N tlbi_asid N
- *            tlbi_bytes N events N gerrors N cmd_errors N"
+ *   stats    one "NAME N" line per counter: cmds, syncs, cfgi_ste,
+ *            cfgi_cd, tlbi_va (commands), tlbi_asid, tlbi_bytes (bytes
+ *            the TLBIs covered), events, gerrors, cmd_errors
+ *   poll     reading it consumes the event queue now (the tests' way to
+ *            have faults counted without waiting for the interrupt
+ *            thread); prints "events N"
  */
 #include <linux/debugfs.h>
 #include <linux/seq_file.h>
@@ -106,7 +110,7 @@ static int stats_show(struct seq_file *s, void *unused)
 {
 	struct smmu_stats *st = &((struct smmu_unit *)s->private)->stats;
 
-	seq_printf(s, "cmds %lld syncs %lld cfgi_ste %lld cfgi_cd %lld tlbi_va %lld tlbi_asid %lld tlbi_bytes %lld events %lld gerrors %lld cmd_errors %lld\n",
+	seq_printf(s, "cmds %lld\nsyncs %lld\ncfgi_ste %lld\ncfgi_cd %lld\ntlbi_va %lld\ntlbi_asid %lld\ntlbi_bytes %lld\nevents %lld\ngerrors %lld\ncmd_errors %lld\n",
 		   (long long)atomic64_read(&st->cmds),
 		   (long long)atomic64_read(&st->syncs),
 		   (long long)atomic64_read(&st->cfgi_ste),
@@ -120,6 +124,18 @@ static int stats_show(struct seq_file *s, void *unused)
 	return 0;
 }
 DEFINE_SHOW_ATTRIBUTE(stats);
+
+static int poll_show(struct seq_file *s, void *unused)
+{
+	struct smmu_unit *unit = s->private;
+
+	smmu_evtq_process(unit);
+	smmu_gerror_process(unit);
+	seq_printf(s, "events %lld\n",
+		   (long long)atomic64_read(&unit->stats.events));
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(poll);
 
 /**
  * smmu_debugfs_init() - add the unit's files (removed with the unit)
@@ -137,4 +153,5 @@ void smmu_debugfs_init(struct smmu_unit *unit)
 	debugfs_create_file("domains-dump", 0400, dir, unit,
 			    &domains_dump_fops);
 	debugfs_create_file("stats", 0400, dir, unit, &stats_fops);
+	debugfs_create_file("poll", 0400, dir, unit, &poll_fops);
 }

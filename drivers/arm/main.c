@@ -434,6 +434,7 @@ static int smmu_plat_probe(struct platform_device *pdev)
 	unit->dev = dev;
 	spin_lock_init(&unit->cmdq_lock);
 	mutex_init(&unit->ste_lock);
+	mutex_init(&unit->evtq_lock);
 	mutex_init(&unit->dev_lock);
 	mutex_init(&unit->dom_lock);
 	INIT_LIST_HEAD(&unit->devices);
@@ -538,12 +539,13 @@ static int smmu_plat_remove(struct platform_device *pdev)
 
 	unit->dying = true;
 	xiommu_device_unregister(&unit->iommu);
-	smmu_restore(unit);
+	/* No event consumer left before the queues go away. */
 	if (unit->evtq_irq > 0)
 		devm_free_irq(unit->dev, unit->evtq_irq, unit);
 	if (unit->gerror_irq > 0)
 		devm_free_irq(unit->dev, unit->gerror_irq, unit);
 	cancel_delayed_work_sync(&unit->poll);
+	smmu_restore(unit);
 	smmu_strtab_free(unit);
 	WARN_ON(!list_empty(&unit->domains));
 	ida_destroy(&unit->asid_ida);

@@ -505,6 +505,9 @@ struct smmu_pgtable *smmu_pgtable_alloc(const struct smmu_pgtable_cfg *cfg,
 	if (cfg->pgsize_bitmap & ~(unsigned long)(SZ_4K | SZ_2M | SZ_1G))
 		return ERR_PTR(-EINVAL);
 	levels = DIV_ROUND_UP(cfg->ias - 12, 9);
+	/* A 1 GiB block needs a level-3 table (Arm level 1) to live in. */
+	if ((cfg->pgsize_bitmap & SZ_1G) && levels < 3)
+		return ERR_PTR(-EINVAL);
 
 	pgt = kzalloc(sizeof(*pgt), gfp);
 	if (!pgt)

@@ -90,6 +90,7 @@ static void pt_test_alloc_cfg(struct kunit *test)
 		{ 24, 44, SZ_4K }, { 49, 44, SZ_4K }, { 48, 31, SZ_4K },
 		{ 48, 49, SZ_4K }, { 48, 44, SZ_2M },
 		{ 48, 44, SZ_4K | SZ_64K }, { 48, 44, SZ_4K | SZ_512M },
+		{ 30, 44, SZ_4K | SZ_1G },
 	};
 	struct smmu_pgtable_cfg cfg = { .tlb = &fake_tlb };
 	struct smmu_pgtable *pgt;

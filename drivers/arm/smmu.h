@@ -5,7 +5,8 @@
  * 3, IHI 0070; section numbers below are of that document).
  * Documentation/smmuv3.md describes the driver as built.
  *
- * Lock order: unit->dev_lock -> unit->ste_lock -> unit->cmdq_lock;
+ * Lock order: unit->evtq_lock -> unit->dev_lock -> unit->ste_lock ->
+ * unit->cmdq_lock;
  * unit->dom_lock is taken alone (or under dev_lock).
  */
 #ifndef XIOMMU_SMMU_H
@@ -229,7 +230,8 @@ struct smmu_saved {
  * @pgsize_bitmap: 4K | 2M | 1G (IDR5.GRAN4K is required)
  * @saved: registers at load, restored at unload
  * @cmdq: command queue, protected by @cmdq_lock
- * @evtq: event queue, consumed by the event thread only
+ * @evtq: event queue, consumed under @evtq_lock
+ * @evtq_lock: serialises event queue consumers
  * @cmdq_lock: serialises command submission (spinlock: map_pages may call
  *	into the format's flush_walk in atomic context)
  * @two_level: 2-level stream table (IDR0.ST_LEVEL, SIDSIZE > SPLIT)
@@ -269,6 +271,7 @@ struct smmu_unit {
 	struct smmu_saved saved;
 	struct smmu_queue cmdq;
 	struct smmu_queue evtq;
+	struct mutex evtq_lock;
 	spinlock_t cmdq_lock;
 	bool two_level;
 	__le64 *strtab;
@@ -348,7 +351,7 @@ extern struct xiommu_domain smmu_blocked_domain;
 
 /* cmdq.c */
 int smmu_cmdq_init(struct smmu_unit *unit);
-int smmu_cmdq_issue(struct smmu_unit *unit, const u64 (*cmds)[2],
+int smmu_cmdq_issue(struct smmu_unit *unit, u64 cmds[][2],
 		    unsigned int n, bool sync);
 int smmu_sync(struct smmu_unit *unit);
 void smmu_tlbi_range(struct smmu_unit *unit, u16 asid, unsigned long iova,
