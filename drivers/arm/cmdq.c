@@ -29,7 +29,7 @@
 
 #define SMMU_POLL_US		1000000	/* 1 s: CMD_SYNC or register ack */
 #define SMMU_CMDQ_LOG2_MAX	8	/* 256 commands, 4 KiB */
-#define SMMU_EVTQ_LOG2_MAX	7	/* 128 events, 4 KiB */
+#define SMMU_EVTQ_LOG2_MAX	10	/* 1024 events, 32 KiB */
 
 static inline u32 q_idx(struct smmu_queue *q, u32 p)
 {

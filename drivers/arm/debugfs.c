@@ -5,7 +5,8 @@
  *   regs     IDR0..5, IIDR, AIDR, CR0, CR1, CR2, STRTAB_BASE(_CFG),
  *            GERROR(N), one "NAME 0x..." line each
  *   ste      one line per endpoint and stream ID:
- *            "<device> sid 0x<sid> <abort|bypass|translate asid N|invalid>"
+ *            "<device> sid 0x<sid> <bypass|blocked|translate asid N|abort|
+ *            invalid>" (blocked: stage 1 through the blocking CD)
  *   domains  the paging domains (ASID, levels, tables, leaves per size,
  *            faults); domains-dump also lists their mappings
  *   stats    one "NAME N" line per counter: cmds, syncs, cfgi_ste,
@@ -61,6 +62,10 @@ static void ste_line(struct seq_file *s, struct smmu_unit *unit,
 		seq_puts(s, "bypass\n");
 		return;
 	case STE_CFG_S1:
+		if ((dw0 & STE_S1CTXPTR) == unit->block_cd_dma) {
+			seq_puts(s, "blocked\n");
+			return;
+		}
 		mutex_lock(&unit->dom_lock);
 		list_for_each_entry(sdom, &unit->domains, node) {
 			if (sdom->cd_dma == (dw0 & STE_S1CTXPTR)) {

@@ -5,9 +5,13 @@
  *
  *  - identity (static, every unit): Config = bypass (0b100). Kernel-owned
  *    endpoints sit here; their DMA addresses are physical addresses.
- *  - blocked (static, every unit): Config = abort (0b000). DMA is
- *    terminated with an abort; QEMU 7.2 records no event for it (the
- *    architecture makes the abort silent too), so nothing is counted.
+ *  - blocked (static, every unit): Config = stage-1 translate (0b101)
+ *    through the unit's blocking CD, whose translation table walks are
+ *    both disabled (EPD0 = EPD1 = 1) and which records faults (R = 1):
+ *    every DMA is terminated and reported as a translation fault, so
+ *    blocked DMA is counted like on VT-d. (Config = abort would terminate
+ *    it silently: the architecture records no event for it. Abort is kept
+ *    for stream IDs no endpoint uses.)
  *  - paging: Config = stage-1 translate (0b101), S1ContextPtr = the
  *    domain's single CD (S1CDMAX = 0, S1Fmt = linear), which holds the
  *    domain's ASID, its stage-1 table (TTB0, T0SZ = 64 - IAS, 4 KiB
@@ -28,6 +32,8 @@
 #include <linux/sizes.h>
 
 #include "smmu.h"
+
+static unsigned int smmu_ips(unsigned int oas);
 
 /**
  * smmu_master_find() - the endpoint state of @dev
@@ -75,7 +81,38 @@ static int smmu_blocked_attach(struct xiommu_domain *domain,
 	if (!master)
 		return -ENODEV;
 	return smmu_attach_ste(master, STE_V |
-			       FIELD_PREP(STE_CONFIG, STE_CFG_ABORT), domain);
+			       FIELD_PREP(STE_CONFIG, STE_CFG_S1) |
+			       (master->unit->block_cd_dma & STE_S1CTXPTR),
+			       domain);
+}
+
+/**
+ * smmu_block_cd_init() - write the unit's blocking CD
+ * @unit: the unit
+ *
+ * Both TTB0 and TTB1 walks disabled (every input address faults), R = 1
+ * (faults recorded), A = 1 (aborted, not stalled), ASID 0 (which no
+ * paging domain uses; nothing is ever cached under it). Never changes.
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int smmu_block_cd_init(struct smmu_unit *unit)
+{
+	unit->block_cd = dmam_alloc_coherent(unit->dev,
+					     CD_DWORDS * sizeof(u64),
+					     &unit->block_cd_dma,
+					     GFP_KERNEL | __GFP_ZERO);
+	if (!unit->block_cd)
+		return -ENOMEM;
+	unit->block_cd[3] = cpu_to_le64(smmu_pgtable_mair());
+	dma_wmb();
+	WRITE_ONCE(unit->block_cd[0],
+		   cpu_to_le64(FIELD_PREP(CD0_T0SZ, 64 - unit->ias) |
+			       CD0_EPD0 | CD0_EPD1 | CD0_V |
+			       FIELD_PREP(CD0_IPS, smmu_ips(unit->oas)) |
+			       CD0_AA64 | CD0_R | CD0_A | CD0_ASET |
+			       FIELD_PREP(CD0_ASID, 0)));
+	return 0;
 }
 
 static const struct xiommu_domain_ops smmu_identity_ops = {

@@ -475,6 +475,8 @@ static int smmu_plat_probe(struct platform_device *pdev)
 		rc = smmu_evtq_init(unit);
 	if (!rc)
 		rc = smmu_strtab_init(unit);
+	if (!rc)
+		rc = smmu_block_cd_init(unit);
 	if (rc)
 		goto err_free;
 	rc = smmu_write_ack(unit, SMMU_CR0, SMMU_CR0ACK, CR0_CMDQEN);

@@ -125,6 +125,7 @@
 #define CD0_ORGN0		GENMASK_ULL(11, 10)
 #define CD0_SH0			GENMASK_ULL(13, 12)
 #define CD0_EPD0		BIT_ULL(14)
+#define CD0_TG1			GENMASK_ULL(23, 22)	/* 2: 4 KiB */
 #define CD0_EPD1		BIT_ULL(30)
 #define CD0_V			BIT_ULL(31)
 #define CD0_IPS			GENMASK_ULL(34, 32)
@@ -240,6 +241,9 @@ struct smmu_saved {
  * @strtab_size: its size in bytes
  * @l2: level-2 tables (2-level), NULL until a stream in their span shows up
  * @l2_dma: their bus addresses
+ * @block_cd: the blocking domain's CD (both translation table walks
+ *	disabled: every access is a recorded translation fault), ASID 0
+ * @block_cd_dma: its bus address
  * @ste_lock: serialises STE and level-1 descriptor writes
  * @asid_ida: ASIDs of the unit's paging domains (1..2^asid_bits - 1)
  * @dev_lock: protects @devices
@@ -279,6 +283,8 @@ struct smmu_unit {
 	size_t strtab_size;
 	__le64 **l2;
 	dma_addr_t *l2_dma;
+	__le64 *block_cd;
+	dma_addr_t block_cd_dma;
 	struct mutex ste_lock;
 	struct ida asid_ida;
 	struct mutex dev_lock;
@@ -369,6 +375,7 @@ int smmu_ste_write(struct smmu_unit *unit, u32 sid, u64 dw0);
 u64 smmu_ste_read(struct smmu_unit *unit, u32 sid);
 
 /* domain.c */
+int smmu_block_cd_init(struct smmu_unit *unit);
 struct smmu_master *smmu_master_find(struct device *dev);
 struct xiommu_domain *smmu_domain_alloc_paging(struct device *dev, u32 flags);
 void smmu_domains_show(struct smmu_unit *unit, struct seq_file *s, bool dump);
