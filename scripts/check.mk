@@ -6,6 +6,7 @@
 #   make check-stock   the selftests in QEMU guests running Debian's kernel
 #   make kernel-debug  build (or find cached) the debug test kernel
 #   make check-debug   KUnit, the selftests and fail-nth sweeps on it
+#   make check-arm64   the arm64 guests (smmuv3, virtio-arm64; scripts/arm64.mk)
 #   make check         every tier; the last line of output is
 #                      "N passed, N failed, N skipped", non-zero exit if
 #                      anything failed
@@ -55,6 +56,7 @@ check: deps
 	+@scripts/check-host || true
 	+@scripts/check-stock $(foreach t,$(STOCK_TESTS),'$(t)') || true
 	+@scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true
+	+@scripts/check-arm64 $(foreach t,$(ARM64_TESTS),'$(t)') || true
 	@scripts/check-summary $(CHECK_RESULTS)
 
 # The debug test kernel (scripts/kernel/build-debug): built once, cached
