@@ -10,7 +10,7 @@
 #   make check         every tier; the last line of output is
 #                      "N passed, N failed, N skipped", non-zero exit if
 #                      anything failed
-#   make run           the demo on the vtd profile
+#   make run           the demo on the vtd profile (PROFILE=P: on P)
 # Results and logs: build/results/<tier>/.
 
 CHECK_RESULTS := $(BUILD)/results
@@ -64,8 +64,14 @@ check: deps
 kernel-debug: deps
 	+@scripts/kernel/build-debug
 
-run: deps modules $(BUILD)/bin/xiommu-demo
-	scripts/vm --profile vtd --add $(BUILD)/bin/xiommu-demo -- /xiommu-demo
+# make run PROFILE=P: the demo on another profile; the arm64 ones
+# (scripts/arm64.mk) take the cross-built modules and programs.
+ARM64_PROFILES := smmuv3 virtio-arm64
+RUN_PROFILE := $(or $(PROFILE),vtd)
+RUN_ARM64 := $(filter $(RUN_PROFILE),$(ARM64_PROFILES))
+run: deps $(if $(RUN_ARM64),modules-arm64 tools-arm64,modules $(BUILD)/bin/xiommu-demo)
+	scripts/vm --profile $(RUN_PROFILE) \
+		--add $(BUILD)/$(if $(RUN_ARM64),arm64/)bin/xiommu-demo -- /xiommu-demo
 
 # IOAS_MAP/UNMAP cost on the mock and VT-d guests (scripts/bench).
 bench: deps modules tools
