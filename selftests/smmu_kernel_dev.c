@@ -10,8 +10,9 @@
  *
  *   modules loaded by the harness (disk on a bypass STE) -> an edu bound
  *   to user space, DMA, closed, and the pair behind the bridge the same ->
- *   rmmod xiommu_vfio_pci xiommu_smmuv3 (SMMU disabled: bypass) -> insmod
- *   both again; twice.
+ *   rmmod xiommu_vfio_pci xiommu_smmuv3 (SMMU disabled: bypass; the
+ *   registers the driver changed read as at boot, through /dev/mem) ->
+ *   insmod both again; twice.
  *
  *   scripts/vm --profile smmuv3 --add build/arm64/bin/smmu_kernel_dev -- /smmu_kernel_dev
  *
@@ -20,6 +21,8 @@
  */
 #define _GNU_SOURCE	/* O_DIRECT */
 #include <signal.h>
+#include <glob.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 
@@ -67,6 +70,40 @@ static bool disk_bypassed(const char *bdf)
 	}
 	fclose(f);
 	return seen && !other;
+}
+
+/*
+ * SMMU registers through /dev/mem (the unit's platform device is named
+ * "<base>.smmuv3"): CR0, IRQ_CTRL, STRTAB_BASE, CMDQ_BASE, EVTQ_BASE.
+ * Return: 0 and the values, or -errno.
+ */
+static int smmu_regs(uint64_t regs[5])
+{
+	static const unsigned int off[5] = { 0x20, 0x50, 0x80, 0x90, 0xa0 };
+	unsigned long long base;
+	volatile uint8_t *p;
+	unsigned int i;
+	glob_t g;
+	int fd;
+
+	if (glob("/sys/bus/platform/devices/*.smmuv3", 0, NULL, &g))
+		return -ENOENT;
+	i = sscanf(strrchr(g.gl_pathv[0], '/') + 1, "%llx.", &base);
+	globfree(&g);
+	if (i != 1)
+		return -EINVAL;
+	fd = open("/dev/mem", O_RDONLY | O_SYNC);
+	if (fd < 0)
+		return -errno;
+	p = mmap(NULL, 4096, PROT_READ, MAP_SHARED, fd, base);
+	close(fd);
+	if (p == MAP_FAILED)
+		return -errno;
+	for (i = 0; i < 5; i++)
+		regs[i] = off[i] < 0x80 ? *(volatile uint32_t *)(p + off[i]) :
+			  *(volatile uint64_t *)(p + off[i]);
+	munmap((void *)p, 4096);
+	return 0;
 }
 
 /* DMA through edu @bdf from user space, then give it back. */
@@ -126,6 +163,7 @@ TEST_F_TIMEOUT(disk, survives_load_bind_unbind_unload, TIMEOUT_S)
 {
 	char solo[PCI_BDF_LEN], a[PCI_BDF_LEN], b[PCI_BDF_LEN];
 	char id[PCI_BDF_LEN];
+	uint64_t regs[5];
 	unsigned int step = 0, round;
 	uint64_t rounds;
 	int status;
@@ -165,6 +203,20 @@ TEST_F_TIMEOUT(disk, survives_load_bind_unbind_unload, TIMEOUT_S)
 		ASSERT_EQ(0, xiommu_module_unload("xiommu_smmuv3"));
 		ASSERT_NE(0, access(SMMU_DRV, F_OK));
 		ASSERT_NE(0, access(XIOMMU_DEBUGFS "/" UNIT, F_OK));
+		/* the unit as the harness's boot left it: off, no tables */
+		if (!smmu_regs(regs)) {
+			TH_LOG("after unload: CR0 %#llx IRQ_CTRL %#llx STRTAB_BASE %#llx CMDQ_BASE %#llx EVTQ_BASE %#llx",
+			       (unsigned long long)regs[0],
+			       (unsigned long long)regs[1],
+			       (unsigned long long)regs[2],
+			       (unsigned long long)regs[3],
+			       (unsigned long long)regs[4]);
+			ASSERT_EQ(0, regs[0]);
+			ASSERT_EQ(0, regs[1]);
+			ASSERT_EQ(0, regs[2]);
+		} else {
+			TH_LOG("no /dev/mem access to the SMMU registers");
+		}
 		ASSERT_EQ(0, disk_step(self->fd, step++));
 
 		ASSERT_EQ(0, xiommu_module_load("xiommu_smmuv3"));
