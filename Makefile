@@ -67,3 +67,4 @@ style: deps
 
 -include scripts/tools.mk
 -include scripts/check.mk
+-include scripts/arm64.mk

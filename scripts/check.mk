@@ -10,10 +10,11 @@
 #   make check-clients Debian's QEMU 7.2 and DPDK 22.11 assign devices
 #                      (CLIENTS_BACKEND=xiommu, the default, or kernel:
 #                      the kernel's own VFIO, the reference)
+#   make check-arm64   the arm64 guests (smmuv3, virtio-arm64; scripts/arm64.mk)
 #   make check         every tier; the last line of output is
 #                      "N passed, N failed, N skipped", non-zero exit if
 #                      anything failed
-#   make run           the demo on the vtd profile
+#   make run           the demo on the vtd profile (PROFILE=P: on P)
 # Results and logs: build/results/<tier>/.
 
 CHECK_RESULTS := $(BUILD)/results
@@ -81,6 +82,7 @@ check: deps
 	{ scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true; } & \
 	{ scripts/check-clients --no-build --backend $(CLIENTS_BACKEND) || true; } & \
 	{ scripts/check-dkms || true; } & \
+	{ scripts/check-arm64 $(foreach t,$(ARM64_TESTS),'$(t)') || true; } & \
 	wait
 	@scripts/check-summary $(CHECK_RESULTS)
 
@@ -102,11 +104,16 @@ fuzz: deps
 kernel-debug: deps
 	+@scripts/kernel/build-debug
 
-# deps first, then a sub-make: KVER/KDIR are found only once the headers
-# are installed.
+# make run PROFILE=P: the demo on another profile; the arm64 ones
+# (scripts/arm64.mk) take the cross-built modules and programs. deps first,
+# then a sub-make: KVER/KDIR are found only once the headers are installed.
+ARM64_PROFILES := smmuv3 virtio-arm64
+RUN_PROFILE := $(or $(PROFILE),vtd)
+RUN_ARM64 := $(filter $(RUN_PROFILE),$(ARM64_PROFILES))
 run: deps
-	+@$(MAKE) --no-print-directory modules $(BUILD)/bin/xiommu-demo
-	scripts/vm --profile vtd --add $(BUILD)/bin/xiommu-demo -- /xiommu-demo
+	+@$(MAKE) --no-print-directory $(if $(RUN_ARM64),modules-arm64 tools-arm64,modules $(BUILD)/bin/xiommu-demo)
+	scripts/vm --profile $(RUN_PROFILE) \
+		--add $(BUILD)/$(if $(RUN_ARM64),arm64/)bin/xiommu-demo -- /xiommu-demo
 
 # IOAS_MAP/UNMAP cost on the mock and VT-d guests (scripts/bench).
 bench: deps

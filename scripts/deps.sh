@@ -5,6 +5,14 @@
 # targets that need packages (deps, run, check*, bench) call it on a fresh
 # Debian 12 machine. With --check it installs nothing: it lists what is
 # missing and fails (what plain `make` does, without root).
+#
+# usage: scripts/deps.sh [--arm64-busybox]
+#   --arm64-busybox   also make sure Debian's busybox-static for arm64 (the
+#                     arm64 guests' shell, Documentation/harness.md) is
+#                     extracted in the cache, and print the binary's path.
+#                     It is fetched with apt-get from the machine's own
+#                     Debian sources, through a private apt state for the
+#                     arm64 architecture (the host's dpkg is not touched).
 set -euo pipefail
 
 pkgs=(
@@ -26,6 +34,9 @@ pkgs=(
 	sparse
 	python3
 	dkms
+	gcc-aarch64-linux-gnu
+	libc6-dev-arm64-cross
+	qemu-system-arm
 )
 [ -n "${XIOMMU_EXTRA_PKGS:-}" ] && pkgs+=(${XIOMMU_EXTRA_PKGS})
 
@@ -34,7 +45,6 @@ for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
 		missing+=("$p")
 done
-[ ${#missing[@]} -eq 0 ] && exit 0
 
 # --check: only say what is missing (plain `make` never installs anything
 # and needs no root; `make deps`, run, check and bench do install).
@@ -48,5 +58,42 @@ echo "deps: installing ${missing[*]}" >&2
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
-$SUDO apt-get update -q >&2
-$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+if [ ${#missing[@]} -gt 0 ]; then
+	echo "deps: installing ${missing[*]}" >&2
+	$SUDO apt-get update -q >&2
+	$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >&2
+fi
+
+[ "${1:-}" = --arm64-busybox ] || exit 0
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$ROOT/build}
+# shellcheck source=scripts/lib-cache.sh
+. "$ROOT/scripts/lib-cache.sh"
+dir=$(xiommu_cache_dir busybox-arm64)
+if [ ! -x "$dir/bin/busybox" ]; then
+	(
+		exec 8>"$dir/.lock"
+		flock 8
+		[ -x "$dir/bin/busybox" ] && exit 0
+		apt=$dir/apt
+		mkdir -p "$apt/lists/partial" "$apt/cache/archives/partial" "$apt/deb"
+		touch "$apt/status"
+		opts=(-q -o APT::Architecture=arm64 -o APT::Architectures::=arm64
+		      -o "Dir::State::Lists=$apt/lists"
+		      -o "Dir::State::status=$apt/status"
+		      -o "Dir::Cache=$apt/cache")
+		echo "deps: fetching busybox-static for arm64" >&2
+		apt-get "${opts[@]}" update >&2
+		rm -f "$apt"/deb/*.deb
+		(cd "$apt/deb" && apt-get "${opts[@]}" download busybox-static >&2)
+		rm -rf "$dir/x"
+		dpkg-deb -x "$apt"/deb/busybox-static_*.deb "$dir/x"
+		# ELF e_machine (offset 18, little endian): 183 = EM_AARCH64
+		[ "$(od -An -tu2 -j18 -N2 "$dir/x/bin/busybox" | tr -d ' ')" = 183 ] ||
+			{ echo "deps: the arm64 busybox is not an aarch64 binary" >&2; exit 1; }
+		mkdir -p "$dir/bin"
+		mv "$dir/x/bin/busybox" "$dir/bin/busybox"
+		rm -rf "$dir/x"
+	) || exit 1
+fi
+echo "$dir/bin/busybox"

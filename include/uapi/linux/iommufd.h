@@ -496,9 +496,30 @@ struct iommu_hw_info_virtio {
 };
 
 /**
+ * struct iommu_hw_info_arm_smmuv3 - Arm SMMUv3 unit description
+ *	(IOMMU_HW_INFO_TYPE_ARM_SMMUV3)
+ * @flags: 0 for now
+ * @__reserved: 0
+ * @idr: SMMU_IDR0..SMMU_IDR5 as read from the unit (SMMUv3 specification
+ *	IHI 0070, 6.3.1-6.3.6), raw
+ * @iidr: SMMU_IIDR (6.3.7), raw
+ * @aidr: SMMU_AIDR (6.3.8), raw
+ *
+ * The layout and type value of upstream Linux (6.8 and later).
+ */
+struct iommu_hw_info_arm_smmuv3 {
+	__u32 flags;
+	__u32 __reserved;
+	__u32 idr[6];
+	__u32 iidr;
+	__u32 aidr;
+};
+
+/**
  * enum iommu_hw_info_type - format of the IOMMU_GET_HW_INFO payload
  * @IOMMU_HW_INFO_TYPE_NONE: the driver reports nothing
  * @IOMMU_HW_INFO_TYPE_INTEL_VTD: struct iommu_hw_info_vtd
+ * @IOMMU_HW_INFO_TYPE_ARM_SMMUV3: struct iommu_hw_info_arm_smmuv3
  * @IOMMU_HW_INFO_TYPE_XIOMMU_VIRTIO: struct iommu_hw_info_virtio. An
  *	xiommu value, not an upstream one: upstream numbers its types
  *	upwards from 0 and has none for virtio-iommu, so xiommu's own types
@@ -508,6 +529,7 @@ struct iommu_hw_info_virtio {
 enum iommu_hw_info_type {
 	IOMMU_HW_INFO_TYPE_NONE,
 	IOMMU_HW_INFO_TYPE_INTEL_VTD,
+	IOMMU_HW_INFO_TYPE_ARM_SMMUV3,
 	IOMMU_HW_INFO_TYPE_XIOMMU_VIRTIO = 0x78690001,
 };
 
