@@ -6,7 +6,7 @@
 # Debian 12 machine. With --check it installs nothing: it lists what is
 # missing and fails (what plain `make` does, without root).
 #
-# usage: scripts/deps.sh [--arm64-busybox]
+# usage: scripts/deps.sh [--check | --arm64-busybox]
 #   --arm64-busybox   also make sure Debian's busybox-static for arm64 (the
 #                     arm64 guests' shell, Documentation/harness.md) is
 #                     extracted in the cache, and print the binary's path.
@@ -49,12 +49,12 @@ done
 # --check: only say what is missing (plain `make` never installs anything
 # and needs no root; `make deps`, run, check and bench do install).
 if [ "${1:-}" = --check ]; then
+	[ ${#missing[@]} -gt 0 ] || exit 0
 	echo "deps: missing Debian packages: ${missing[*]}" >&2
 	echo "deps: run 'make deps' as root (or apt-get install them) first" >&2
 	exit 1
 fi
 
-echo "deps: installing ${missing[*]}" >&2
 SUDO=
 [ "$(id -u)" -eq 0 ] || SUDO=sudo
 export DEBIAN_FRONTEND=noninteractive
