@@ -135,6 +135,7 @@ int xiommu_group_sysfs_init(void);
 void xiommu_group_sysfs_exit(void);
 
 int xiommu_lite_init(void);
+struct dentry *xiommu_debugfs_root_dir(void);
 void xiommu_lite_exit(void);
 
 #endif /* XIOMMU_IOMMU_LITE_H */

@@ -707,10 +707,46 @@ void xiommu_dev_get_resv_regions(struct device *dev, struct list_head *head)
 		iommu->ops->get_resv_regions(dev, head);
 }
 
+/*
+ * /sys/kernel/debug/xiommu/units: one line per unit,
+ * "unit <name> driver <driver> endpoints <n> faults <n>" (tools/xiommu-top).
+ */
+static int units_show(struct seq_file *s, void *unused)
+{
+	struct xiommu_endpoint *ep;
+	struct xiommu_device *iommu;
+	unsigned long n;
+	int bkt;
+
+	mutex_lock(&xiommu_registry_lock);
+	list_for_each_entry(iommu, &xiommu_units, list) {
+		n = 0;
+		hash_for_each(xiommu_endpoints, bkt, ep, node)
+			n += ep->iommu == iommu;
+		seq_printf(s, "unit %s driver %s endpoints %lu faults %lld\n",
+			   iommu->name, iommu->ops->name, n,
+			   (long long)atomic64_read(&iommu->faults));
+	}
+	mutex_unlock(&xiommu_registry_lock);
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(units);
+
 int xiommu_lite_init(void)
 {
 	xiommu_debugfs_root = debugfs_create_dir("xiommu", NULL);
+	debugfs_create_file("units", 0444, xiommu_debugfs_root, NULL,
+			    &units_fops);
 	return 0;
+}
+
+/**
+ * xiommu_debugfs_root_dir() - /sys/kernel/debug/xiommu, for the iommufd
+ *	layer's files (removed with everything in it by xiommu_lite_exit())
+ */
+struct dentry *xiommu_debugfs_root_dir(void)
+{
+	return xiommu_debugfs_root;
 }
 
 void xiommu_lite_exit(void)

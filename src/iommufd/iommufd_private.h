@@ -29,6 +29,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/wait.h>
 #include <linux/xarray.h>
@@ -105,6 +106,9 @@ struct xiommu_object {
  *	(IOMMU_OPTION_RLIMIT_MODE), changed only while @objects is empty
  * @closed: the file was released: objects it could destroy are gone and
  *	the rest (held by drivers) go when the last reference drops
+ * @debug_item: link in the debugfs list of contexts (debugfs.c)
+ * @debug_pid: thread group of the task that created the context
+ * @debug_comm: that task's name
  *
  * Closing the file destroys every object not held by a driver, leaves
  * first; the objects a bound device still keeps alive (its HWPT and IOAS)
@@ -120,6 +124,9 @@ struct xiommu_ictx {
 	struct xiommu_ioas *vfio_ioas;
 	enum xiommu_account_mode account_mode;
 	bool closed;
+	struct list_head debug_item;
+	pid_t debug_pid;
+	char debug_comm[TASK_COMM_LEN];
 };
 
 /**
@@ -137,6 +144,11 @@ struct xiommu_ucmd {
 };
 
 int xiommu_ucmd_respond(struct xiommu_ucmd *ucmd, size_t cmd_len);
+
+/* debugfs.c: /sys/kernel/debug/xiommu/contexts */
+void xiommu_ictx_debug_add(struct xiommu_ictx *ictx);
+void xiommu_ictx_debug_del(struct xiommu_ictx *ictx);
+void xiommu_iommufd_debugfs_init(struct dentry *root);
 
 /* Objects (main.c) */
 struct xiommu_object *_xiommu_object_alloc(struct xiommu_ictx *ictx,

@@ -533,6 +533,7 @@ static void xiommu_ictx_release(struct kref *kref)
 	struct xiommu_ictx *ictx = container_of(kref, struct xiommu_ictx,
 						kref);
 
+	xiommu_ictx_debug_del(ictx);
 	/* What drivers kept alive after close goes now. */
 	xiommu_ictx_destroy_objects(ictx);
 	WARN_ON(!xa_empty(&ictx->objects));
@@ -556,6 +557,7 @@ static struct xiommu_ictx *xiommu_ictx_alloc(void)
 	xa_init(&ictx->groups);
 	init_waitqueue_head(&ictx->destroy_wait);
 	ictx->account_mode = XIOMMU_ACCOUNT_USER;
+	xiommu_ictx_debug_add(ictx);
 	return ictx;
 }
 
@@ -823,6 +825,7 @@ static int __init xiommu_init(void)
 	rc = xiommu_lite_init();
 	if (rc)
 		return rc;
+	xiommu_iommufd_debugfs_init(xiommu_debugfs_root_dir());
 	xiommu_group_sysfs_init();
 	rc = misc_register(&xiommu_misc);
 	if (rc)
