@@ -752,14 +752,6 @@ static char *xvfio_group_devnode(struct device *dev, umode_t *mode)
 	return kasprintf(GFP_KERNEL, "vfio/%s", dev_name(dev));
 }
 
-/**
- * xvfio_group_init() - set up the legacy API
- *
- * If /dev/vfio/vfio is taken (the kernel's own vfio module is loaded),
- * the legacy API stays off and only the device cdevs work.
- *
- * Return: 0 or a negative errno (module load fails).
- */
 /*
  * The module names user space probes for VFIO. DPDK 22.11 enables its
  * VFIO support only if /sys/module/vfio and /sys/module/vfio_pci exist
@@ -825,6 +817,14 @@ static void xvfio_module_names_add(void)
 	}
 }
 
+/**
+ * xvfio_group_init() - set up the legacy API
+ *
+ * If /dev/vfio/vfio is taken (the kernel's own vfio module is loaded),
+ * the legacy API stays off and only the device cdevs work.
+ *
+ * Return: 0 or a negative errno (module load fails).
+ */
 int xvfio_group_init(void)
 {
 	int ret;
