@@ -84,6 +84,9 @@ TEST_F_TIMEOUT(fc, kernel_driver_probe_dma_blocked, TIMEOUT_S)
 	unsigned int i;
 	uint8_t *buf;
 
+	/* the fixture skipped: the 6.1 harness still runs the body */
+	if (!self->have_pair)
+		return;
 	buf = dma_buf_alloc(BUF_LEN);
 	ASSERT_NE(NULL, buf);
 	srand(time(NULL));
@@ -148,6 +151,9 @@ TEST_F_TIMEOUT(fc, member_guarded_after_unbind, TIMEOUT_S)
 	char ovr[64];
 	int iommufd, fda;
 
+	/* the fixture skipped: the 6.1 harness still runs the body */
+	if (!self->have_pair)
+		return;
 	ASSERT_EQ(0, vfio_dev_bind_driver(self->b));
 	ASSERT_EQ(0, pci_set_override(self->b, ""));
 

@@ -21,7 +21,7 @@
 #define IOVA_A		0x100000ULL
 #define IOVA_B		0x200000ULL
 #define IOVA_HUGE	0x4000000ULL	/* 2 MiB aligned, below 256 MiB */
-#define IOVA_BIG	0x8000000ULL
+#define IOVA_BIG	0x10000000ULL	/* clear of the MSI doorbells at 0x08020000 */
 #define IOVA_HOLE	0x900000ULL
 #define DMA_LEN		2048
 #define TIMEOUT_S	180

@@ -271,6 +271,7 @@ struct xiommu_domain *smmu_domain_alloc_paging(struct device *dev, u32 flags)
 	struct smmu_pgtable_cfg cfg = {};
 	struct smmu_domain *sdom;
 	struct smmu_unit *unit;
+	unsigned int i;
 	int asid, rc;
 	u64 cd0;
 
@@ -305,6 +306,18 @@ struct xiommu_domain *smmu_domain_alloc_paging(struct device *dev, u32 flags)
 	if (!sdom->cd) {
 		rc = -ENOMEM;
 		goto err_pgt;
+	}
+	/* The MSI doorbells at IOVA == PA (smmu.h, struct smmu_msi_window). */
+	for (i = 0; i < unit->nr_msi; i++) {
+		size_t mapped = 0;
+
+		rc = sdom->pgt->ops->map_pages(sdom->pgt, unit->msi[i].base,
+					       unit->msi[i].base, SZ_4K,
+					       unit->msi[i].size / SZ_4K,
+					       XIOMMU_READ | XIOMMU_WRITE,
+					       GFP_KERNEL, &mapped);
+		if (rc)
+			goto err_pgt;
 	}
 	sdom->cd[1] = cpu_to_le64(smmu_pgtable_root_phys(sdom->pgt) &
 				  CD1_TTB0);

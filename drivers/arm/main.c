@@ -230,6 +230,59 @@ static bool smmu_capable(struct device *dev, enum xiommu_cap cap)
 	}
 }
 
+/*
+ * The MSI doorbells of the interrupt controllers in the device tree: a
+ * GICv2m frame (its MSI_SETSPI_NS register is in the frame's first 4 KiB
+ * page) or a GICv3 ITS (GITS_TRANSLATER in the second 64 KiB frame). A
+ * unit that finds none still works; only user-owned devices' MSIs fault.
+ */
+void smmu_find_msi_windows(struct smmu_unit *unit)
+{
+	static const struct {
+		const char *compatible;
+		resource_size_t offset, size;
+	} kinds[] = {
+		{ "arm,gic-v2m-frame", 0, SZ_4K },
+		{ "arm,gic-v3-its", SZ_64K, SZ_64K },
+	};
+	struct device_node *np;
+	struct resource res;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(kinds); i++) {
+		for_each_compatible_node(np, NULL, kinds[i].compatible) {
+			if (unit->nr_msi == SMMU_MAX_MSI_WINDOWS ||
+			    of_address_to_resource(np, 0, &res))
+				continue;
+			unit->msi[unit->nr_msi].base = res.start +
+						       kinds[i].offset;
+			unit->msi[unit->nr_msi].size = kinds[i].size;
+			dev_info(unit->dev, "MSI doorbell %pa (%s) mapped in every paging domain\n",
+				 &unit->msi[unit->nr_msi].base,
+				 kinds[i].compatible);
+			unit->nr_msi++;
+		}
+	}
+}
+
+/* The doorbells' IOVA is reserved: user space cannot map over them. */
+static void smmu_get_resv_regions(struct device *dev, struct list_head *head)
+{
+	struct smmu_master *master = smmu_master_find(dev);
+	struct xiommu_resv_region *region;
+	unsigned int i;
+
+	if (!master)
+		return;
+	for (i = 0; i < master->unit->nr_msi; i++) {
+		region = xiommu_alloc_resv_region(master->unit->msi[i].base,
+						  master->unit->msi[i].size,
+						  XIOMMU_RESV_MSI, GFP_KERNEL);
+		if (region)
+			list_add_tail(&region->list, head);
+	}
+}
+
 static int smmu_hw_info(struct device *dev, void *data, size_t len, u32 *type)
 {
 	struct smmu_master *master = smmu_master_find(dev);
@@ -255,6 +308,7 @@ const struct xiommu_ops smmu_ops = {
 	.device_group = smmu_device_group,
 	.capable = smmu_capable,
 	.domain_alloc_paging = smmu_domain_alloc_paging,
+	.get_resv_regions = smmu_get_resv_regions,
 	.hw_info = smmu_hw_info,
 	.identity_domain = &smmu_identity_domain,
 	.blocked_domain = &smmu_blocked_domain,
@@ -456,6 +510,7 @@ static int smmu_plat_probe(struct platform_device *pdev)
 	rc = smmu_read_idr(unit);
 	if (rc)
 		return rc;
+	smmu_find_msi_windows(unit);
 	rc = dma_set_mask_and_coherent(dev, DMA_BIT_MASK(unit->oas));
 	if (rc)
 		return rc;

@@ -258,6 +258,21 @@ struct smmu_saved {
  * @registered: xiommu_device_register() done
  * @dying: unloading: release_device leaves STEs alone
  */
+/*
+ * The MSI doorbell: MSIs are memory writes that go through the SMMU, and
+ * the kernel's IOMMU layer (which would remap them, iommu_dma_prepare_msi())
+ * is off for the devices we manage, so the kernel programs devices with the
+ * doorbell's physical address. Every paging domain maps the doorbell page
+ * at IOVA == PA and the core reserves that IOVA (XIOMMU_RESV_MSI), so a
+ * device given to user space can still signal its interrupts.
+ */
+#define SMMU_MAX_MSI_WINDOWS	4
+
+struct smmu_msi_window {
+	phys_addr_t base;
+	size_t size;
+};
+
 struct smmu_unit {
 	struct xiommu_device iommu;
 	struct device *dev;
@@ -298,6 +313,8 @@ struct smmu_unit {
 	struct list_head list;
 	bool registered;
 	bool dying;
+	struct smmu_msi_window msi[SMMU_MAX_MSI_WINDOWS];
+	unsigned int nr_msi;
 };
 
 static inline struct smmu_unit *to_smmu_unit(struct xiommu_device *iommu)
@@ -378,6 +395,7 @@ u64 smmu_ste_read(struct smmu_unit *unit, u32 sid);
 int smmu_block_cd_init(struct smmu_unit *unit);
 struct smmu_master *smmu_master_find(struct device *dev);
 struct xiommu_domain *smmu_domain_alloc_paging(struct device *dev, u32 flags);
+void smmu_find_msi_windows(struct smmu_unit *unit);
 void smmu_domains_show(struct smmu_unit *unit, struct seq_file *s, bool dump);
 void smmu_report_event(struct smmu_unit *unit, u32 sid, u64 iova, bool write,
 		       const char *reason);
