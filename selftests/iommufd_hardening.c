@@ -207,8 +207,13 @@ TEST_F(hard, huge_map_unprivileged_enomem)
 		after = kmem_kb();
 		fprintf(stderr, "# 3 maps of 2^38 bytes: %.3f s, kmem %ld -> %ld kB, peak %ld kB\n",
 			dt, before, after, sp.peak);
-		/* Slab noise is far below 4 MiB; the old array was 512 MiB */
-		if (sp.peak - before > 4096 || after - before > 1024)
+		/*
+		 * Slab noise is far below 4 MiB; the old array was 512 MiB.
+		 * On the debug kernel KASAN's quarantine keeps freed objects
+		 * counted in Slab for a while (2 MiB seen after this test),
+		 * so what stays afterwards gets the same 4 MiB bound.
+		 */
+		if (sp.peak - before > 4096 || after - before > 4096)
 			_exit(13);
 		_exit(0);
 	}
