@@ -492,16 +492,19 @@ static void disarm(struct worker *w)
 	}
 }
 
-/* One call under injection, counted. */
-static long fz_ioctl(struct worker *w, int fd, unsigned long cmd, void *arg)
+/* One call, counted; under injection if @inject. */
+static long fz_ioctl_inject(struct worker *w, int fd, unsigned long cmd,
+			    void *arg, bool inject)
 {
 	long rc;
 	int err;
 
-	arm(w);
+	if (inject)
+		arm(w);
 	rc = ioctl(fd, cmd, arg);
 	err = errno;
-	disarm(w);
+	if (inject)
+		disarm(w);
 	w->ops++;
 	w->fam_calls[w->fam]++;
 	if (rc >= 0) {
@@ -512,6 +515,12 @@ static long fz_ioctl(struct worker *w, int fd, unsigned long cmd, void *arg)
 		w->by_errno[err < 133 ? err : 133]++;
 	errno = err;
 	return rc;
+}
+
+/* One call under injection, counted. */
+static long fz_ioctl(struct worker *w, int fd, unsigned long cmd, void *arg)
+{
+	return fz_ioctl_inject(w, fd, cmd, arg, true);
 }
 
 /* ---- the calls ---- */
@@ -1060,7 +1069,17 @@ static void op_vdev(struct worker *w, struct ictx_slot *s)
 
 		if (chance(r, 3))
 			bind.flags = 1;
-		if (!fz_ioctl(w, v->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind))
+		/*
+		 * No injected failures: BIND enables the PCI device, and an
+		 * allocation failure inside pci_enable_device() (ACPI _PRT
+		 * evaluation) makes 6.1's ACPICA drop object references it
+		 * still uses ("Could not update object reference count",
+		 * then a KASAN use-after-free in acpi_ns_get_attached_object
+		 * at the next disable): a kernel bug outside xiommu
+		 * (Documentation/debug-tier.md).
+		 */
+		if (!fz_ioctl_inject(w, v->fd, VFIO_DEVICE_BIND_IOMMUFD, &bind,
+				     false))
 			remember(s, ID_IDEV, bind.out_devid, r);
 		break;
 	}
