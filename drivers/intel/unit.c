@@ -239,7 +239,12 @@ static unsigned int vtd_fault_collect(struct vtd_unit *unit,
  * finds the endpoint by source id). Called from the poll work and from the
  * debugfs "poll" file.
  *
- * Context: process context (takes the unit's device lock).
+ * Pollers are serialised (@unit->fault_lock): when this returns, every
+ * fault recorded before the call is counted in the core, also one the
+ * poll work had collected but not yet reported (the debugfs "poll" file,
+ * which tests read right after a DMA, relies on it).
+ *
+ * Context: process context (takes the unit's fault and device locks).
  * Return: the number of records handled.
  */
 int vtd_fault_poll(struct vtd_unit *unit)
@@ -248,6 +253,7 @@ int vtd_fault_poll(struct vtd_unit *unit)
 	unsigned int n, i;
 	int total = 0;
 
+	mutex_lock(&unit->fault_lock);
 	do {
 		n = vtd_fault_collect(unit, recs);
 		for (i = 0; i < n; i++) {
@@ -262,6 +268,7 @@ int vtd_fault_poll(struct vtd_unit *unit)
 		atomic64_add(n, &unit->faults_seen);
 		total += n;
 	} while (n == VTD_FAULT_BATCH);
+	mutex_unlock(&unit->fault_lock);
 	return total;
 }
 
@@ -401,6 +408,7 @@ int vtd_unit_init(struct vtd_unit *unit, struct vtd_drhd *drhd, int seq)
 	unit->iommu.ops = &vtd_ops;
 	unit->iommu.bus = &pci_bus_type;
 	spin_lock_init(&unit->reg_lock);
+	mutex_init(&unit->fault_lock);
 	mutex_init(&unit->ctx_mutex);
 	mutex_init(&unit->dev_lock);
 	mutex_init(&unit->dom_lock);

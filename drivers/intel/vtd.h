@@ -439,8 +439,9 @@ struct vtd_drhd;
  * @list: link in vtd_units
  *
  * Lock order: core group mutex -> @ctx_mutex -> @reg_lock;
- * @dev_lock is taken alone (it may call xiommu_report_fault(), which takes
- * a core spinlock); @dom_lock alone.
+ * @fault_lock -> @reg_lock, and @fault_lock -> @dev_lock;
+ * @dev_lock is otherwise taken alone (it may call xiommu_report_fault(),
+ * which takes a core spinlock); @dom_lock alone.
  */
 struct vtd_unit {
 	struct xiommu_device iommu;
@@ -482,6 +483,12 @@ struct vtd_unit {
 	struct list_head domains;
 
 	struct delayed_work fault_work;
+	/*
+	 * Serialises vtd_fault_poll(): a poll that returns has counted every
+	 * fault recorded before it began, even one another poller (the work)
+	 * had already taken out of the registers but not yet reported.
+	 */
+	struct mutex fault_lock;
 	atomic64_t faults_seen;
 	atomic64_t fault_overflows;
 	struct vtd_stats stats;
