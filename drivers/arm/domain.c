@@ -317,7 +317,7 @@ struct xiommu_domain *smmu_domain_alloc_paging(struct device *dev, u32 flags)
 					       XIOMMU_READ | XIOMMU_WRITE,
 					       GFP_KERNEL, &mapped);
 		if (rc)
-			goto err_pgt;
+			goto err_cd;
 	}
 	sdom->cd[1] = cpu_to_le64(smmu_pgtable_root_phys(sdom->pgt) &
 				  CD1_TTB0);
@@ -344,6 +344,9 @@ struct xiommu_domain *smmu_domain_alloc_paging(struct device *dev, u32 flags)
 	mutex_unlock(&unit->dom_lock);
 	return &sdom->domain;
 
+err_cd:
+	dma_free_coherent(unit->dev, CD_DWORDS * sizeof(u64), sdom->cd,
+			  sdom->cd_dma);
 err_pgt:
 	smmu_pgtable_free(sdom->pgt);
 err_asid:

@@ -14,12 +14,14 @@
  * "mapped" is the IOVA the IOAS maps; "pinned" the part of it whose pages
  * are pinned for its domains (memory mapped by PFN, a peer's BAR, is not
  * pinned). Every line is "KIND ID" followed by key/value pairs; keys are
- * only ever added. N is the position in the list, stable while the context
- * lives; P and C are those of the task that created it.
+ * only ever added. N is the context's position in the list (it changes
+ * when an earlier context goes); P and C are those of the task that
+ * created it.
  *
  * Locking: xiommu_ictx_list_lock (a mutex) keeps every context on the list
  * alive (xiommu_ictx_release() takes it to unlink); objects are read under
- * a short-term reference (xiommu_get_object()) and their own locks.
+ * a short-term reference only (debug_get_object(): a destroy racing with
+ * the read waits for it instead of failing) and their own locks.
  */
 #include <linux/debugfs.h>
 #include <linux/list.h>
@@ -119,6 +121,32 @@ static void show_access(struct seq_file *s, struct xiommu_access *access)
 	seq_printf(s, "access %u ioas %u\n", access->obj.id, ioas_id);
 }
 
+/*
+ * A reader's reference: short-term only, never "users", so that an
+ * IOMMU_DESTROY or a close racing with a read still succeeds (it waits for
+ * the reader in xiommu_object_remove(), which needs users at one).
+ */
+static struct xiommu_object *debug_get_object(struct xiommu_ictx *ictx,
+					      unsigned long id)
+{
+	struct xiommu_object *obj;
+
+	xa_lock(&ictx->objects);
+	obj = xa_load(&ictx->objects, id);
+	if (!obj || xa_is_zero(obj) ||
+	    !refcount_inc_not_zero(&obj->shortterm_users))
+		obj = NULL;
+	xa_unlock(&ictx->objects);
+	return obj;
+}
+
+static void debug_put_object(struct xiommu_ictx *ictx,
+			     struct xiommu_object *obj)
+{
+	if (refcount_dec_and_test(&obj->shortterm_users))
+		wake_up_all(&ictx->destroy_wait);
+}
+
 static void show_ictx(struct seq_file *s, struct xiommu_ictx *ictx,
 		      unsigned int n)
 {
@@ -130,8 +158,8 @@ static void show_ictx(struct seq_file *s, struct xiommu_ictx *ictx,
 		   ictx->debug_pid, ictx->debug_comm,
 		   ictx->file ? "iommufd" : "vfio-container");
 	xa_for_each(&ictx->objects, id, entry) {
-		obj = xiommu_get_object(ictx, id, XIOMMU_OBJ_ANY);
-		if (IS_ERR(obj))
+		obj = debug_get_object(ictx, id);
+		if (!obj)
 			continue;
 		switch (obj->type) {
 		case XIOMMU_OBJ_IOAS:
@@ -160,7 +188,7 @@ static void show_ictx(struct seq_file *s, struct xiommu_ictx *ictx,
 			seq_printf(s, "object %u type %d\n", obj->id, obj->type);
 			break;
 		}
-		xiommu_put_object(ictx, obj);
+		debug_put_object(ictx, obj);
 	}
 }
 
