@@ -15,6 +15,14 @@ W ?=
 
 export KVER KDIR BUILD
 
+# Builds use every CPU unless the command line says otherwise (make -jN
+# wins). Only the outermost make adds it: sub-makes share its jobserver,
+# so the tiers of `make check` that build side by side never run more
+# compilers than there are CPUs.
+ifeq ($(MAKELEVEL),0)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
+
 .PHONY: all deps have-deps modules clean tools install dkms-install style run check \
 	check-host check-stock check-debug check-dkms check-clients bench kernel-debug fuzz
 
