@@ -71,18 +71,20 @@ check-clients: deps
 	+@scripts/check-clients --backend $(CLIENTS_BACKEND) || true
 	@scripts/check-summary $(CHECK_RESULTS)/clients
 
-# The host tier first; then the modules and programs are built once and the
-# guest tiers run side by side, their guests sharing CHECK_JOBS machine-wide
-# slots (scripts/lib-jobs.sh; default: one per CPU).
+# The modules and programs are built once; then every tier runs side by
+# side: their guests share CHECK_JOBS machine-wide slots (scripts/lib-jobs.sh;
+# default: one per CPU) and their compiles the one jobserver, so the host
+# tier's builds and checkpatch fill the CPU time the guests leave idle. The
+# arm64 tier follows the host tier, whose arm64 W=1 build is its tree.
 check: deps
 	@rm -rf $(CHECK_RESULTS)
-	+@scripts/check-host || true
 	+@scripts/check-stock --build-only || true
-	+@{ scripts/check-stock --no-build $(foreach t,$(STOCK_TESTS),'$(t)') || true; } & \
-	{ scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true; } & \
+	+@{ scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true; } & \
+	{ scripts/check-stock --no-build $(foreach t,$(STOCK_TESTS),'$(t)') || true; } & \
+	{ scripts/check-host || true; \
+	  scripts/check-arm64 $(foreach t,$(ARM64_TESTS),'$(t)') || true; } & \
 	{ scripts/check-clients --no-build --backend $(CLIENTS_BACKEND) || true; } & \
 	{ scripts/check-dkms || true; } & \
-	{ scripts/check-arm64 $(foreach t,$(ARM64_TESTS),'$(t)') || true; } & \
 	wait
 	@scripts/check-summary $(CHECK_RESULTS)
 
