@@ -301,7 +301,7 @@ FIXTURE_VARIANT_ADD(iommufd_size, test_cmd)
 {
 	.ioc = IOMMU_TEST_CMD,
 	.struct_size = sizeof(struct iommu_test_cmd),
-	.min_size = offsetofend(struct iommu_test_cmd, last),
+	.min_size = XIOMMU_TEST_CMD_SIZE_V66,
 };
 
 /*

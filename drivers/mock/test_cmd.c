@@ -856,7 +856,7 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 	struct iommu_test_cmd cmd;
 	int rc;
 
-	if (usize < offsetofend(struct iommu_test_cmd, last))
+	if (usize < XIOMMU_TEST_CMD_SIZE_V66)
 		return -EINVAL;
 	rc = copy_struct_from_user(&cmd, sizeof(cmd), uarg, usize);
 	if (rc)

@@ -617,7 +617,9 @@ int xiommu_get_hw_info(struct xiommu_ucmd *ucmd)
 	int len;
 	int rc;
 
-	if (cmd->flags || cmd->__reserved)
+	/* The 6.6 layout's reserved word: out_max_pasid_log2, __reserved[] */
+	if (cmd->flags || cmd->out_max_pasid_log2 || cmd->__reserved[0] ||
+	    cmd->__reserved[1] || cmd->__reserved[2])
 		return -EOPNOTSUPP;
 
 	idev = xiommu_get_idev(ucmd->ictx, cmd->dev_id);
@@ -648,7 +650,8 @@ int xiommu_get_hw_info(struct xiommu_ucmd *ucmd)
 	}
 	cmd->data_len = len;
 	cmd->out_data_type = type;
-	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+	rc = xiommu_ucmd_respond(ucmd,
+				 offsetofend(struct iommu_hw_info, __reserved));
 out_free:
 	kfree(data);
 out_put:

@@ -173,7 +173,8 @@ int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 	}
 
 	cmd->out_hwpt_id = hwpt->obj.id;
-	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+	rc = xiommu_ucmd_respond(ucmd,
+				 offsetofend(struct iommu_hwpt_alloc, __reserved));
 	if (rc)
 		xiommu_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
 	else

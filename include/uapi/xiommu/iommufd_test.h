@@ -3,15 +3,18 @@
  * IOMMU_TEST_CMD: the test-only ioctl of /dev/iommu, served by the
  * xiommu_mock module.
  *
- * Binary compatible with the selftest ABI of upstream Linux v6.6
- * (drivers/iommu/iommufd/iommufd_test.h at v6.6): the same op numbers,
- * constants, struct layout and ioctl number, so upstream's selftest
- * programs of that release can drive it. With xiommu_mock not loaded the
- * ioctl fails with ENOTTY, like an upstream kernel built without
- * CONFIG_IOMMUFD_TEST.
+ * Binary compatible with the selftest ABI of upstream Linux's newest
+ * release (drivers/iommu/iommufd/iommufd_test.h): the same op numbers,
+ * constants, struct layouts and ioctl number, so upstream's selftest
+ * programs can be built against this header. Programs built against the
+ * Linux 6.6 version (a shorter struct iommu_test_cmd) keep working: see
+ * the size rule below. With xiommu_mock not loaded the ioctl fails with
+ * ENOTTY, like an upstream kernel built without CONFIG_IOMMUFD_TEST.
  *
- * Names starting with XIOMMU_ are xiommu additions that upstream v6.6 does
- * not have; everything else has the upstream name and value.
+ * Names starting with XIOMMU_ are xiommu additions that upstream does not
+ * have; everything else has the upstream name and value. Which ops
+ * xiommu_mock implements is listed in Documentation/mock.md; the others
+ * fail with EOPNOTSUPP.
  */
 #ifndef _UAPI_XIOMMU_IOMMUFD_TEST_H
 #define _UAPI_XIOMMU_IOMMUFD_TEST_H
@@ -24,7 +27,8 @@
  *
  * Besides the errors each op lists:
  *
- * - EINVAL: @size is smaller than offsetofend(struct iommu_test_cmd, last);
+ * - EINVAL: @size is smaller than XIOMMU_TEST_CMD_SIZE_V66 (the Linux 6.6
+ *   layout), or too small for the union member the op uses;
  * - E2BIG: @size is larger than the structure this kernel knows and a byte
  *   past the known structure is non-zero;
  * - EFAULT: the structure (or a buffer it points to) is not readable, or
@@ -47,6 +51,16 @@ enum {
 	IOMMU_TEST_OP_SET_TEMP_MEMORY_LIMIT,
 	IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE,
 	IOMMU_TEST_OP_ACCESS_REPLACE_IOAS,
+	IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
+	IOMMU_TEST_OP_DIRTY,
+	IOMMU_TEST_OP_MD_CHECK_IOTLB,
+	IOMMU_TEST_OP_TRIGGER_IOPF,
+	IOMMU_TEST_OP_DEV_CHECK_CACHE,
+	IOMMU_TEST_OP_TRIGGER_VEVENT,
+	IOMMU_TEST_OP_PASID_ATTACH,
+	IOMMU_TEST_OP_PASID_REPLACE,
+	IOMMU_TEST_OP_PASID_DETACH,
+	IOMMU_TEST_OP_PASID_CHECK_HWPT,
 };
 
 /*
@@ -108,6 +122,32 @@ enum {
 enum {
 	MOCK_FLAGS_ACCESS_CREATE_NEEDS_PIN_PAGES = 1 << 0,
 };
+
+/*
+ * iommu_test_cmd.mock_domain_flags.dev_flags: NO_DIRTY the device's IOMMU
+ * cannot track dirty pages; HUGE_IOVA the device's domains take large
+ * IOPTEs; PASID the device supports MOCK_PASID_WIDTH bits of PASID.
+ */
+enum {
+	MOCK_FLAGS_DEVICE_NO_DIRTY = 1 << 0,
+	MOCK_FLAGS_DEVICE_HUGE_IOVA = 1 << 1,
+	MOCK_FLAGS_DEVICE_PASID = 1 << 2,
+};
+
+/* The mock nested domain's IOTLB entries: ids 0..MAX, NUM of them. */
+enum {
+	MOCK_NESTED_DOMAIN_IOTLB_ID_MAX = 3,
+	MOCK_NESTED_DOMAIN_IOTLB_NUM = 4,
+};
+
+/* The mock device's cache entries (under a vIOMMU): ids 0..MAX. */
+enum {
+	MOCK_DEV_CACHE_ID_MAX = 3,
+	MOCK_DEV_CACHE_NUM = 4,
+};
+
+/* A PASID the PASID replace tests keep for a special case. */
+#define IOMMU_TEST_PASID_RESERVED 1024
 
 /*
  * xiommu addition to iommu_test_cmd.create_access.flags: the access's
@@ -211,9 +251,33 @@ enum {
  * happens if it is not attached. ENOENT @id is not one; EINVAL its device
  * is not bound.
  *
- * @last: unused; marks the end of the smallest accepted structure
+ * @mock_domain_flags: IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS: MOCK_DOMAIN for a
+ *	device with @mock_domain_flags.dev_flags (MOCK_FLAGS_DEVICE_*).
+ * @dirty: IOMMU_TEST_OP_DIRTY: mark as written by a device the IO pages of
+ *	mock HWPT @id in [@dirty.iova, + @dirty.length) whose bit is set in
+ *	the bitmap at @dirty.uptr (one bit per @dirty.page_size bytes);
+ *	returns the number of IO pages marked in @dirty.out_nr_dirty.
+ * @check_iotlb: IOMMU_TEST_OP_MD_CHECK_IOTLB: IOTLB entry
+ *	@check_iotlb.id of mock nested HWPT @id holds @check_iotlb.iotlb.
+ * @trigger_iopf: IOMMU_TEST_OP_TRIGGER_IOPF: raise an I/O page fault of
+ *	device @trigger_iopf.dev_id.
+ * @check_dev_cache: IOMMU_TEST_OP_DEV_CHECK_CACHE: cache entry
+ *	@check_dev_cache.id of the mock device @id holds
+ *	@check_dev_cache.cache.
+ * @trigger_vevent: IOMMU_TEST_OP_TRIGGER_VEVENT: raise a vIOMMU event for
+ *	device @trigger_vevent.dev_id.
+ * @pasid_attach: IOMMU_TEST_OP_PASID_ATTACH: attach PASID
+ *	@pasid_attach.pasid of selftest device @id to @pasid_attach.pt_id.
+ * @pasid_replace: IOMMU_TEST_OP_PASID_REPLACE: replace what PASID
+ *	@pasid_replace.pasid of selftest device @id is attached to.
+ * @pasid_detach: IOMMU_TEST_OP_PASID_DETACH: detach PASID
+ *	@pasid_detach.pasid of selftest device @id.
+ * @pasid_check: IOMMU_TEST_OP_PASID_CHECK_HWPT: PASID @pasid_check.pasid of
+ *	selftest device @id is attached to HWPT @pasid_check.hwpt_id (0:
+ *	nothing).
+ * @last: unused; marks the end of the structure
  *
- * Source: upstream Linux v6.6 drivers/iommu/iommufd/iommufd_test.h and
+ * Source: upstream Linux drivers/iommu/iommufd/iommufd_test.h and
  * selftest.c. Which ops xiommu_mock implements so far is listed in
  * Documentation/mock.md; the others fail with EOPNOTSUPP.
  */
@@ -232,6 +296,12 @@ struct iommu_test_cmd {
 			__u32 out_hwpt_id;
 			__u32 out_idev_id;
 		} mock_domain;
+		struct {
+			__u32 out_stdev_id;
+			__u32 out_hwpt_id;
+			__u32 out_idev_id;
+			__u32 dev_flags;
+		} mock_domain_flags;
 		struct {
 			__u32 pt_id;
 		} mock_domain_replace;
@@ -273,6 +343,47 @@ struct iommu_test_cmd {
 		} access_replace_ioas;
 		struct {
 			__u32 flags;
+			__aligned_u64 iova;
+			__aligned_u64 length;
+			__aligned_u64 page_size;
+			__aligned_u64 uptr;
+			__aligned_u64 out_nr_dirty;
+		} dirty;
+		struct {
+			__u32 id;
+			__u32 iotlb;
+		} check_iotlb;
+		struct {
+			__u32 dev_id;
+			__u32 pasid;
+			__u32 grpid;
+			__u32 perm;
+			__u64 addr;
+		} trigger_iopf;
+		struct {
+			__u32 id;
+			__u32 cache;
+		} check_dev_cache;
+		struct {
+			__u32 dev_id;
+		} trigger_vevent;
+		struct {
+			__u32 pasid;
+			__u32 pt_id;
+		} pasid_attach;
+		struct {
+			__u32 pasid;
+			__u32 pt_id;
+		} pasid_replace;
+		struct {
+			__u32 pasid;
+		} pasid_detach;
+		struct {
+			__u32 pasid;
+			__u32 hwpt_id;
+		} pasid_check;
+		struct {
+			__u32 flags;
 			__u32 unit;
 			__u32 group_stdev_id;
 			__u32 out_stdev_id;
@@ -295,6 +406,17 @@ struct iommu_test_cmd {
 
 #define IOMMU_TEST_CMD _IO(IOMMUFD_TYPE, IOMMUFD_CMD_BASE + 32)
 
+/*
+ * xiommu: the smallest accepted iommu_test_cmd.size, offsetofend(last) of
+ * the Linux 6.6 layout (its union was 32 bytes; upstream later grew it and
+ * moved @last). Ops whose union member reaches past it need a @size that
+ * covers the member (EINVAL otherwise).
+ */
+#define XIOMMU_TEST_CMD_SIZE_V66	52
+
+/* PASID bits of a mock device made with MOCK_FLAGS_DEVICE_PASID. */
+#define MOCK_PASID_WIDTH 20
+
 /* IOMMU_GET_HW_INFO of a mock device: out_data_type and its payload. */
 #define IOMMU_HW_INFO_TYPE_SELFTEST	0xfeedbeef
 #define IOMMU_HW_INFO_SELFTEST_REGVAL	0xdeadbeef
@@ -310,5 +432,91 @@ struct iommu_test_hw_info {
 	__u32 flags;
 	__u32 test_reg;
 };
+
+/* A nested-HWPT data type no real driver uses: the mock's. */
+#define IOMMU_HWPT_DATA_SELFTEST 0xdead
+/* Initial value of every IOTLB entry of a mock nested domain. */
+#define IOMMU_TEST_IOTLB_DEFAULT 0xbadbeef
+/* Initial value of every cache entry of a mock device. */
+#define IOMMU_TEST_DEV_CACHE_DEFAULT 0xbaddad
+
+/**
+ * struct iommu_hwpt_selftest - IOMMU_HWPT_ALLOC data of a mock nested HWPT
+ *	(IOMMU_HWPT_DATA_SELFTEST)
+ * @iotlb: value every IOTLB entry starts with (IOMMU_TEST_IOTLB_DEFAULT)
+ */
+struct iommu_hwpt_selftest {
+	__u32 iotlb;
+};
+
+/* Invalidation entry types of the mock: the valid one and a refused one. */
+#define IOMMU_HWPT_INVALIDATE_DATA_SELFTEST 0xdeadbeef
+#define IOMMU_HWPT_INVALIDATE_DATA_SELFTEST_INVALID 0xdadbeef
+
+/* Entry flag: invalidate every IOTLB (or cache) entry, ignore the index. */
+#define IOMMU_TEST_INVALIDATE_FLAG_ALL	(1 << 0)
+
+/**
+ * struct iommu_hwpt_invalidate_selftest - one mock nested-HWPT invalidation
+ *	(IOMMU_HWPT_INVALIDATE_DATA_SELFTEST)
+ * @flags: IOMMU_TEST_INVALIDATE_FLAG_ALL or 0
+ * @iotlb_id: IOTLB entry to reset (0..MOCK_NESTED_DOMAIN_IOTLB_ID_MAX),
+ *	unused with IOMMU_TEST_INVALIDATE_FLAG_ALL
+ */
+struct iommu_hwpt_invalidate_selftest {
+	__u32 flags;
+	__u32 iotlb_id;
+};
+
+/* The mock's vIOMMU type. */
+#define IOMMU_VIOMMU_TYPE_SELFTEST 0xdeadbeef
+
+/**
+ * struct iommu_viommu_selftest - IOMMU_VIOMMU_ALLOC data of a mock vIOMMU
+ *	(IOMMU_VIOMMU_TYPE_SELFTEST)
+ * @in_data: any value
+ * @out_data: returns @in_data (a loop-back check of the data path)
+ * @out_mmap_offset: returns the mmap() offset of the mock vIOMMU's page
+ * @out_mmap_length: returns the mmap() length of that page
+ */
+struct iommu_viommu_selftest {
+	__u32 in_data;
+	__u32 out_data;
+	__aligned_u64 out_mmap_offset;
+	__aligned_u64 out_mmap_length;
+};
+
+/* Invalidation entry types of the mock vIOMMU: valid and refused. */
+#define IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST 0xdeadbeef
+#define IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST_INVALID 0xdadbeef
+
+/**
+ * struct iommu_viommu_invalidate_selftest - one mock vIOMMU invalidation
+ *	(IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST)
+ * @flags: IOMMU_TEST_INVALIDATE_FLAG_ALL or 0
+ * @vdev_id: virtual device ID (a vDEVICE's virt_id) whose cache to reset
+ * @cache_id: cache entry to reset (0..MOCK_DEV_CACHE_ID_MAX), unused with
+ *	IOMMU_TEST_INVALIDATE_FLAG_ALL
+ */
+struct iommu_viommu_invalidate_selftest {
+	__u32 flags;
+	__u32 vdev_id;
+	__u32 cache_id;
+};
+
+/* The mock's vEVENTQ type and its event record. */
+#define IOMMU_VEVENTQ_TYPE_SELFTEST 0xbeefbeef
+
+/**
+ * struct iommu_viommu_event_selftest - event of a mock vEVENTQ
+ * @virt_id: virt_id of the vDEVICE the event was triggered for
+ */
+struct iommu_viommu_event_selftest {
+	__u32 virt_id;
+};
+
+/* The mock's HW queue type and how many queues a mock vIOMMU has. */
+#define IOMMU_HW_QUEUE_TYPE_SELFTEST 0xdeadbeef
+#define IOMMU_TEST_HW_QUEUE_MAX 2
 
 #endif /* _UAPI_XIOMMU_IOMMUFD_TEST_H */
