@@ -18,13 +18,14 @@
  *
  * Each round runs every door once, the doors in a different order each
  * round (interleaved), and in each: one map and one unmap of every size
- * from 4 KiB to M MiB (powers of 4; small sizes repeated so each is timed
- * over at least 4 MiB), with 4 KiB pages and with 2 MiB transparent huge
- * pages behind the memory, then C maps of one 4 KiB page per call and C
- * unmaps of one page per call. Memory is touched before it is mapped:
- * page faults are not counted, pinning is. Before the first round each
- * device door makes the edu DMA through a mapping, both ways, and checks
- * the bytes, so the page tables measured are the ones the device uses.
+ * from 4 KiB to M MiB (powers of 4; each size at least 3 times, small
+ * sizes up to 64 times or 4 MiB, the median of those), with 4 KiB pages
+ * and with 2 MiB transparent huge pages behind the memory, then C maps
+ * of one 4 KiB page per call and C unmaps of one page per call. Memory
+ * is touched before it is mapped: page faults are not counted, pinning
+ * is. Before the first round each device door makes the edu DMA through
+ * a mapping, both ways, and checks the bytes, so the page tables measured
+ * are the ones the device uses.
  *
  * Output, one line per figure (scripts/bench aggregates them; min and
  * median over rounds):
@@ -279,16 +280,33 @@ static void put(unsigned int r, enum door d, const char *op, bool thp,
 		printf("-\n");
 }
 
-/* One map and one unmap of @len, repeated for small sizes. */
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static uint64_t median_u64(uint64_t *v, unsigned int n)
+{
+	qsort(v, n, sizeof(*v), cmp_u64);
+	return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+/*
+ * One map and one unmap of @len, repeated for small sizes: the median of
+ * the repetitions, so one preemption of the vCPU on a loaded host does not
+ * make the figure.
+ */
 static void bench_size(unsigned int r, enum door d, bool thp, size_t len)
 {
+	uint64_t tmap[MAX_REPS], tunmap[MAX_REPS];
 	unsigned int reps = SMALL_TIMED / len, i;
-	uint64_t tmap = 0, tunmap = 0;
 	int64_t c0 = -1, c1 = -1, c2 = -1;
 	char *mem = thp ? memthp : mem4k;
 	int ret;
 
-	reps = reps < 1 ? 1 : reps > MAX_REPS ? MAX_REPS : reps;
+	reps = reps < 3 ? 3 : reps > MAX_REPS ? MAX_REPS : reps;
 	for (i = 0; i < reps; i++) {
 		uint64_t t0, t1;
 
@@ -296,7 +314,7 @@ static void bench_size(unsigned int r, enum door d, bool thp, size_t len)
 			c0 = door_count(d, false);
 		t0 = now_ns();
 		ret = door_map(d, mem, IOVA, len);
-		tmap += now_ns() - t0;
+		tmap[i] = now_ns() - t0;
 		if (ret)
 			die("map", ret);
 		if (!i) {	/* counters are read outside the timed calls */
@@ -306,7 +324,7 @@ static void bench_size(unsigned int r, enum door d, bool thp, size_t len)
 		}
 		t1 = now_ns();
 		ret = door_unmap(d, IOVA, len);
-		tunmap += now_ns() - t1;
+		tunmap[i] = now_ns() - t1;
 		if (ret)
 			die("unmap", ret);
 		if (!i) {
@@ -314,8 +332,10 @@ static void bench_size(unsigned int r, enum door d, bool thp, size_t len)
 			c1 = c2 >= 0 && c1 >= 0 ? c2 - c1 : -1;
 		}
 	}
-	put(r, d, "map", thp, len, (double)tmap / reps / (len / PAGE), c0);
-	put(r, d, "unmap", thp, len, (double)tunmap / reps / (len / PAGE), c1);
+	put(r, d, "map", thp, len,
+	    (double)median_u64(tmap, reps) / (len / PAGE), c0);
+	put(r, d, "unmap", thp, len,
+	    (double)median_u64(tunmap, reps) / (len / PAGE), c1);
 }
 
 /* @calls maps of one page per call, then @calls unmaps of one page. */
