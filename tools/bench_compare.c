@@ -34,7 +34,8 @@
  * call; NS_PER_PAGE is then ns per call) or null (floor: an ioctl that
  * does nothing); BACKING 4k or thp; INV_PER_MIB is what the IOMMU driver
  * counted in debugfs per MiB (VT-d: invalidation descriptors or register
- * writes; virtio-iommu: MAP/UNMAP requests; SMMUv3: commands), or "-".
+ * writes; virtio-iommu: MAP/UNMAP requests; SMMUv3: TLBI commands,
+ * CMD_SYNC not counted), or "-".
  * Also "# ..." comment lines and "V DOOR ok" for each verified DMA.
  * --smoke: one round, sizes up to 64 KiB, 16 calls: the correctness part.
  *
@@ -147,13 +148,28 @@ static int door_unmap(enum door d, uint64_t iova, size_t len)
 	}
 }
 
-/* The driver's count of invalidation work so far (-1: none). */
+/*
+ * The driver's count of invalidation work so far (-1: none): the sum of
+ * the "+"-separated debugfs "stats" keys.
+ */
 static int64_t door_count(enum door d, bool unmap)
 {
 	struct door_ctx *c = &doors[d];
-	const char *key = unmap ? c->unmap_key : c->map_key;
+	const char *keys = unmap ? c->unmap_key : c->map_key;
+	int64_t sum = 0, v;
+	char buf[64], *key, *save = NULL;
 
-	return key ? xiommu_unit_key(c->unit, "stats", key) : -1;
+	if (!keys)
+		return -1;
+	snprintf(buf, sizeof(buf), "%s", keys);
+	for (key = strtok_r(buf, "+", &save); key;
+	     key = strtok_r(NULL, "+", &save)) {
+		v = xiommu_unit_key(c->unit, "stats", key);
+		if (v < 0)
+			return -1;
+		sum += v;
+	}
+	return sum;
 }
 
 /* Which debugfs counters the edu's unit has: VT-d, virtio-iommu, SMMUv3. */
@@ -162,19 +178,20 @@ static void door_find_counters(struct door_ctx *c)
 	static const char *const keys[][2] = {
 		{ "map_hw_ops", "unmap_hw_ops" },	/* VT-d */
 		{ "req_MAP", "req_UNMAP" },		/* virtio-iommu */
-		{ "cmds", "cmds" },			/* SMMUv3 */
+		{ "tlbi_va+tlbi_asid", "tlbi_va+tlbi_asid" },	/* SMMUv3 */
 	};
 	unsigned int i;
 
 	if (xiommu_dev_unit(c->bdf, c->unit, sizeof(c->unit)))
 		return;		/* not xiommu: the peer */
 	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
-		if (xiommu_unit_key(c->unit, "stats", keys[i][0]) >= 0) {
-			c->map_key = keys[i][0];
-			c->unmap_key = keys[i][1];
+		c->map_key = keys[i][0];
+		c->unmap_key = keys[i][1];
+		if (door_count(c - doors, false) >= 0)
 			return;
-		}
 	}
+	c->map_key = NULL;
+	c->unmap_key = NULL;
 }
 
 static void open_iommufd(struct door_ctx *c, const char *bdf)
@@ -205,8 +222,9 @@ static void open_iommufd(struct door_ctx *c, const char *bdf)
 	if (c->devfd < 0)
 		die("binding and attaching the edu to the IOAS", c->devfd);
 	door_find_counters(c);
-	printf("# iommufd: edu %s, IOAS %u, unit %s\n", bdf, c->ioas,
-	       c->unit[0] ? c->unit : "?");
+	printf("# iommufd: edu %s, IOAS %u, unit %s, counting %s / %s\n", bdf,
+	       c->ioas, c->unit[0] ? c->unit : "?",
+	       c->map_key ? c->map_key : "-", c->unmap_key ? c->unmap_key : "-");
 }
 
 static void open_type1(struct door_ctx *c, const char *bdf)
