@@ -111,7 +111,7 @@ def table(data, peer, profiles):
                         profile != "virtio-arm64":
                     pv = mm(find(data, peer, "type1", op, backing, size)[0])
                 fv = mm(find(data, profile, "floor", op, backing, size)[0])
-                inv = "%.1f" % statistics.median(x[1]) if x[1] else "—"
+                inv = "%.3g" % statistics.median(x[1]) if x[1] else "—"
                 lines.append("| %s | %s %s | %s | %s | %s | %s | %s | %s |" % (
                     profile, dname, label, fmt(pv, us), fmt(xv, us),
                     fmt(fv, us), ratio(xv, pv), ratio(xv, fv), inv))
@@ -217,7 +217,7 @@ def main():
           "µs per call for one page per call.")
     print("inv/MiB: what the xiommu driver counted (VT-d invalidation "
           "descriptors or register writes, virtio-iommu requests, SMMUv3 "
-          "commands), median.")
+          "TLBI commands), median.")
     print("All sizes: %s" % os.path.join(outdir, "summary.tsv"))
     if png:
         print("Plot: %s" % png)

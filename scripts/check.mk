@@ -23,7 +23,7 @@ CHECK_RESULTS := $(BUILD)/results
 # PROFILE:GLOB[,GLOB...]. Every binary of a profile runs in one guest boot.
 STOCK_TESTS := \
 	mock:iommufd_* \
-	vtd:vtd_*,dma_*,vfio_* \
+	vtd:vtd_*,dma_*,vfio_*,bench_smoke \
 	vtd-sm:vtd_*,dma_* \
 	vtd-cm:vtd_*,dma_* \
 	vtd-48:vtd_*,dma_* \
