@@ -32,7 +32,7 @@ all: modules tools
 # bench, kernel-debug, style, dkms-install); `make`, modules and tools need
 # no root and only check that the packages are there.
 deps:
-	@scripts/deps.sh
+	@scripts/deps.sh $(if $(filter deps bench,$(MAKECMDGOALS)),--bench)
 
 have-deps:
 	@scripts/deps.sh --check

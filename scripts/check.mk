@@ -23,7 +23,7 @@ CHECK_RESULTS := $(BUILD)/results
 # PROFILE:GLOB[,GLOB...]. Every binary of a profile runs in one guest boot.
 STOCK_TESTS := \
 	mock:iommufd_* \
-	vtd:vtd_*,dma_*,vfio_* \
+	vtd:vtd_*,dma_*,vfio_*,bench_smoke \
 	vtd-sm:vtd_*,dma_* \
 	vtd-cm:vtd_*,dma_* \
 	vtd-48:vtd_*,dma_* \
@@ -117,7 +117,10 @@ run: deps
 	scripts/vm --profile $(RUN_PROFILE) \
 		--add $(BUILD)/$(if $(RUN_ARM64),arm64/)bin/xiommu-demo -- /xiommu-demo
 
-# IOAS_MAP/UNMAP cost on the mock and VT-d guests (scripts/bench).
+# Map/unmap cost on xiommu's guests next to the peer (the kernel's own
+# VT-d and VFIO) and the floor, one table and a plot (scripts/bench,
+# Documentation/bench.md). BENCH_PROFILES overrides the profiles.
+BENCH_PROFILES ?= vtd vtd-cm virtio smmuv3 mock
 bench: deps
-	+@$(MAKE) --no-print-directory modules tools
-	scripts/bench
+	+@$(MAKE) --no-print-directory modules tools $(if $(filter smmuv3 virtio-arm64,$(BENCH_PROFILES)),modules-arm64 tools-arm64)
+	scripts/bench $(BENCH_PROFILES)

@@ -6,7 +6,9 @@
 # Debian 12 machine. With --check it installs nothing: it lists what is
 # missing and fails (what plain `make` does, without root).
 #
-# usage: scripts/deps.sh [--check | --arm64-busybox]
+# usage: scripts/deps.sh [--check | --arm64-busybox | --bench]
+#   --bench           also gnuplot (gnuplot-nox), which only `make bench`
+#                     (and `make deps`) need, for build/bench/bench.png
 #   --arm64-busybox   also make sure Debian's busybox-static for arm64 (the
 #                     arm64 guests' shell, Documentation/harness.md) is
 #                     extracted in the cache, and print the binary's path.
@@ -39,6 +41,7 @@ pkgs=(
 	qemu-system-arm
 )
 [ -n "${XIOMMU_EXTRA_PKGS:-}" ] && pkgs+=(${XIOMMU_EXTRA_PKGS})
+[ "${1:-}" != --bench ] || pkgs+=(gnuplot-nox)
 
 missing=()
 for p in "${pkgs[@]}"; do
