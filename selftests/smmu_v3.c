@@ -4,7 +4,8 @@
  * stream table entry of an edu through its life (bypass while the kernel
  * owns it, blocked once user space claims it, stage-1 translate with the
  * domain's ASID when attached, blocked again on detach, bypass after
- * release), translation faults counted per unit, endpoint and domain,
+ * release), abort for every stream ID no endpoint uses (a hot-removed
+ * device's included), translation faults counted per unit, endpoint and domain,
  * IOMMU_GET_HW_INFO in upstream's SMMUv3 layout, a 2 MiB block mapping
  * with DMA at both ends, a replace that rewrites each STE exactly once
  * (no intermediate state the device could use), and the TLB invalidation
@@ -79,6 +80,71 @@ static int64_t domain_val(const char *unit, int asid, const char *key)
 	return val;
 }
 
+/* Counts of the "sids FIRST-LAST ..." line of "ste" that holds @sid. */
+struct ste_span {
+	unsigned int first, last;
+	unsigned int abort, bypass, blocked, translate, invalid, other;
+	unsigned int endpoint_sids;	/* distinct endpoint stream IDs in it */
+};
+
+static int ste_span_of(const char *unit, unsigned int sid,
+		       struct ste_span *sp)
+{
+	static unsigned char seen[1 << 16];
+	char path[PATH_MAX], line[256];
+	int ret = -ENOENT;
+	unsigned int s;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/ste", unit);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	memset(seen, 0, sizeof(seen));
+	memset(sp, 0, sizeof(*sp));
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, " sid ");
+		struct ste_span t;
+
+		if (p && sscanf(p, " sid %x", &s) == 1 && s < sizeof(seen)) {
+			seen[s] = 1;
+			continue;
+		}
+		if (sscanf(line, "sids %x-%x abort %u bypass %u blocked %u translate %u invalid %u other %u",
+			   &t.first, &t.last, &t.abort, &t.bypass, &t.blocked,
+			   &t.translate, &t.invalid, &t.other) == 8 &&
+		    t.first <= sid && sid <= t.last) {
+			*sp = t;
+			ret = 0;
+		}
+	}
+	fclose(f);
+	if (!ret)
+		for (s = sp->first; s <= sp->last && s < sizeof(seen); s++)
+			sp->endpoint_sids += seen[s];
+	return ret;
+}
+
+/* The stream ID of @bdf's own requester ID ("ste": its first line). */
+static int own_sid(const char *unit, const char *bdf, unsigned int *sid)
+{
+	char path[PATH_MAX], line[256], want[64];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/ste", unit);
+	snprintf(want, sizeof(want), "%s sid ", bdf);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (ret == -ENOENT && fgets(line, sizeof(line), f))
+		if (!strncmp(line, want, strlen(want)) &&
+		    sscanf(line + strlen(want), "%x", sid) == 1)
+			ret = 0;
+	fclose(f);
+	return ret;
+}
+
 static int64_t stat_get(const char *unit, const char *key)
 {
 	return xiommu_unit_key(unit, "stats", key);
@@ -145,12 +211,19 @@ FIXTURE_SETUP(smmu)
 
 FIXTURE_TEARDOWN(smmu)
 {
+	char path[PATH_MAX];
+
 	if (self->devfd >= 0)
 		close(self->devfd);
 	if (self->iommufd >= 0)
 		close(self->iommufd);
-	if (self->unit[0])
-		pci_make_idle(self->bdf);
+	if (!self->unit[0])
+		return;
+	/* a test that hot-removed the edu and failed: bring it back */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", self->bdf);
+	if (access(path, F_OK))
+		sysfs_write("/sys/bus/pci/rescan", "1");
+	pci_make_idle(self->bdf);
 }
 
 /* Open the edu, bind it to the context (claims the group). */
@@ -211,6 +284,54 @@ TEST_F_TIMEOUT(smmu, ste_states, TIMEOUT_S)
 	ASSERT_EQ(0, pci_make_idle(self->bdf));
 	ASSERT_EQ(0, ste_state(self->unit, self->bdf, st, sizeof(st), &asid));
 	ASSERT_STREQ("bypass", st);
+}
+
+/*
+ * Abort: every stream ID of a level-2 table that no endpoint uses, and
+ * the stream ID of a hot-removed device, which must not fall back to
+ * bypass; a rescan brings the device back on a bypass STE.
+ */
+TEST_F_TIMEOUT(smmu, ste_abort_unused_and_removed, TIMEOUT_S)
+{
+	char path[PATH_MAX], st[32];
+	struct ste_span before, gone, back;
+	unsigned int sid, sid2;
+	int asid, i;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_EQ(0, own_sid(self->unit, self->bdf, &sid));
+	ASSERT_EQ(0, ste_span_of(self->unit, sid, &before));
+	TH_LOG("sid %#x: span %#x-%#x abort %u bypass %u blocked %u translate %u, %u endpoint stream IDs",
+	       sid, before.first, before.last, before.abort, before.bypass,
+	       before.blocked, before.translate, before.endpoint_sids);
+	ASSERT_EQ(0, before.invalid + before.other);
+	ASSERT_EQ(before.endpoint_sids,
+		  before.bypass + before.blocked + before.translate);
+	ASSERT_EQ(before.last - before.first + 1 - before.endpoint_sids,
+		  before.abort);
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove",
+		 self->bdf);
+	ASSERT_EQ(0, sysfs_write(path, "1"));
+	ASSERT_EQ(-ENOENT, own_sid(self->unit, self->bdf, &sid2));
+	ASSERT_EQ(0, ste_span_of(self->unit, sid, &gone));
+	ASSERT_EQ(before.abort + 1, gone.abort);
+	ASSERT_EQ(before.bypass - 1, gone.bypass);
+	ASSERT_EQ(before.endpoint_sids - 1, gone.endpoint_sids);
+
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/rescan", "1"));
+	for (i = 0; i < 100 && own_sid(self->unit, self->bdf, &sid2); i++)
+		usleep(10000);
+	ASSERT_EQ(0, own_sid(self->unit, self->bdf, &sid2));
+	ASSERT_EQ(sid, sid2);
+	ASSERT_EQ(0, ste_state(self->unit, self->bdf, st, sizeof(st), &asid));
+	ASSERT_STREQ("bypass", st);
+	ASSERT_EQ(0, ste_span_of(self->unit, sid, &back));
+	ASSERT_EQ(before.abort, back.abort);
+	ASSERT_EQ(before.bypass, back.bypass);
+	/* a driver may have claimed the new device: idle again */
+	ASSERT_EQ(0, pci_make_idle(self->bdf));
 }
 
 TEST_F_TIMEOUT(smmu, faults_counted, TIMEOUT_S)
