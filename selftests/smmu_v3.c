@@ -8,12 +8,15 @@
  * device's included), translation faults counted per unit, endpoint and domain,
  * IOMMU_GET_HW_INFO in upstream's SMMUv3 layout, a 2 MiB block mapping
  * with DMA at both ends, a replace that rewrites each STE exactly once
- * (no intermediate state the device could use), and the TLB invalidation
+ * (no intermediate state the device could use), replaces racing the
+ * device's transfers losing and faulting none, and the TLB invalidation
  * commands an unmap costs per MiB. State is read from the unit's debugfs
  * files (drivers/arm/debugfs.c).
  *
  *   scripts/vm --profile smmuv3 --add build/arm64/bin/smmu_v3 -- /smmu_v3
  */
+#include <pthread.h>
+
 #include "kselftest_harness.h"
 #include "lib/dma_util.h"
 
@@ -533,6 +536,90 @@ TEST_F_TIMEOUT(smmu, replace_one_ste_write, TIMEOUT_S)
 	ASSERT_EQ(0, copy_a_to_b(self));
 	ASSERT_EQ(0, memcmp(self->a, c, DMA_LEN));
 	ASSERT_FALSE(dma_all_bytes(self->b, DMA_LEN, 0x22));
+	dma_buf_free(c, 4096);
+}
+
+struct replacer {
+	int devfd;
+	uint32_t pt[2];
+	volatile bool stop;
+	unsigned long done;
+	int err;
+};
+
+/* Replace the edu's domain back and forth until told to stop. */
+static void *replacer_fn(void *arg)
+{
+	struct replacer *r = arg;
+
+	while (!r->stop && !r->err) {
+		uint32_t pt = r->pt[++r->done & 1];
+
+		r->err = vfio_dev_attach(r->devfd, &pt);
+	}
+	return NULL;
+}
+
+/*
+ * Replace under DMA: one thread switches the edu between two IOASes as
+ * fast as it can (tens of thousands of times) while the device copies
+ * into IOVA_B, which is b in one and c in the other. Every transfer lands
+ * whole in exactly one of them and none faults: replaces racing real
+ * transfers lose nothing. What proves there is no intermediate STE is
+ * replace_one_ste_write's count: with a blocked step inserted into every
+ * replace this test still passed (16 transfers rarely hit a window of a
+ * few microseconds), so it complements that count, not replaces it.
+ */
+TEST_F_TIMEOUT(smmu, replace_under_dma, TIMEOUT_S)
+{
+	uint8_t *c = dma_buf_alloc(4096);
+	struct replacer r = { 0 };
+	unsigned int i, in_b = 0, in_c = 0;
+	uint32_t pt = self->ioas, ioas2;
+	int64_t faults0;
+	pthread_t thread;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->iommufd, &ioas2));
+	ASSERT_EQ(0, iommufd_map(self->iommufd, ioas2, self->a, 4096, IOVA_A));
+	ASSERT_EQ(0, iommufd_map(self->iommufd, ioas2, c, 4096, IOVA_B));
+	open_bound(_metadata, self);
+	ASSERT_EQ(0, vfio_dev_attach(self->devfd, &pt));
+	ASSERT_EQ(0, vfio_dev_set_master(self->devfd, true));
+	xiommu_fault_settle(self->unit);
+	faults0 = xiommu_unit_faults(self->unit);
+	ASSERT_LE(0, faults0);
+
+	r.devfd = self->devfd;
+	r.pt[0] = self->ioas;
+	r.pt[1] = ioas2;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, replacer_fn, &r));
+	for (i = 0; i < 16; i++) {
+		dma_fill(self->a, 4096, 0x40 + i);
+		memset(self->b, 0, 4096);
+		memset(c, 0, 4096);
+		if (copy_a_to_b(self))
+			break;
+		if (!memcmp(self->a, self->b, DMA_LEN) &&
+		    dma_all_bytes(c, DMA_LEN, 0))
+			in_b++;
+		else if (!memcmp(self->a, c, DMA_LEN) &&
+			 dma_all_bytes(self->b, DMA_LEN, 0))
+			in_c++;
+		else
+			break;
+	}
+	r.stop = true;
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	xiommu_fault_sync(self->unit);
+	TH_LOG("%lu replaces during 16 copies: %u landed in b, %u in c",
+	       r.done, in_b, in_c);
+	ASSERT_EQ(0, r.err);
+	ASSERT_EQ(16, in_b + in_c);
+	ASSERT_EQ(faults0, xiommu_unit_faults(self->unit));
+	ASSERT_LT(16, r.done);
 	dma_buf_free(c, 4096);
 }
 
