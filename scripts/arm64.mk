@@ -14,8 +14,9 @@
 # Which build/arm64/bin/ test binaries run on which arm64 profile
 # (PROFILE:GLOB[,GLOB...], one guest boot per profile, as STOCK_TESTS).
 ARM64_TESTS := \
-	smmuv3:dma_*,smmu_* \
-	virtio-arm64:dma_*,virtio_kernel_dev
+	smmuv3:dma_*,smmu_*,vfio_* \
+	virtio-arm64:dma_*,virtio_iommu,virtio_kernel_dev,vfio_* \
+	mock-arm64:iommufd_*
 
 ARM64_CROSS ?= aarch64-linux-gnu-
 ARM64_TREE := $(BUILD)/arm64/tree

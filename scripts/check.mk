@@ -109,7 +109,7 @@ kernel-debug: deps
 # make run PROFILE=P: the demo on another profile; the arm64 ones
 # (scripts/arm64.mk) take the cross-built modules and programs. deps first,
 # then a sub-make: KVER/KDIR are found only once the headers are installed.
-ARM64_PROFILES := smmuv3 virtio-arm64
+ARM64_PROFILES := smmuv3 virtio-arm64 mock-arm64
 RUN_PROFILE := $(or $(PROFILE),vtd)
 RUN_ARM64 := $(filter $(RUN_PROFILE),$(ARM64_PROFILES))
 run: deps

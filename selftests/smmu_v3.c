@@ -4,15 +4,19 @@
  * stream table entry of an edu through its life (bypass while the kernel
  * owns it, blocked once user space claims it, stage-1 translate with the
  * domain's ASID when attached, blocked again on detach, bypass after
- * release), translation faults counted per unit, endpoint and domain,
+ * release), abort for every stream ID no endpoint uses (a hot-removed
+ * device's included), translation faults counted per unit, endpoint and domain,
  * IOMMU_GET_HW_INFO in upstream's SMMUv3 layout, a 2 MiB block mapping
  * with DMA at both ends, a replace that rewrites each STE exactly once
- * (no intermediate state the device could use), and the TLB invalidation
+ * (no intermediate state the device could use), replaces racing the
+ * device's transfers losing and faulting none, and the TLB invalidation
  * commands an unmap costs per MiB. State is read from the unit's debugfs
  * files (drivers/arm/debugfs.c).
  *
  *   scripts/vm --profile smmuv3 --add build/arm64/bin/smmu_v3 -- /smmu_v3
  */
+#include <pthread.h>
+
 #include "kselftest_harness.h"
 #include "lib/dma_util.h"
 
@@ -77,6 +81,71 @@ static int64_t domain_val(const char *unit, int asid, const char *key)
 	}
 	fclose(f);
 	return val;
+}
+
+/* Counts of the "sids FIRST-LAST ..." line of "ste" that holds @sid. */
+struct ste_span {
+	unsigned int first, last;
+	unsigned int abort, bypass, blocked, translate, invalid, other;
+	unsigned int endpoint_sids;	/* distinct endpoint stream IDs in it */
+};
+
+static int ste_span_of(const char *unit, unsigned int sid,
+		       struct ste_span *sp)
+{
+	static unsigned char seen[1 << 16];
+	char path[PATH_MAX], line[256];
+	int ret = -ENOENT;
+	unsigned int s;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/ste", unit);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	memset(seen, 0, sizeof(seen));
+	memset(sp, 0, sizeof(*sp));
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, " sid ");
+		struct ste_span t;
+
+		if (p && sscanf(p, " sid %x", &s) == 1 && s < sizeof(seen)) {
+			seen[s] = 1;
+			continue;
+		}
+		if (sscanf(line, "sids %x-%x abort %u bypass %u blocked %u translate %u invalid %u other %u",
+			   &t.first, &t.last, &t.abort, &t.bypass, &t.blocked,
+			   &t.translate, &t.invalid, &t.other) == 8 &&
+		    t.first <= sid && sid <= t.last) {
+			*sp = t;
+			ret = 0;
+		}
+	}
+	fclose(f);
+	if (!ret)
+		for (s = sp->first; s <= sp->last && s < sizeof(seen); s++)
+			sp->endpoint_sids += seen[s];
+	return ret;
+}
+
+/* The stream ID of @bdf's own requester ID ("ste": its first line). */
+static int own_sid(const char *unit, const char *bdf, unsigned int *sid)
+{
+	char path[PATH_MAX], line[256], want[64];
+	int ret = -ENOENT;
+	FILE *f;
+
+	snprintf(path, sizeof(path), XIOMMU_DEBUGFS "/%s/ste", unit);
+	snprintf(want, sizeof(want), "%s sid ", bdf);
+	f = fopen(path, "r");
+	if (!f)
+		return -errno;
+	while (ret == -ENOENT && fgets(line, sizeof(line), f))
+		if (!strncmp(line, want, strlen(want)) &&
+		    sscanf(line + strlen(want), "%x", sid) == 1)
+			ret = 0;
+	fclose(f);
+	return ret;
 }
 
 static int64_t stat_get(const char *unit, const char *key)
@@ -145,12 +214,19 @@ FIXTURE_SETUP(smmu)
 
 FIXTURE_TEARDOWN(smmu)
 {
+	char path[PATH_MAX];
+
 	if (self->devfd >= 0)
 		close(self->devfd);
 	if (self->iommufd >= 0)
 		close(self->iommufd);
-	if (self->unit[0])
-		pci_make_idle(self->bdf);
+	if (!self->unit[0])
+		return;
+	/* a test that hot-removed the edu and failed: bring it back */
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s", self->bdf);
+	if (access(path, F_OK))
+		sysfs_write("/sys/bus/pci/rescan", "1");
+	pci_make_idle(self->bdf);
 }
 
 /* Open the edu, bind it to the context (claims the group). */
@@ -211,6 +287,54 @@ TEST_F_TIMEOUT(smmu, ste_states, TIMEOUT_S)
 	ASSERT_EQ(0, pci_make_idle(self->bdf));
 	ASSERT_EQ(0, ste_state(self->unit, self->bdf, st, sizeof(st), &asid));
 	ASSERT_STREQ("bypass", st);
+}
+
+/*
+ * Abort: every stream ID of a level-2 table that no endpoint uses, and
+ * the stream ID of a hot-removed device, which must not fall back to
+ * bypass; a rescan brings the device back on a bypass STE.
+ */
+TEST_F_TIMEOUT(smmu, ste_abort_unused_and_removed, TIMEOUT_S)
+{
+	char path[PATH_MAX], st[32];
+	struct ste_span before, gone, back;
+	unsigned int sid, sid2;
+	int asid, i;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_EQ(0, own_sid(self->unit, self->bdf, &sid));
+	ASSERT_EQ(0, ste_span_of(self->unit, sid, &before));
+	TH_LOG("sid %#x: span %#x-%#x abort %u bypass %u blocked %u translate %u, %u endpoint stream IDs",
+	       sid, before.first, before.last, before.abort, before.bypass,
+	       before.blocked, before.translate, before.endpoint_sids);
+	ASSERT_EQ(0, before.invalid + before.other);
+	ASSERT_EQ(before.endpoint_sids,
+		  before.bypass + before.blocked + before.translate);
+	ASSERT_EQ(before.last - before.first + 1 - before.endpoint_sids,
+		  before.abort);
+
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/remove",
+		 self->bdf);
+	ASSERT_EQ(0, sysfs_write(path, "1"));
+	ASSERT_EQ(-ENOENT, own_sid(self->unit, self->bdf, &sid2));
+	ASSERT_EQ(0, ste_span_of(self->unit, sid, &gone));
+	ASSERT_EQ(before.abort + 1, gone.abort);
+	ASSERT_EQ(before.bypass - 1, gone.bypass);
+	ASSERT_EQ(before.endpoint_sids - 1, gone.endpoint_sids);
+
+	ASSERT_EQ(0, sysfs_write("/sys/bus/pci/rescan", "1"));
+	for (i = 0; i < 100 && own_sid(self->unit, self->bdf, &sid2); i++)
+		usleep(10000);
+	ASSERT_EQ(0, own_sid(self->unit, self->bdf, &sid2));
+	ASSERT_EQ(sid, sid2);
+	ASSERT_EQ(0, ste_state(self->unit, self->bdf, st, sizeof(st), &asid));
+	ASSERT_STREQ("bypass", st);
+	ASSERT_EQ(0, ste_span_of(self->unit, sid, &back));
+	ASSERT_EQ(before.abort, back.abort);
+	ASSERT_EQ(before.bypass, back.bypass);
+	/* a driver may have claimed the new device: idle again */
+	ASSERT_EQ(0, pci_make_idle(self->bdf));
 }
 
 TEST_F_TIMEOUT(smmu, faults_counted, TIMEOUT_S)
@@ -412,6 +536,90 @@ TEST_F_TIMEOUT(smmu, replace_one_ste_write, TIMEOUT_S)
 	ASSERT_EQ(0, copy_a_to_b(self));
 	ASSERT_EQ(0, memcmp(self->a, c, DMA_LEN));
 	ASSERT_FALSE(dma_all_bytes(self->b, DMA_LEN, 0x22));
+	dma_buf_free(c, 4096);
+}
+
+struct replacer {
+	int devfd;
+	uint32_t pt[2];
+	volatile bool stop;
+	unsigned long done;
+	int err;
+};
+
+/* Replace the edu's domain back and forth until told to stop. */
+static void *replacer_fn(void *arg)
+{
+	struct replacer *r = arg;
+
+	while (!r->stop && !r->err) {
+		uint32_t pt = r->pt[++r->done & 1];
+
+		r->err = vfio_dev_attach(r->devfd, &pt);
+	}
+	return NULL;
+}
+
+/*
+ * Replace under DMA: one thread switches the edu between two IOASes as
+ * fast as it can (tens of thousands of times) while the device copies
+ * into IOVA_B, which is b in one and c in the other. Every transfer lands
+ * whole in exactly one of them and none faults: replaces racing real
+ * transfers lose nothing. What proves there is no intermediate STE is
+ * replace_one_ste_write's count: with a blocked step inserted into every
+ * replace this test still passed (16 transfers rarely hit a window of a
+ * few microseconds), so it complements that count, not replaces it.
+ */
+TEST_F_TIMEOUT(smmu, replace_under_dma, TIMEOUT_S)
+{
+	uint8_t *c = dma_buf_alloc(4096);
+	struct replacer r = { 0 };
+	unsigned int i, in_b = 0, in_c = 0;
+	uint32_t pt = self->ioas, ioas2;
+	int64_t faults0;
+	pthread_t thread;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_NE(NULL, c);
+	ASSERT_EQ(0, iommufd_ioas_alloc(self->iommufd, &ioas2));
+	ASSERT_EQ(0, iommufd_map(self->iommufd, ioas2, self->a, 4096, IOVA_A));
+	ASSERT_EQ(0, iommufd_map(self->iommufd, ioas2, c, 4096, IOVA_B));
+	open_bound(_metadata, self);
+	ASSERT_EQ(0, vfio_dev_attach(self->devfd, &pt));
+	ASSERT_EQ(0, vfio_dev_set_master(self->devfd, true));
+	xiommu_fault_settle(self->unit);
+	faults0 = xiommu_unit_faults(self->unit);
+	ASSERT_LE(0, faults0);
+
+	r.devfd = self->devfd;
+	r.pt[0] = self->ioas;
+	r.pt[1] = ioas2;
+	ASSERT_EQ(0, pthread_create(&thread, NULL, replacer_fn, &r));
+	for (i = 0; i < 16; i++) {
+		dma_fill(self->a, 4096, 0x40 + i);
+		memset(self->b, 0, 4096);
+		memset(c, 0, 4096);
+		if (copy_a_to_b(self))
+			break;
+		if (!memcmp(self->a, self->b, DMA_LEN) &&
+		    dma_all_bytes(c, DMA_LEN, 0))
+			in_b++;
+		else if (!memcmp(self->a, c, DMA_LEN) &&
+			 dma_all_bytes(self->b, DMA_LEN, 0))
+			in_c++;
+		else
+			break;
+	}
+	r.stop = true;
+	ASSERT_EQ(0, pthread_join(thread, NULL));
+	xiommu_fault_sync(self->unit);
+	TH_LOG("%lu replaces during 16 copies: %u landed in b, %u in c",
+	       r.done, in_b, in_c);
+	ASSERT_EQ(0, r.err);
+	ASSERT_EQ(16, in_b + in_c);
+	ASSERT_EQ(faults0, xiommu_unit_faults(self->unit));
+	ASSERT_LT(16, r.done);
 	dma_buf_free(c, 4096);
 }
 

@@ -19,6 +19,7 @@
  *  - faults of an edu with an endpoint ID of its own are counted on it.
  *
  *   scripts/vm --profile virtio --add build/bin/virtio_iommu -- /virtio_iommu
+ *   scripts/vm --profile virtio-arm64 --add build/arm64/bin/virtio_iommu -- /virtio_iommu
  *
  * Needs root, xiommu, xiommu_virtio (test_hooks=1 for the refusal tests)
  * and xiommu_vfio_pci, and an edu on the root bus of a virtio-iommu.
@@ -31,8 +32,17 @@
 #define IOVA_B		0x400000ULL
 #define IOVA_C		0x800000ULL
 #define IOVA_UNMAPPED	0xc00000ULL
-#define MSI_BASE	0xfee00000ULL	/* x86's MSI window (QEMU's PROBE) */
+/*
+ * The MSI window QEMU 7.2's PROBE reports: x86's interrupt address range;
+ * on arm64 virt the GICv2m doorbell frame (its first 4 KiB).
+ */
+#ifdef __aarch64__
+#define MSI_BASE	0x08020000ULL
+#define MSI_LAST	0x08020fffULL
+#else
+#define MSI_BASE	0xfee00000ULL
 #define MSI_LAST	0xfeefffffULL
+#endif
 #define DMA_LEN		2048
 #define TIMEOUT_S	120
 
@@ -439,7 +449,7 @@ TEST_F(viommu, msi_window_reserved)
 	buf = touched_buf(PAGE);
 	ASSERT_NE(NULL, buf);
 	ASSERT_EQ(-EINVAL, iommufd_map(self->iommufd, self->ioas_id, buf,
-				       PAGE, MSI_BASE + 0x1000));
+				       PAGE, MSI_LAST + 1 - PAGE));
 	dma_buf_free(buf, PAGE);
 }
 

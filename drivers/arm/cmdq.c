@@ -351,6 +351,14 @@ static const char *smmu_event_name(u8 id)
  * smmu_evtq_process() - consume every pending event record
  * @unit: the unit
  *
+ * Consumers are serialised by @unit->evtq_lock, held from the read of
+ * EVTQ_PROD until every record up to it is reported and CONS moved past
+ * it: when this returns, every event the unit recorded before the call is
+ * counted in the core and on its domain, also one another consumer (the
+ * event thread) had already started on. The debugfs "poll" file, which
+ * tests read right after a DMA, relies on it (the VT-d driver's fault
+ * poll needed its fault_lock for the same guarantee).
+ *
  * Context: process context (event thread, poll work, debugfs "poll");
  * takes evtq_lock.
  */

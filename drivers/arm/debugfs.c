@@ -6,7 +6,11 @@
  *            GERROR(N), one "NAME 0x..." line each
  *   ste      one line per endpoint and stream ID:
  *            "<device> sid 0x<sid> <bypass|blocked|translate asid N|abort|
- *            invalid>" (blocked: stage 1 through the blocking CD)
+ *            invalid>" (blocked: stage 1 through the blocking CD), then
+ *            one line per span of STEs that exists (each level-2 table,
+ *            or the whole linear table): "sids 0x<first>-0x<last> abort N
+ *            bypass N blocked N translate N invalid N other N" (stream
+ *            IDs no endpoint uses, hot-removed devices' included, abort)
  *   domains  the paging domains (ASID, levels, tables, leaves per size,
  *            faults); domains-dump also lists their mappings
  *   stats    one "NAME N" line per counter: cmds, syncs, cfgi_ste,
@@ -43,29 +47,46 @@ static int regs_show(struct seq_file *s, void *unused)
 }
 DEFINE_SHOW_ATTRIBUTE(regs);
 
+enum ste_kind { K_ABORT, K_BYPASS, K_BLOCKED, K_TRANSLATE, K_INVALID,
+		K_OTHER, K_NR };
+
+static enum ste_kind ste_kind(struct smmu_unit *unit, u64 dw0)
+{
+	if (!(dw0 & STE_V))
+		return K_INVALID;
+	switch (FIELD_GET(STE_CONFIG, dw0)) {
+	case STE_CFG_ABORT:
+		return K_ABORT;
+	case STE_CFG_BYPASS:
+		return K_BYPASS;
+	case STE_CFG_S1:
+		return (dw0 & STE_S1CTXPTR) == unit->block_cd_dma ?
+		       K_BLOCKED : K_TRANSLATE;
+	default:
+		return K_OTHER;
+	}
+}
+
 static void ste_line(struct seq_file *s, struct smmu_unit *unit,
 		     struct smmu_master *master, u32 sid)
 {
+	static const char *const names[] = {
+		[K_ABORT] = "abort", [K_BYPASS] = "bypass",
+		[K_BLOCKED] = "blocked", [K_INVALID] = "invalid",
+	};
 	u64 dw0 = smmu_ste_read(unit, sid);
+	enum ste_kind kind = ste_kind(unit, dw0);
 	struct smmu_domain *sdom;
 
 	seq_printf(s, "%s sid %#x ", dev_name(master->dev), sid);
-	if (!(dw0 & STE_V)) {
-		seq_puts(s, "invalid\n");
+	switch (kind) {
+	case K_ABORT:
+	case K_BYPASS:
+	case K_BLOCKED:
+	case K_INVALID:
+		seq_printf(s, "%s\n", names[kind]);
 		return;
-	}
-	switch (FIELD_GET(STE_CONFIG, dw0)) {
-	case STE_CFG_ABORT:
-		seq_puts(s, "abort\n");
-		return;
-	case STE_CFG_BYPASS:
-		seq_puts(s, "bypass\n");
-		return;
-	case STE_CFG_S1:
-		if ((dw0 & STE_S1CTXPTR) == unit->block_cd_dma) {
-			seq_puts(s, "blocked\n");
-			return;
-		}
+	case K_TRANSLATE:
 		mutex_lock(&unit->dom_lock);
 		list_for_each_entry(sdom, &unit->domains, node) {
 			if (sdom->cd_dma == (dw0 & STE_S1CTXPTR)) {
@@ -82,6 +103,29 @@ static void ste_line(struct seq_file *s, struct smmu_unit *unit,
 	}
 }
 
+/* How many STEs of each kind every existing span of the table holds. */
+static void ste_spans(struct seq_file *s, struct smmu_unit *unit)
+{
+	u32 span = unit->two_level ? 1U << SMMU_STRTAB_SPLIT :
+		   1U << unit->sid_bits;
+	u32 first, sid;
+	unsigned int n[K_NR];
+
+	for (first = 0; first < (1U << unit->sid_bits); first += span) {
+		/* level-2 tables are never freed before the unit */
+		if (unit->two_level &&
+		    !READ_ONCE(unit->l2[first >> SMMU_STRTAB_SPLIT]))
+			continue;
+		memset(n, 0, sizeof(n));
+		for (sid = first; sid < first + span; sid++)
+			n[ste_kind(unit, smmu_ste_read(unit, sid))]++;
+		seq_printf(s, "sids %#x-%#x abort %u bypass %u blocked %u translate %u invalid %u other %u\n",
+			   first, first + span - 1, n[K_ABORT], n[K_BYPASS],
+			   n[K_BLOCKED], n[K_TRANSLATE], n[K_INVALID],
+			   n[K_OTHER]);
+	}
+}
+
 static int ste_show(struct seq_file *s, void *unused)
 {
 	struct smmu_unit *unit = s->private;
@@ -92,6 +136,7 @@ static int ste_show(struct seq_file *s, void *unused)
 	list_for_each_entry(master, &unit->devices, node)
 		for (i = 0; i < master->nr_sids; i++)
 			ste_line(s, unit, master, master->sids[i]);
+	ste_spans(s, unit);
 	mutex_unlock(&unit->dev_lock);
 	return 0;
 }
