@@ -589,6 +589,29 @@ struct xiommu_domain *viommu_domain_alloc_paging(struct device *dev, u32 flags)
 }
 
 /**
+ * viommu_domains_forget() - the device was reset: it holds no domain
+ * @unit: a unit being removed, after the reset
+ *
+ * Paging domains user space still holds stay (their memory and the unit's
+ * with them, see struct viommu_unit), detached from everything: from now
+ * on map and unmap only update the mappings, and nothing is sent.
+ */
+void viommu_domains_forget(struct viommu_unit *unit)
+{
+	struct viommu_domain *vdom;
+
+	mutex_lock(&unit->dom_lock);
+	list_for_each_entry(vdom, &unit->domains, node) {
+		mutex_lock(&vdom->lock);
+		vdom->nr_attached = 0;
+		mutex_unlock(&vdom->lock);
+	}
+	mutex_unlock(&unit->dom_lock);
+	unit->blocked.nr_attached = 0;
+	unit->bypass.nr_attached = 0;
+}
+
+/**
  * viommu_epid_get() - the state of endpoint ID @id, created on first use
  * @unit: the unit
  * @id: endpoint ID
