@@ -220,10 +220,14 @@ static int viommu_move_id(struct viommu_unit *unit, struct viommu_epid *epid,
 		if (to->kind == VIOMMU_DOM_BYPASS)
 			req.flags = cpu_to_le32(VIRTIO_IOMMU_ATTACH_F_BYPASS);
 		rc = viommu_queue(unit, &req, sizeof(req), &result, NULL);
-		/* The ATTACH creates the domain: fill it in the same batch. */
+		/*
+		 * The ATTACH creates the domain: fill it in the same batch. A
+		 * replay MAP that cannot be queued does not undo the ATTACH
+		 * already queued: it counts as a failed replay below.
+		 */
 		if (!rc && to->kind == VIOMMU_DOM_PAGING && !to->nr_attached) {
 			replay = true;
-			rc = viommu_queue_replay(to);
+			replay_err = viommu_queue_replay(to);
 		}
 	} else {
 		struct virtio_iommu_req_detach req = {
@@ -237,8 +241,11 @@ static int viommu_move_id(struct viommu_unit *unit, struct viommu_epid *epid,
 	/* Whatever got queued must complete while the locks are held. */
 	rc2 = viommu_sync(unit);
 	rc = rc ?: rc2 ?: result;
-	if (replay)
-		replay_err = viommu_collect_replay(to);
+	if (replay) {
+		int err = viommu_collect_replay(to);
+
+		replay_err = replay_err ?: err;
+	}
 	if (rc) {
 		viommu_unlock_two(from, to);
 		return rc;
@@ -252,11 +259,20 @@ static int viommu_move_id(struct viommu_unit *unit, struct viommu_epid *epid,
 	viommu_unlock_two(from, to);
 
 	if (replay_err) {
-		/* The domain is incomplete on the device: go back. */
+		/*
+		 * The domain is incomplete on the device: go back; if even
+		 * that fails, block the ID rather than leave it on a domain
+		 * that shows only part of its mappings.
+		 */
 		dev_err_ratelimited(&unit->vdev->dev,
 				    "endpoint %#x: replaying domain %u failed (%d)\n",
 				    epid->id, to->id, replay_err);
-		viommu_move_id(unit, epid, from);
+		if (viommu_move_id(unit, epid, from) &&
+		    (from == &unit->blocked ||
+		     viommu_move_id(unit, epid, &unit->blocked)))
+			dev_err_ratelimited(&unit->vdev->dev,
+					    "endpoint %#x: cannot leave incomplete domain %u\n",
+					    epid->id, to->id);
 		return replay_err;
 	}
 	return 0;
@@ -586,6 +602,29 @@ struct xiommu_domain *viommu_domain_alloc_paging(struct device *dev, u32 flags)
 	list_add_tail(&vdom->node, &unit->domains);
 	mutex_unlock(&unit->dom_lock);
 	return &vdom->domain;
+}
+
+/**
+ * viommu_domains_forget() - the device was reset: it holds no domain
+ * @unit: a unit being removed, after the reset
+ *
+ * Paging domains user space still holds stay (their memory and the unit's
+ * with them, see struct viommu_unit), detached from everything: from now
+ * on map and unmap only update the mappings, and nothing is sent.
+ */
+void viommu_domains_forget(struct viommu_unit *unit)
+{
+	struct viommu_domain *vdom;
+
+	mutex_lock(&unit->dom_lock);
+	list_for_each_entry(vdom, &unit->domains, node) {
+		mutex_lock(&vdom->lock);
+		vdom->nr_attached = 0;
+		mutex_unlock(&vdom->lock);
+	}
+	mutex_unlock(&unit->dom_lock);
+	unit->blocked.nr_attached = 0;
+	unit->bypass.nr_attached = 0;
 }
 
 /**

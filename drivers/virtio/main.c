@@ -33,9 +33,15 @@
  * endpoint is released; kernel-owned ones stay on the bypass domain),
  * config.bypass back on, device reset (the device forgets every domain;
  * unattached endpoints bypass), queues deleted. Kernel DMA keeps flowing
- * throughout. The core pins this module while a group is user-owned; the
- * virtio transport module (virtio_pci) is pinned while we are bound, and
- * our driver cannot be unbound through sysfs.
+ * throughout. Removal is never refused: the core first revokes the users
+ * of every user-owned group (their vfio-pci devices are unbound, as on
+ * hot-unplug: ENODEV), and the groups go back to the bypass domain while
+ * the device still answers. Paging domains user space still holds (a HWPT,
+ * a container) outlive the device: the unit's memory stays until the
+ * last one is freed (viommu_release_unit()), and until then their unmaps
+ * and frees only update our bookkeeping (the reset device holds no domain).
+ * Neither the transport module nor the virtio device is referenced after
+ * remove.
  */
 #define pr_fmt(fmt) "xiommu_virtio: " fmt
 
@@ -418,6 +424,8 @@ static int viommu_hw_info(struct device *dev, void *data, size_t len,
 	return sizeof(info);
 }
 
+static void viommu_release_unit(struct xiommu_device *iommu);
+
 const struct xiommu_ops viommu_ops = {
 	.owner = THIS_MODULE,
 	.name = "virtio",
@@ -428,6 +436,7 @@ const struct xiommu_ops viommu_ops = {
 	.domain_alloc_paging = viommu_domain_alloc_paging,
 	.get_resv_regions = viommu_get_resv_regions,
 	.hw_info = viommu_hw_info,
+	.release_unit = viommu_release_unit,
 	.identity_domain = &viommu_identity_domain,
 	.blocked_domain = &viommu_blocked_domain,
 };
@@ -520,20 +529,34 @@ static void viommu_teardown(struct viommu_unit *unit)
 	xa_for_each(&unit->ids, id, epid)
 		kfree(epid);
 	xa_destroy(&unit->ids);
-	ida_destroy(&unit->domain_ids);
+	viommu_domains_forget(unit);
 	kfree(unit->evts);
+	unit->evts = NULL;
 	viommu_rq_destroy(unit);
 	viommu_topo_destroy(unit);
 	if (unit->seq >= 0)
 		ida_free(&viommu_seq_ida, unit->seq);
 }
 
+/* The unit's memory, once no domain and no owned group needs it. */
+static void viommu_unit_free(struct viommu_unit *unit)
+{
+	WARN_ON(!list_empty(&unit->domains));
+	ida_destroy(&unit->domain_ids);
+	mutex_destroy(&unit->rq.lock);
+	kfree(unit);
+}
+
+/* xiommu_ops.release_unit: the core's last reference to the unit went. */
+static void viommu_release_unit(struct xiommu_device *iommu)
+{
+	viommu_unit_free(to_viommu_unit(iommu));
+}
+
 static int viommu_probe(struct virtio_device *vdev)
 {
 	vq_callback_t *callbacks[] = { NULL, viommu_event_cb };
 	static const char * const names[] = { "request", "event" };
-	struct module *transport = vdev->dev.parent && vdev->dev.parent->driver ?
-				   vdev->dev.parent->driver->owner : NULL;
 	struct virtqueue *vqs[2];
 	struct viommu_unit *unit;
 	int rc;
@@ -547,14 +570,9 @@ static int viommu_probe(struct virtio_device *vdev)
 		dev_err(&vdev->dev, "the device offers no bypass: kernel-owned devices would lose DMA\n");
 		return -ENODEV;
 	}
-	if (!try_module_get(transport))
-		return -ENODEV;
-
 	unit = kzalloc(sizeof(*unit), GFP_KERNEL);
-	if (!unit) {
-		rc = -ENOMEM;
-		goto err_put_transport;
-	}
+	if (!unit)
+		return -ENOMEM;
 	unit->vdev = vdev;
 	unit->seq = -1;
 	mutex_init(&unit->ep_lock);
@@ -624,24 +642,22 @@ static int viommu_probe(struct virtio_device *vdev)
 	return 0;
 
 err_teardown:
+	/* Never registered: no reference but ours. */
 	viommu_teardown(unit);
 	vdev->priv = NULL;
-	kfree(unit);
-err_put_transport:
-	module_put(transport);
+	viommu_unit_free(unit);
 	return rc;
 }
 
 static void viommu_remove(struct virtio_device *vdev)
 {
 	struct viommu_unit *unit = vdev->priv;
-	struct module *transport = vdev->dev.parent->driver ?
-				   vdev->dev.parent->driver->owner : NULL;
 
 	viommu_teardown(unit);
 	vdev->priv = NULL;
-	kfree(unit);
-	module_put(transport);
+	unit->vdev = NULL;
+	/* Domains user space still holds keep the memory (release_unit). */
+	xiommu_device_put(&unit->iommu);
 	dev_info(&vdev->dev, "removed, device reset, bypass on\n");
 }
 
@@ -664,8 +680,6 @@ MODULE_DEVICE_TABLE(virtio, viommu_id_table);
 static struct virtio_driver viommu_driver = {
 	.driver.name = KBUILD_MODNAME,
 	.driver.owner = THIS_MODULE,
-	/* Unbinding while devices are user-owned would pull the unit away. */
-	.driver.suppress_bind_attrs = true,
 	.id_table = viommu_id_table,
 	.feature_table = viommu_features,
 	.feature_table_size = ARRAY_SIZE(viommu_features),

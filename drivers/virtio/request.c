@@ -141,11 +141,20 @@ int viommu_rq_init(struct viommu_unit *unit, struct virtqueue *vq)
  */
 void viommu_rq_destroy(struct viommu_unit *unit)
 {
-	kfree(unit->rq.slots);
-	kfree(unit->rq.free);
-	unit->rq.slots = NULL;
-	unit->rq.free = NULL;
-	mutex_destroy(&unit->rq.lock);
+	struct viommu_rq *rq = &unit->rq;
+
+	/* Domains may outlive the device: they find the queue gone. */
+	mutex_lock(&rq->lock);
+	rq->gone = true;
+	rq->vq = NULL;
+	rq->inflight = 0;
+	rq->unkicked = 0;
+	rq->nr_free = 0;
+	kfree(rq->slots);
+	kfree(rq->free);
+	rq->slots = NULL;
+	rq->free = NULL;
+	mutex_unlock(&rq->lock);
 }
 
 /* A request came back with @len bytes written: record its outcome. */
@@ -187,6 +196,8 @@ static int __viommu_wait(struct viommu_unit *unit)
 	struct viommu_slot *slot;
 
 	lockdep_assert_held(&rq->lock);
+	if (rq->gone)
+		return 0;
 	if (rq->unkicked) {
 		rq->nr_batches_max = max_t(u64, rq->nr_batches_max,
 					   rq->unkicked);
@@ -249,6 +260,8 @@ static int __viommu_queue(struct viommu_unit *unit, const void *req,
 	int rc;
 
 	lockdep_assert_held(&rq->lock);
+	if (rq->gone)
+		return -ENODEV;
 	if (rq->broken)
 		return -EIO;
 	if (!rq->nr_free) {
@@ -314,7 +327,8 @@ static int __viommu_queue(struct viommu_unit *unit, const void *req,
  * the ring fills up). *@result and *@pending must stay valid until then.
  *
  * Context: may sleep (a full ring is flushed first).
- * Return: 0, -EIO if the queue is broken, or the virtqueue's errno.
+ * Return: 0, -EIO if the queue is broken, -ENODEV if the device was
+ * removed, or the virtqueue's errno.
  */
 int viommu_queue(struct viommu_unit *unit, const void *req, size_t len,
 		 int *result, bool *pending)
@@ -340,7 +354,8 @@ int viommu_queue(struct viommu_unit *unit, const void *req, size_t len,
  * outcome.
  *
  * Context: may sleep.
- * Return: 0, or -EIO if the device stopped answering.
+ * Return: 0 (also once the device was removed: nothing is in flight), or
+ * -EIO if the device stopped answering.
  */
 int viommu_sync(struct viommu_unit *unit)
 {

@@ -99,6 +99,9 @@ struct viommu_slot {
  * @inflight: requests added to @vq and not yet completed
  * @unkicked: requests added since the last kick
  * @broken: the device stopped answering: every request fails with -EIO
+ * @gone: the device was reset and the queue deleted (unit removed while
+ *	user space still holds domains): requests fail with -ENODEV, nothing
+ *	is in flight, a sync returns 0
  * @nr_req: requests sent, per type (index VIRTIO_IOMMU_T_*)
  * @nr_err: requests the device answered with an error status, per type
  * @nr_kicks: notifications sent to the device
@@ -119,6 +122,7 @@ struct viommu_rq {
 	unsigned int inflight;
 	unsigned int unkicked;
 	bool broken;
+	bool gone;
 	u64 nr_req[VIOMMU_T_MAX + 1];
 	u64 nr_err[VIOMMU_T_MAX + 1];
 	u64 nr_kicks;
@@ -326,6 +330,7 @@ void viommu_domains_init(struct viommu_unit *unit);
 struct xiommu_domain *viommu_domain_alloc_paging(struct device *dev,
 						 u32 flags);
 int viommu_attach_own_ids(struct viommu_unit *unit);
+void viommu_domains_forget(struct viommu_unit *unit);
 struct viommu_epid *viommu_epid_get(struct viommu_unit *unit, u32 id);
 void viommu_epid_put(struct viommu_unit *unit, struct viommu_epid *epid,
 		     bool block);
@@ -386,6 +391,13 @@ int viommu_event_poll(struct viommu_unit *unit);
  * @endpoints: struct viommu_endpoint of every probed device
  * @registered: xiommu_device_register() done
  * @dying: being torn down: release_device leaves attachments alone
+ *
+ * Lifetime: the memory lives until the core's last reference to @iommu
+ * goes (xiommu_ops.release_unit, driver.h lifecycle step 5): paging domains
+ * user space still holds after the device was removed keep it, and their
+ * ops then only touch the software state (@rq is gone, no domain is
+ * attached on the device). Everything of the device (@vdev, queues,
+ * topology, debugfs) is torn down at remove.
  *
  * Lock order: core registry lock (probe/release_device) or core group
  * mutex (attach) -> @attach_lock -> viommu_domain.lock (two at most,

@@ -33,8 +33,20 @@
  *      kernel drivers keep working. Later hot-added devices go the same way.
  *   3. only after xiommu_device_register() returns does the driver turn
  *      translation on in hardware;
- *   4. xiommu_device_unregister() releases every endpoint (ops->release_device)
- *      after which the driver turns translation off and frees the unit.
+ *   4. xiommu_device_unregister() first revokes user space: every endpoint
+ *      bound to a driver that manages DMA through xiommu (vfio-pci) is
+ *      unbound from it, as on hot-unplug, so its users get ENODEV and give
+ *      their groups back; then it releases every endpoint
+ *      (ops->release_device), after which the driver turns translation off.
+ *   5. the unit's memory lives on while references remain: the driver's
+ *      (taken by xiommu_device_register()), one per paging domain (until
+ *      its free returns) and one per user-owned group. Domains of user
+ *      space may outlive the hardware (a virtio-iommu unbound while a
+ *      process holds a HWPT): their ops are still called (unmap on close,
+ *      free) and must then only update the driver's software state. A
+ *      driver with ops->release_unit drops its reference with
+ *      xiommu_device_put() once it is done with the hardware and frees the
+ *      unit in release_unit (Documentation/driver-api.md, "Unit lifetime").
  *
  * Locking: driver ops may sleep unless stated otherwise. What the core
  * really serialises (and nothing more):
@@ -62,6 +74,7 @@
 #define XIOMMU_DRIVER_H
 
 #include <linux/device.h>
+#include <linux/kref.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
@@ -298,6 +311,12 @@ struct xiommu_resv_region {
  *	payload for @dev, set *@type to an enum iommu_hw_info_type value and
  *	return the bytes the driver's full structure has (may exceed @len).
  *	Optional.
+ * @release_unit: free the unit's memory: called once, by the last
+ *	xiommu_device_put() after xiommu_device_unregister() (no domain of the
+ *	unit exists any more). Optional for drivers whose unit cannot go away
+ *	while its module is pinned (only module unload removes it, and every
+ *	domain pins the module): they free the unit after unregister returns.
+ *	Any context that may sleep; no core lock held.
  * @identity_domain: a static identity (passthrough) domain, or NULL if the
  *	driver has none (then kernel-owned endpoints sit in @blocked_domain).
  * @blocked_domain: a static blocking domain. Required.
@@ -313,6 +332,7 @@ struct xiommu_ops {
 						     u32 flags);
 	void (*get_resv_regions)(struct device *dev, struct list_head *head);
 	int (*hw_info)(struct device *dev, void *data, size_t len, u32 *type);
+	void (*release_unit)(struct xiommu_device *iommu);
 	struct xiommu_domain *identity_domain;
 	struct xiommu_domain *blocked_domain;
 };
@@ -327,8 +347,14 @@ struct xiommu_ops {
  * @list: core-private: link in the registry
  * @debugfs: core-private: /sys/kernel/debug/xiommu/<name>/
  * @faults: core-private: faults reported by xiommu_report_fault()
+ * @users: core-private: references to the unit's memory (registration,
+ *	paging domains, owned groups; see the lifecycle above)
+ * @dying: core-private: xiommu_device_unregister() has started; set under
+ *	the registry lock, read under group mutexes: no group of the unit is
+ *	claimed by user space any more (ENODEV)
  *
- * The driver owns the memory; it must stay valid until
+ * The driver owns the memory; it must stay valid until ops->release_unit
+ * is called, or, for a driver without release_unit, until
  * xiommu_device_unregister() returns.
  */
 struct xiommu_device {
@@ -339,10 +365,14 @@ struct xiommu_device {
 	struct list_head list;
 	struct dentry *debugfs;
 	atomic64_t faults;
+	struct kref users;
+	bool dying;
 };
 
 int xiommu_device_register(struct xiommu_device *iommu);
 void xiommu_device_unregister(struct xiommu_device *iommu);
+void xiommu_device_get(struct xiommu_device *iommu);
+void xiommu_device_put(struct xiommu_device *iommu);
 
 void xiommu_endpoint_set_priv(struct device *dev, void *priv);
 void *xiommu_endpoint_priv(struct device *dev);

@@ -478,7 +478,8 @@ static struct device *group_direct_member(struct xiommu_group *group,
  * Return: 0; -EBUSY if another owner holds the group or a member is bound
  * to a kernel driver that does not manage DMA through xiommu; -EINVAL if a
  * member needs a firmware-required direct mapping (XIOMMU_RESV_DIRECT, a
- * VT-d RMRR); -ENODEV if the driver is going away; an attach_dev errno.
+ * VT-d RMRR); -ENODEV if the driver or the unit is going away; an
+ * attach_dev errno.
  */
 int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner,
 				 const char *guard)
@@ -494,6 +495,11 @@ int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner,
 			group->owner_cnt++;
 		else
 			rc = -EBUSY;
+		goto out_unlock;
+	}
+	/* The unit is being unregistered (xiommu_device_unregister()). */
+	if (READ_ONCE(group->iommu->dying)) {
+		rc = -ENODEV;
 		goto out_unlock;
 	}
 	culprit = group_direct_member(group, &direct);
@@ -528,6 +534,8 @@ int xiommu_group_claim_dma_owner(struct xiommu_group *group, void *owner,
 		module_put(group->iommu->ops->owner);
 		goto err_free_guard;
 	}
+	/* Released with the ownership: group->iommu outlives the unit's endpoints. */
+	xiommu_device_get(group->iommu);
 	list_for_each_entry(ep, &group->devices, group_node)
 		xiommu_ep_guard(ep, group->guard, false);
 	group->owner = owner;
@@ -581,6 +589,7 @@ bool xiommu_group_viable_for(struct xiommu_group *group, void *owner)
  */
 void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner)
 {
+	struct xiommu_device *iommu = NULL;
 	struct xiommu_endpoint *ep;
 
 	mutex_lock(&group->mutex);
@@ -598,9 +607,16 @@ void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner)
 	group->guard = NULL;
 	group->owner = NULL;
 	group->revoked = false;
-	module_put(group->iommu->ops->owner);
+	iommu = group->iommu;
 out_unlock:
 	mutex_unlock(&group->mutex);
+	if (iommu) {
+		struct module *mod = iommu->ops->owner;
+
+		/* The unit's release may run here: its module stays until then. */
+		xiommu_device_put(iommu);
+		module_put(mod);
+	}
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_group_release_dma_owner);
 
@@ -743,32 +759,44 @@ void xiommu_group_driver_unbound(struct xiommu_group *group,
  * @dev: an endpoint
  * @flags: allocation flags (none defined yet)
  *
- * Pins the driver module until xiommu_domain_free().
+ * Pins the driver module and holds a reference to the unit (driver.h,
+ * lifecycle step 5) until xiommu_domain_free().
  *
- * Return: the domain, or ERR_PTR(-ENODEV) when no unit translates @dev,
+ * Return: the domain, or ERR_PTR(-ENODEV) when no unit translates @dev or
+ * it is being unregistered,
  * -EOPNOTSUPP when the driver has no paging domains or @flags is not 0,
  * -ENOMEM.
  */
 struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 {
-	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);
+	struct xiommu_device *iommu = xiommu_endpoint_iommu_get(dev);
 	const struct xiommu_ops *ops;
 	struct xiommu_domain *domain;
 
 	if (!iommu)
 		return ERR_PTR(-ENODEV);
 	ops = iommu->ops;
-	if (!ops->domain_alloc_paging || flags)
-		return ERR_PTR(-EOPNOTSUPP);
-	if (!try_module_get(ops->owner))
-		return ERR_PTR(-ENODEV);
+	if (!ops->domain_alloc_paging || flags) {
+		domain = ERR_PTR(-EOPNOTSUPP);
+		goto err_put_unit;
+	}
+	if (READ_ONCE(iommu->dying) || !try_module_get(ops->owner)) {
+		domain = ERR_PTR(-ENODEV);
+		goto err_put_unit;
+	}
 	domain = ops->domain_alloc_paging(dev, flags);
 	if (IS_ERR_OR_NULL(domain)) {
 		module_put(ops->owner);
-		return domain ? domain : ERR_PTR(-ENOMEM);
+		if (!domain)
+			domain = ERR_PTR(-ENOMEM);
+		goto err_put_unit;
 	}
 	domain->type = XIOMMU_DOMAIN_PAGING;
-	domain->owner = iommu;
+	domain->owner = iommu;	/* the unit reference goes with the domain */
+	return domain;
+
+err_put_unit:
+	xiommu_device_put(iommu);
 	return domain;
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging);
@@ -779,9 +807,11 @@ EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging);
  */
 void xiommu_domain_free(struct xiommu_domain *domain)
 {
-	struct module *owner = domain->owner->ops->owner;
+	struct xiommu_device *iommu = domain->owner;
+	struct module *owner = iommu->ops->owner;
 
 	domain->ops->free(domain);
+	xiommu_device_put(iommu);
 	module_put(owner);
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_free);

@@ -514,6 +514,62 @@ static void group_test_domain_alloc(struct kunit *test)
 	kfake_unit_unregister(bare);
 }
 
+static atomic_t life_released;
+
+static void life_release_unit(struct xiommu_device *iommu)
+{
+	atomic_inc(&life_released);
+}
+
+/*
+ * The unit lifetime rule (Documentation/driver-api.md, "Unit lifetime"): a
+ * unit unregistered while user space still owns a group and holds a
+ * paging domain of it stays in memory until the last of them goes.
+ */
+static void group_test_unit_lifetime(struct kunit *test)
+{
+	struct xiommu_domain *domain;
+	struct xiommu_group *group;
+	struct kfake_unit *life;
+	struct kfake_dev *x;
+	int owner;
+
+	atomic_set(&life_released, 0);
+	life = kunit_kzalloc(test, sizeof(*life), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, life);
+	life->pgsize_bitmap = SZ_4K;
+	life->aperture_end = SZ_1G - 1;
+	KUNIT_ASSERT_EQ(test, kfake_unit_register(life, "kunit-life"), 0);
+	life->ops.release_unit = life_release_unit;
+	x = kfake_dev_add(life, NULL, KFAKE_CAPS_BINDABLE);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, x);
+	group = xiommu_group_get(&x->dev);
+	KUNIT_ASSERT_NOT_NULL(test, group);
+	KUNIT_ASSERT_EQ(test, xiommu_group_claim_dma_owner(group, &owner,
+							   NULL), 0);
+	domain = xiommu_domain_alloc_paging(&x->dev, 0);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
+	KUNIT_EXPECT_EQ(test, xiommu_group_replace_domain(group, domain), 0);
+	KUNIT_EXPECT_EQ(test, xiommu_map(domain, 0, 0x100000, SZ_4K,
+					 XIOMMU_READ, GFP_KERNEL), 0);
+
+	/* Removal is not refused; the driver drops its reference. */
+	xiommu_device_unregister(&life->iommu);
+	life->registered = false;
+	KUNIT_EXPECT_TRUE(test, life->iommu.dying);
+	xiommu_device_put(&life->iommu);
+	KUNIT_EXPECT_EQ(test, atomic_read(&life_released), 0);
+
+	/* The owner and the domain outlive the unit's endpoints. */
+	KUNIT_EXPECT_EQ(test, xiommu_unmap(domain, 0, SZ_4K), (size_t)SZ_4K);
+	xiommu_group_release_dma_owner(group, &owner);
+	KUNIT_EXPECT_EQ(test, atomic_read(&life_released), 0);
+	xiommu_domain_free(domain);
+	KUNIT_EXPECT_EQ(test, atomic_read(&life_released), 1);
+	xiommu_group_put(group);
+	kfake_dev_remove(x);
+}
+
 static struct kunit_case group_test_cases[] = {
 	KUNIT_CASE(group_test_probe),
 	KUNIT_CASE(group_test_claim_release),
@@ -523,6 +579,7 @@ static struct kunit_case group_test_cases[] = {
 	KUNIT_CASE(group_test_not_viable),
 	KUNIT_CASE(group_test_add_to_owned),
 	KUNIT_CASE(group_test_domain_alloc),
+	KUNIT_CASE(group_test_unit_lifetime),
 	{}
 };
 

@@ -97,6 +97,7 @@ void xiommu_ep_guard(struct xiommu_endpoint *ep, const char *drv_name,
 		     bool locked);
 void xiommu_ep_unguard(struct xiommu_endpoint *ep);
 
+struct xiommu_device *xiommu_endpoint_iommu_get(struct device *dev);
 struct xiommu_group *xiommu_group_get(struct device *dev);
 void xiommu_group_put(struct xiommu_group *group);
 

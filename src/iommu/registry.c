@@ -127,6 +127,29 @@ void *xiommu_endpoint_priv(struct device *dev)
 }
 EXPORT_SYMBOL_GPL(xiommu_endpoint_priv);
 
+/*
+ * The unit translating @dev with a reference (xiommu_device_put()), or
+ * NULL. The reference is taken under the endpoint spinlock: while the
+ * endpoint is published its unit is registered and the driver's own
+ * reference is held (it is dropped only after unregister released every
+ * endpoint), so the count cannot be zero here.
+ */
+struct xiommu_device *xiommu_endpoint_iommu_get(struct device *dev)
+{
+	struct xiommu_device *iommu = NULL;
+	struct xiommu_endpoint *ep;
+	unsigned long flags;
+
+	spin_lock_irqsave(&xiommu_ep_lock, flags);
+	ep = xiommu_ep_lookup(dev);
+	if (ep) {
+		iommu = ep->iommu;
+		xiommu_device_get(iommu);
+	}
+	spin_unlock_irqrestore(&xiommu_ep_lock, flags);
+	return iommu;
+}
+
 /**
  * xiommu_endpoint_iommu() - the unit translating @dev
  * @dev: any device
@@ -505,6 +528,8 @@ int xiommu_device_register(struct xiommu_device *iommu)
 	if (ops->identity_domain)
 		ops->identity_domain->type = XIOMMU_DOMAIN_IDENTITY;
 	atomic64_set(&iommu->faults, 0);
+	kref_init(&iommu->users);
+	iommu->dying = false;
 
 	/*
 	 * Watch the bus first: a device added from now on is probed by the
@@ -538,34 +563,137 @@ out_unlock:
 }
 EXPORT_SYMBOL_GPL(xiommu_device_register);
 
+/* Is @dev bound to a driver that manages its DMA through xiommu? */
+static bool ep_driver_managed(struct device *dev)
+{
+	struct device_driver *drv = READ_ONCE(dev->driver);
+
+	return drv && dev_is_pci(dev) && to_pci_driver(drv)->driver_managed_dma;
+}
+
+/*
+ * One endpoint of @iommu bound to a DMA-managing driver, with a device
+ * reference, or NULL. @skip counts the ones already handed out, so the
+ * caller's loop ends even if an administrator keeps re-binding them.
+ */
+static struct device *unit_next_managed(struct xiommu_device *iommu,
+					unsigned int *skip)
+{
+	struct xiommu_endpoint *ep;
+	struct device *dev = NULL;
+	unsigned int seen = 0;
+	int bkt;
+
+	mutex_lock(&xiommu_registry_lock);
+	hash_for_each(xiommu_endpoints, bkt, ep, node) {
+		if (ep->iommu != iommu || !ep_driver_managed(ep->dev))
+			continue;
+		if (seen++ < *skip)
+			continue;
+		dev = get_device(ep->dev);
+		break;
+	}
+	mutex_unlock(&xiommu_registry_lock);
+	return dev;
+}
+
 /**
  * xiommu_device_unregister() - remove an IOMMU unit
  * @iommu: a registered unit
  *
- * Releases every endpoint of the unit. The caller guarantees no group of
- * the unit is owned by user space (ownership pins the driver module, so
- * module unload cannot reach here while it is).
+ * Revokes user space first: from here no group of the unit can be claimed
+ * (ENODEV), and every endpoint bound to a driver that manages its DMA
+ * through xiommu (vfio-pci) is unbound from it as on hot-unplug, so that
+ * driver revokes its users (ENODEV on their device, group and container
+ * fds) and gives the groups back to the kernel while the hardware still
+ * works. Then releases every endpoint. Domains user space still holds (a
+ * HWPT, a container's IOAS) outlive this: see the unit lifetime rule in
+ * driver.h; their mappings and pins go when their users close.
  *
- * Context: process context, may sleep. Takes the registry lock.
+ * Context: process context, may sleep; may be called with the unit's own
+ * device lock held (its driver's remove), never with a device lock of an
+ * endpoint. Takes the registry lock and the endpoints' device locks (not
+ * together).
  */
 void xiommu_device_unregister(struct xiommu_device *iommu)
 {
+	unsigned int skip = 0, owned = 0;
 	struct xiommu_endpoint *ep;
 	struct hlist_node *tmp;
+	struct device *dev;
 	int bkt;
 
 	mutex_lock(&xiommu_registry_lock);
-	hash_for_each_safe(xiommu_endpoints, bkt, tmp, ep, node)
-		if (ep->iommu == iommu)
-			xiommu_release_one(ep);
+	WRITE_ONCE(iommu->dying, true);
+	mutex_unlock(&xiommu_registry_lock);
+
+	/*
+	 * Without the registry lock: the driver's remove() ends in the
+	 * iommufd layer, which takes it (and group mutexes) itself.
+	 */
+	while ((dev = unit_next_managed(iommu, &skip))) {
+		device_release_driver(dev);
+		if (ep_driver_managed(dev))
+			skip++;		/* bound again meanwhile: leave it */
+		put_device(dev);
+	}
+
+	mutex_lock(&xiommu_registry_lock);
+	hash_for_each_safe(xiommu_endpoints, bkt, tmp, ep, node) {
+		if (ep->iommu != iommu)
+			continue;
+		mutex_lock(&ep->group->mutex);
+		owned += !!ep->group->owner;
+		mutex_unlock(&ep->group->mutex);
+		xiommu_release_one(ep);
+	}
 	list_del(&iommu->list);
 	debugfs_remove_recursive(iommu->debugfs);
 	iommu->debugfs = NULL;
 	mutex_unlock(&xiommu_registry_lock);
 	xiommu_bus_watch_put(iommu->bus);
+	if (owned)
+		pr_warn("%s: %u endpoints left while their group stays owned (no DMA-managing driver to revoke): the group translates nothing any more\n",
+			iommu->name, owned);
 	pr_info("%s: unregistered\n", iommu->name);
 }
 EXPORT_SYMBOL_GPL(xiommu_device_unregister);
+
+/**
+ * xiommu_device_get() - take a reference to a unit's memory
+ * @iommu: a unit the caller already holds a reference to (or finds under
+ *	a lock that keeps it registered)
+ */
+void xiommu_device_get(struct xiommu_device *iommu)
+{
+	kref_get(&iommu->users);
+}
+EXPORT_SYMBOL_GPL(xiommu_device_get);
+
+static void xiommu_device_release(struct kref *kref)
+{
+	struct xiommu_device *iommu = container_of(kref, struct xiommu_device,
+						   users);
+
+	/* Only an unregistered unit has no driver reference left. */
+	WARN_ON(!iommu->dying);
+	if (iommu->ops->release_unit)
+		iommu->ops->release_unit(iommu);
+}
+
+/**
+ * xiommu_device_put() - drop a reference to a unit's memory
+ * @iommu: the unit
+ *
+ * The last one calls ops->release_unit (driver.h, lifecycle step 5).
+ * Context: may sleep (release_unit may).
+ */
+void xiommu_device_put(struct xiommu_device *iommu)
+{
+	might_sleep();
+	kref_put(&iommu->users, xiommu_device_release);
+}
+EXPORT_SYMBOL_GPL(xiommu_device_put);
 
 /**
  * xiommu_debugfs_dir() - the unit's debugfs directory

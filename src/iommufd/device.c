@@ -535,11 +535,20 @@ int xiommu_idev_attach(struct xiommu_idev *idev, u32 *pt_id)
 		return PTR_ERR(pt_obj);
 
 	switch (pt_obj->type) {
-	case XIOMMU_OBJ_HWPT:
-		old = idev_set_hwpt(idev, container_of(pt_obj,
-						       struct xiommu_hwpt,
-						       obj));
+	case XIOMMU_OBJ_HWPT: {
+		struct xiommu_hwpt *hwpt = container_of(pt_obj,
+							struct xiommu_hwpt, obj);
+
+		/*
+		 * As for an IOAS: devices of different groups attaching to one
+		 * HWPT at once must not both run its enforce_cache_coherency
+		 * (xiommu_hwpt_enforce_cc()); the lock order allows it.
+		 */
+		mutex_lock(&hwpt->ioas->mutex);
+		old = idev_set_hwpt(idev, hwpt);
+		mutex_unlock(&hwpt->ioas->mutex);
 		break;
+	}
 	case XIOMMU_OBJ_IOAS:
 		old = idev_attach_ioas(idev, container_of(pt_obj,
 							  struct xiommu_ioas,

@@ -80,8 +80,8 @@ EXPORT_SYMBOL_IF_KUNIT(xiommu_hwpt_alloc);
  * xiommu_hwpt_enforce_cc() - make an HWPT's domain force cache snooping
  * @hwpt: the HWPT
  *
- * Context: the caller serialises calls for one HWPT (ioas->mutex at
- * creation, the attaching device's igroup lock afterwards).
+ * Context: @hwpt->ioas->mutex held (it serialises the calls for one HWPT:
+ * creation, attaches of devices of different groups, the type1 check).
  * Return: 0, or -EINVAL if the domain cannot (such an HWPT is incompatible
  * with devices whose unit can enforce coherency).
  */
@@ -89,6 +89,7 @@ int xiommu_hwpt_enforce_cc(struct xiommu_hwpt *hwpt)
 {
 	struct xiommu_domain *domain = hwpt->domain;
 
+	lockdep_assert_held(&hwpt->ioas->mutex);
 	if (hwpt->enforce_cache_coherency)
 		return 0;
 	if (domain->ops->enforce_cache_coherency)
