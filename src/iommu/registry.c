@@ -652,8 +652,9 @@ void xiommu_device_unregister(struct xiommu_device *iommu)
 	iommu->debugfs = NULL;
 	mutex_unlock(&xiommu_registry_lock);
 	xiommu_bus_watch_put(iommu->bus);
+	/* A legacy container holding the group fd, say: it goes on close. */
 	if (owned)
-		pr_warn("%s: %u endpoints left while their group stays owned (no DMA-managing driver to revoke): the group translates nothing any more\n",
+		pr_info("%s: %u endpoints left groups still claimed by user space until it closes (they translate nothing)\n",
 			iommu->name, owned);
 	pr_info("%s: unregistered\n", iommu->name);
 }
