@@ -145,7 +145,8 @@ def series(data, profile, door, op, backing, col, out):
 
 def plot(data, outdir, peer, profiles):
     cost, inv = [], []
-    main = next((p for p in profiles if p.startswith("vtd")), None)
+    main = next((p for p in profiles if p.startswith("vtd")),
+                profiles[0] if profiles else None)
     for who, door, title in ((main, "iommufd", "xiommu %s" % main),
                              (peer, "type1", "peer (kernel VFIO)")):
         if not who:
@@ -163,8 +164,10 @@ def plot(data, outdir, peer, profiles):
                     os.path.getsize(dat):
                 inv.append((dat, "%s %s, 4 KiB pages" % (profile, op)))
     gp = shutil.which("gnuplot")
-    if not gp or not cost:
+    if not gp:
         print("bench: no gnuplot (make deps), no plot", file=sys.stderr)
+        return None
+    if not cost:
         return None
     png = os.path.join(outdir, "bench.png")
     script = [
