@@ -741,12 +741,13 @@ void xiommu_group_driver_unbound(struct xiommu_group *group,
 /**
  * xiommu_domain_alloc_paging() - allocate a paging domain for @dev's unit
  * @dev: an endpoint
- * @flags: allocation flags (none defined yet)
+ * @flags: IOMMU_HWPT_ALLOC_* flags, passed to the driver (which refuses
+ *	what it cannot honour)
  *
  * Pins the driver module until xiommu_domain_free().
  *
  * Return: the domain, or ERR_PTR(-ENODEV) when no unit translates @dev,
- * -EOPNOTSUPP when the driver has no paging domains or @flags is not 0,
+ * -EOPNOTSUPP when the driver has no paging domains or refuses @flags,
  * -ENOMEM.
  */
 struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
@@ -758,7 +759,7 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 	if (!iommu)
 		return ERR_PTR(-ENODEV);
 	ops = iommu->ops;
-	if (!ops->domain_alloc_paging || flags)
+	if (!ops->domain_alloc_paging)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!try_module_get(ops->owner))
 		return ERR_PTR(-ENODEV);
@@ -772,6 +773,49 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 	return domain;
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging);
+
+/**
+ * xiommu_domain_alloc_nested() - allocate a nested domain on a parent
+ * @dev: an endpoint
+ * @parent: a paging domain allocated with IOMMU_HWPT_ALLOC_NEST_PARENT;
+ *	the caller keeps it alive until the nested domain is freed
+ * @flags: driver flags (0)
+ * @data: the driver-typed stage-1 description from user space
+ *
+ * Pins the driver module until xiommu_domain_free().
+ *
+ * Return: the domain, or ERR_PTR: -ENODEV no unit translates @dev;
+ * -EOPNOTSUPP the driver has no nested domains (or refuses @flags or
+ * @data->type); -EINVAL @parent is of another unit, or the driver's errno
+ * for bad @data (-EINVAL, -E2BIG, -EFAULT); -ENOMEM.
+ */
+struct xiommu_domain *xiommu_domain_alloc_nested(struct device *dev,
+						 struct xiommu_domain *parent,
+						 u32 flags,
+						 const struct xiommu_user_data *data)
+{
+	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);
+	const struct xiommu_ops *ops;
+	struct xiommu_domain *domain;
+
+	if (!iommu)
+		return ERR_PTR(-ENODEV);
+	ops = iommu->ops;
+	if (!ops->domain_alloc_nested)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (parent->owner != iommu || parent->type != XIOMMU_DOMAIN_PAGING)
+		return ERR_PTR(-EINVAL);
+	if (!try_module_get(ops->owner))
+		return ERR_PTR(-ENODEV);
+	domain = ops->domain_alloc_nested(dev, parent, flags, data);
+	if (IS_ERR_OR_NULL(domain)) {
+		module_put(ops->owner);
+		return domain ? domain : ERR_PTR(-ENOMEM);
+	}
+	domain->type = XIOMMU_DOMAIN_NESTED;
+	domain->owner = iommu;
+	return domain;
+}
 
 /**
  * xiommu_domain_free() - free a paging domain

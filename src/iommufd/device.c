@@ -344,8 +344,9 @@ static int idev_check_hwpt(struct xiommu_idev *idev, struct xiommu_hwpt *hwpt)
 {
 	if (!xiommu_domain_compatible(hwpt->domain, idev->dev))
 		return -EINVAL;
+	/* A nested domain's memory accesses are its parent's IOPTEs. */
 	if (idev->enforce_cache_coherency)
-		return xiommu_hwpt_enforce_cc(hwpt);
+		return xiommu_hwpt_enforce_cc(hwpt->parent ?: hwpt);
 	return 0;
 }
 
@@ -536,6 +537,7 @@ int xiommu_idev_attach(struct xiommu_idev *idev, u32 *pt_id)
 
 	switch (pt_obj->type) {
 	case XIOMMU_OBJ_HWPT:
+	case XIOMMU_OBJ_HWPT_NESTED:
 		old = idev_set_hwpt(idev, container_of(pt_obj,
 						       struct xiommu_hwpt,
 						       obj));
