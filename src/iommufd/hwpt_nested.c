@@ -94,8 +94,11 @@ int xiommu_hwpt_invalidate_array(struct xiommu_domain *domain,
 		return -EOPNOTSUPP;
 	}
 	rc = domain->ops->cache_invalidate_user(domain, array);
-	/* A driver may never report more progress than it was given. */
-	if (WARN_ON_ONCE(array->entry_num > num))
+	/*
+	 * Never report more progress than user space asked for, whatever
+	 * the driver wrote (KUnit checks this with a lying fake).
+	 */
+	if (array->entry_num > num)
 		array->entry_num = num;
 	return rc;
 }
