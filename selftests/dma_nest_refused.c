@@ -4,8 +4,8 @@
  * our drivers can nest (VT-d in 7.2 has no first-stage translation,
  * virtio-iommu has no nesting at all, and our SMMUv3 driver uses stage 1
  * only), so none offers a NEST_PARENT paging domain or a nested domain.
- * On an edu device behind whatever unit translates it (the vtd and virtio
- * profiles), the nesting uAPI must refuse with upstream's errno and leave
+ * On an edu device behind whatever unit translates it (the vtd, virtio and
+ * smmuv3 profiles), the nesting uAPI must refuse with upstream's errno and leave
  * the device's normal DMA path working:
  *
  *  - IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_NEST_PARENT: EOPNOTSUPP;
