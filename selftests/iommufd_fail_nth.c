@@ -4,7 +4,8 @@
  *
  * For each path (IOAS alloc, IOAS map at a fixed and at an allocated IOVA,
  * IOAS map in many small pinning batches, IOAS copy, HWPT alloc, mock device bind + attach, replace, access pin and
- * access rw) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
+ * access rw, NEST_PARENT and nested HWPT alloc, attach to a nested HWPT,
+ * HWPT invalidate) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
  * call reaches fail, through the per-thread /proc/self/task/TID/fail-nth
  * counter of the kernel's fault injection (failslab and fail_page_alloc),
  * until the call gets through without reaching the armed site. At each step:
@@ -40,6 +41,7 @@
 #include <linux/vfio.h>
 
 #include "iommufd_utils.h"
+#include "iommufd_nest_utils.h"
 
 /* Give up on a path that has not finished after this many steps. */
 #define FN_MAX_STEPS	500
@@ -1095,6 +1097,115 @@ static void fn_sweep(struct __test_metadata *_metadata,
 	fflush(stdout);
 }
 
+/* IOMMU_HWPT_ALLOC with NEST_PARENT on a mapped IOAS */
+static int nest_parent_call(struct fn_ctx *c)
+{
+	return _test_hwpt_alloc(c->fd, IOMMU_HWPT_ALLOC_NEST_PARENT,
+				c->idev_id, c->ioas_id, IOMMU_HWPT_DATA_NONE,
+				NULL, 0, &c->out_id[0]);
+}
+
+#define nest_parent_setup hwpt_alloc_setup
+#define nest_parent_before hwpt_alloc_before
+#define nest_parent_after hwpt_alloc_after
+
+/* The fail-nth IOTLB value of nested HWPTs */
+#define FN_IOTLB	0x1234
+
+/* A NEST_PARENT HWPT (hwpt2_id) on the mapped IOAS of a mock device */
+static int nested_setup(struct fn_ctx *c)
+{
+	if (hwpt_alloc_setup(c))
+		return -1;
+	return _test_hwpt_alloc(c->fd, IOMMU_HWPT_ALLOC_NEST_PARENT,
+				c->idev_id, c->ioas_id, IOMMU_HWPT_DATA_NONE,
+				NULL, 0, &c->hwpt2_id);
+}
+
+/* IOMMU_HWPT_ALLOC of a nested HWPT on the parent */
+static int nested_call(struct fn_ctx *c)
+{
+	return _test_hwpt_nested(c->fd, c->idev_id, c->hwpt2_id, FN_IOTLB,
+				 &c->out_id[0]);
+}
+
+static const char *nested_before(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->hwpt2_id, FN_IOVA) ?: fn_refs(c, 1);
+}
+
+static const char *nested_after(struct fn_ctx *c)
+{
+	if (_test_cmd_check_iotlb(c->fd, c->out_id[0], 0, FN_IOTLB))
+		return "nested HWPT IOTLB not initialised";
+	return nested_before(c);
+}
+
+/* ... plus a nested HWPT (hwpt3_id) */
+static int nested2_setup(struct fn_ctx *c)
+{
+	if (nested_setup(c))
+		return -1;
+	return _test_hwpt_nested(c->fd, c->idev_id, c->hwpt2_id, FN_IOTLB,
+				 &c->hwpt3_id);
+}
+
+/* Replace the mock device's HWPT by the nested one */
+static int nested_attach_call(struct fn_ctx *c)
+{
+	return _test_cmd_mock_domain_replace(c->fd, c->stdev_id, c->hwpt3_id,
+					     &c->out_id[0]);
+}
+
+#define nested_attach_setup nested2_setup
+
+static const char *nested_attach_before(struct fn_ctx *c)
+{
+	if (_test_cmd_check_domain(c->fd, c->stdev_id, c->hwpt_id))
+		return "device left its HWPT";
+	return nested_before(c);
+}
+
+static const char *nested_attach_after(struct fn_ctx *c)
+{
+	if (_test_cmd_check_domain(c->fd, c->stdev_id, c->hwpt3_id))
+		return "device not on the nested HWPT";
+	return nested_before(c);
+}
+
+/* IOMMU_HWPT_INVALIDATE of two IOTLB entries of the nested HWPT */
+static int invalidate_call(struct fn_ctx *c)
+{
+	struct iommu_hwpt_invalidate_selftest inv[2] = {
+		{ .iotlb_id = 1 },
+		{ .iotlb_id = 2 },
+	};
+	__u32 num = 2;
+
+	return _test_hwpt_invalidate(c->fd, c->hwpt3_id,
+				     IOMMU_HWPT_INVALIDATE_DATA_SELFTEST, inv,
+				     sizeof(inv[0]), &num);
+}
+
+#define invalidate_setup nested2_setup
+
+static const char *invalidate_before(struct fn_ctx *c)
+{
+	if (_test_cmd_check_iotlb(c->fd, c->hwpt3_id, 1, FN_IOTLB) ||
+	    _test_cmd_check_iotlb(c->fd, c->hwpt3_id, 2, FN_IOTLB))
+		return "IOTLB changed";
+	return nested_before(c);
+}
+
+static const char *invalidate_after(struct fn_ctx *c)
+{
+	if (_test_cmd_check_iotlb(c->fd, c->hwpt3_id, 0, FN_IOTLB) ||
+	    _test_cmd_check_iotlb(c->fd, c->hwpt3_id, 1, 0) ||
+	    _test_cmd_check_iotlb(c->fd, c->hwpt3_id, 2, 0))
+		return "IOTLB not invalidated as asked";
+	return nested_before(c);
+}
+
 #define FN_PATH(name)							\
 	static const struct fn_path name##_path = {			\
 		.setup = name##_setup,					\
@@ -1125,6 +1236,10 @@ FN_PATH(detach)
 FN_PATH(access_unmap)
 FN_PATH(huge_pages)
 FN_PATH(type1_cut)
+FN_PATH(nest_parent)
+FN_PATH(nested)
+FN_PATH(nested_attach)
+FN_PATH(invalidate)
 
 /*
  * Random allocation failures, several in one call (the fail-nth sweeps

@@ -344,7 +344,8 @@ static struct xiommu_domain *mock_domain_alloc_paging(struct device *dev,
 	struct mock_dev *mdev = to_mock_dev(dev);
 	struct mock_domain *md;
 
-	if (flags)
+	/* Any mock paging domain can be a stage 2 under a nested domain. */
+	if (flags & ~IOMMU_HWPT_ALLOC_NEST_PARENT)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!mdev)
 		return ERR_PTR(-EINVAL);
@@ -361,6 +362,111 @@ static struct xiommu_domain *mock_domain_alloc_paging(struct device *dev,
 	md->domain.geometry.aperture_start = mdev->unit->cfg->aperture_start;
 	md->domain.geometry.aperture_end = mdev->unit->cfg->aperture_last;
 	return &md->domain;
+}
+
+/* ---- nested domains ---- */
+
+static const struct xiommu_domain_ops mock_nested_ops;
+
+/**
+ * to_mock_nested() - the mock nested domain behind a core domain
+ * @domain: any domain
+ *
+ * Return: the mock nested domain, or NULL if @domain is none.
+ */
+struct mock_nested *to_mock_nested(struct xiommu_domain *domain)
+{
+	if (!domain || domain->ops != &mock_nested_ops)
+		return NULL;
+	return container_of(domain, struct mock_nested, domain);
+}
+
+/*
+ * IOMMU_HWPT_INVALIDATE_DATA_SELFTEST requests, handled in order; stops at
+ * the first bad one with entry_num = the requests done before it.
+ */
+static int mock_nested_invalidate(struct xiommu_domain *domain,
+				  struct xiommu_user_data_array *array)
+{
+	struct mock_nested *mn = to_mock_nested(domain);
+	struct iommu_hwpt_invalidate_selftest inv;
+	u32 done = 0;
+	int rc = 0;
+	int i;
+
+	if (array->type != IOMMU_HWPT_INVALIDATE_DATA_SELFTEST) {
+		rc = -EINVAL;
+		goto out;
+	}
+	for (; done < array->entry_num; done++) {
+		rc = xiommu_copy_struct_from_user_array(
+			&inv, sizeof(inv),
+			offsetofend(struct iommu_hwpt_invalidate_selftest,
+				    iotlb_id),
+			array, IOMMU_HWPT_INVALIDATE_DATA_SELFTEST, done);
+		if (rc)
+			break;
+		if (inv.flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+			rc = -EOPNOTSUPP;
+			break;
+		}
+		if (inv.iotlb_id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX) {
+			rc = -EINVAL;
+			break;
+		}
+		if (inv.flags & IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+			for (i = 0; i < MOCK_NESTED_DOMAIN_IOTLB_NUM; i++)
+				WRITE_ONCE(mn->iotlb[i], 0);
+		} else {
+			WRITE_ONCE(mn->iotlb[inv.iotlb_id], 0);
+		}
+	}
+out:
+	array->entry_num = done;
+	return rc;
+}
+
+static void mock_nested_free(struct xiommu_domain *domain)
+{
+	kfree(to_mock_nested(domain));
+}
+
+static const struct xiommu_domain_ops mock_nested_ops = {
+	.attach_dev = mock_nop_attach,
+	.cache_invalidate_user = mock_nested_invalidate,
+	.free = mock_nested_free,
+};
+
+static struct xiommu_domain *
+mock_domain_alloc_nested(struct device *dev, struct xiommu_domain *parent,
+			 u32 flags, const struct xiommu_user_data *data)
+{
+	struct mock_domain *md = to_mock_paging(parent);
+	struct iommu_hwpt_selftest cfg;
+	struct mock_nested *mn;
+	int rc, i;
+
+	if (flags)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (data->type != IOMMU_HWPT_DATA_SELFTEST)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!md)
+		return ERR_PTR(-EINVAL);
+	rc = xiommu_copy_struct_from_user(&cfg, sizeof(cfg),
+					  offsetofend(struct iommu_hwpt_selftest,
+						      iotlb),
+					  data, IOMMU_HWPT_DATA_SELFTEST);
+	if (rc)
+		return ERR_PTR(rc);
+
+	mn = kzalloc(sizeof(*mn), GFP_KERNEL_ACCOUNT);
+	if (!mn)
+		return ERR_PTR(-ENOMEM);
+	mn->parent = md;
+	for (i = 0; i < MOCK_NESTED_DOMAIN_IOTLB_NUM; i++)
+		mn->iotlb[i] = cfg.iotlb;
+	mn->domain.ops = &mock_nested_ops;
+	return &mn->domain;
 }
 
 /* ---- unit ops ---- */
@@ -431,6 +537,7 @@ static const struct xiommu_ops mock_ops_template = {
 	.device_group = mock_device_group,
 	.capable = mock_capable,
 	.domain_alloc_paging = mock_domain_alloc_paging,
+	.domain_alloc_nested = mock_domain_alloc_nested,
 	.get_resv_regions = mock_get_resv_regions,
 	.hw_info = mock_hw_info,
 };

@@ -109,6 +109,21 @@ struct mock_domain {
 	struct xarray ptes;
 };
 
+/**
+ * struct mock_nested - a mock nested (stage-1) domain
+ * @domain: the core-visible domain
+ * @parent: the NEST_PARENT paging domain under it (the core keeps it alive)
+ * @iotlb: the mock IOTLB: IOMMU_HWPT_ALLOC sets every entry to the user's
+ *	value, IOMMU_HWPT_INVALIDATE resets entries to 0 and
+ *	IOMMU_TEST_OP_MD_CHECK_IOTLB reads them (READ_ONCE/WRITE_ONCE: each
+ *	entry is one word, no lock)
+ */
+struct mock_nested {
+	struct xiommu_domain domain;
+	struct mock_domain *parent;
+	u32 iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
+};
+
 struct mock_dev *mock_dev_create(struct mock_unit *unit,
 				 struct mock_dev *group_peer);
 void mock_dev_destroy(struct mock_dev *mdev);
@@ -116,6 +131,7 @@ int mock_dev_bind_driver(struct mock_dev *mdev, bool bind);
 struct mock_unit *mock_default_unit(void);
 struct mock_unit *mock_unit_get(unsigned int index);
 struct mock_domain *to_mock_paging(struct xiommu_domain *domain);
+struct mock_nested *to_mock_nested(struct xiommu_domain *domain);
 
 int mock_test_init(void);
 void mock_test_exit(void);

@@ -290,6 +290,8 @@ static int mock_test_check_domain(struct xiommu_ictx *ictx, u32 stdev_id,
 		break;
 	default:
 		want = xiommu_hwpt_domain_get(ictx, hwpt_id);
+		if (PTR_ERR_OR_ZERO(want) == -ENOENT)
+			want = xiommu_hwpt_nested_domain_get(ictx, hwpt_id);
 		if (IS_ERR(want)) {
 			rc = PTR_ERR(want);
 			break;
@@ -850,6 +852,25 @@ static int mock_test_access_replace_ioas(int fd, u32 ioas_id)
 	return rc;
 }
 
+/* IOMMU_TEST_OP_MD_CHECK_IOTLB: does entry @iotlb_id hold @want? */
+static int mock_test_check_iotlb(struct xiommu_ictx *ictx, u32 hwpt_id,
+				 u32 iotlb_id, u32 want)
+{
+	struct xiommu_domain *domain;
+	struct mock_nested *mn;
+	int rc = 0;
+
+	domain = xiommu_hwpt_nested_domain_get(ictx, hwpt_id);
+	if (IS_ERR(domain))
+		return PTR_ERR(domain);
+	mn = to_mock_nested(domain);
+	if (!mn || iotlb_id > MOCK_NESTED_DOMAIN_IOTLB_ID_MAX ||
+	    READ_ONCE(mn->iotlb[iotlb_id]) != want)
+		rc = -EINVAL;
+	xiommu_hwpt_domain_put(ictx, hwpt_id);
+	return rc;
+}
+
 static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 			 u32 usize)
 {
@@ -908,6 +929,9 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 		return mock_test_md_iopte(ictx, &cmd, uarg, usize);
 	case XIOMMU_TEST_OP_MOCK_DETACH:
 		return mock_test_mock_detach(ictx, cmd.id);
+	case IOMMU_TEST_OP_MD_CHECK_IOTLB:
+		return mock_test_check_iotlb(ictx, cmd.id, cmd.check_iotlb.id,
+					     cmd.check_iotlb.iotlb);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -78,6 +78,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/types.h>
+#include <linux/uaccess.h>
 #include <linux/atomic.h>
 
 struct xiommu_device;
@@ -115,12 +116,97 @@ enum xiommu_cap {
  *	(passthrough / bypass); kernel-owned endpoints sit here.
  * @XIOMMU_DOMAIN_PAGING: DMA is translated by an I/O page table filled by
  *	the core through map_pages/unmap_pages.
+ * @XIOMMU_DOMAIN_NESTED: a stage-1 table owned by user space (a guest),
+ *	translated again by its parent paging domain (stage 2); the core
+ *	never maps into it (xiommu_ops.domain_alloc_nested).
  */
 enum xiommu_domain_type {
 	XIOMMU_DOMAIN_BLOCKED,
 	XIOMMU_DOMAIN_IDENTITY,
 	XIOMMU_DOMAIN_PAGING,
+	XIOMMU_DOMAIN_NESTED,
 };
+
+/**
+ * struct xiommu_user_data - driver-typed data from user space
+ *	(IOMMU_HWPT_ALLOC data_type/data_uptr/data_len)
+ * @type: enum iommu_hwpt_data_type value user space gave
+ * @uptr: user pointer to the data
+ * @len: bytes at @uptr
+ */
+struct xiommu_user_data {
+	u32 type;
+	void __user *uptr;
+	size_t len;
+};
+
+/**
+ * struct xiommu_user_data_array - an array of driver-typed requests from
+ *	user space (IOMMU_HWPT_INVALIDATE)
+ * @type: the request type user space gave (IOMMU_HWPT_INVALIDATE_DATA_*)
+ * @uptr: user pointer to entry 0
+ * @entry_len: bytes per entry (user space's struct size, may be older or
+ *	newer than the driver's)
+ * @entry_num: in: entries at @uptr; out (set by the driver): entries
+ *	handled before it stopped, also on error
+ */
+struct xiommu_user_data_array {
+	u32 type;
+	void __user *uptr;
+	size_t entry_len;
+	u32 entry_num;
+};
+
+/**
+ * xiommu_copy_struct_from_user() - copy driver-typed user data
+ * @dst: kernel struct, @dst_size bytes
+ * @dst_size: sizeof the driver's struct
+ * @min_len: bytes of the oldest layout of the struct (offsetofend() of its
+ *	last field then)
+ * @src: user data
+ * @type: the data type @dst is
+ *
+ * Size-extensible like every iommufd struct: a shorter user struct is
+ * zero-extended, a longer one must be zero past @dst_size.
+ *
+ * Return: 0; -EINVAL @src is of another type or shorter than @min_len;
+ * -E2BIG non-zero bytes past @dst_size; -EFAULT.
+ */
+static inline int xiommu_copy_struct_from_user(void *dst, size_t dst_size,
+					       size_t min_len,
+					       const struct xiommu_user_data *src,
+					       u32 type)
+{
+	if (src->type != type || src->len < min_len)
+		return -EINVAL;
+	return copy_struct_from_user(dst, dst_size, src->uptr, src->len);
+}
+
+/**
+ * xiommu_copy_struct_from_user_array() - copy entry @index of a request array
+ * @dst: kernel struct, @dst_size bytes
+ * @dst_size: sizeof the driver's struct
+ * @min_len: bytes of the oldest layout of the struct
+ * @src: the array
+ * @type: the request type @dst is
+ * @index: entry to copy, < @src->entry_num
+ *
+ * Return: 0; -EINVAL wrong type, @index out of range, or @src->entry_len
+ * below @min_len; -E2BIG non-zero bytes past @dst_size in the entry;
+ * -EFAULT.
+ */
+static inline int
+xiommu_copy_struct_from_user_array(void *dst, size_t dst_size, size_t min_len,
+				   const struct xiommu_user_data_array *src,
+				   u32 type, u32 index)
+{
+	if (src->type != type || index >= src->entry_num ||
+	    src->entry_len < min_len)
+		return -EINVAL;
+	return copy_struct_from_user(dst, dst_size,
+				     src->uptr + src->entry_len * index,
+				     src->entry_len);
+}
 
 /* IOPTE permission bits passed to map_pages (@prot). */
 #define XIOMMU_READ	(1 << 0)	/* the device may read memory */
@@ -218,6 +304,13 @@ static inline void xiommu_iotlb_gather_add(struct xiommu_iotlb_gather *gather,
  * @enforce_cache_coherency: make every present and future IOPTE snoop;
  *	return false if the hardware cannot.
  * @free: free the domain (never called while attached).
+ * @cache_invalidate_user: nested domains only, optional: carry out the
+ *	user's invalidation requests @array (IOMMU_HWPT_INVALIDATE) in order;
+ *	set @array->entry_num to the number handled, also when stopping at a
+ *	bad one. Returns 0; -EINVAL wrong @array->type or a bad entry;
+ *	-EOPNOTSUPP unknown entry flags; -E2BIG/-EFAULT from copying.
+ *	Called without any core lock; the driver serialises against its own
+ *	attach/free (the core keeps the domain alive across the call).
  */
 struct xiommu_domain_ops {
 	int (*attach_dev)(struct xiommu_domain *domain, struct device *dev);
@@ -235,6 +328,8 @@ struct xiommu_domain_ops {
 				    dma_addr_t iova);
 	bool (*enforce_cache_coherency)(struct xiommu_domain *domain);
 	void (*free)(struct xiommu_domain *domain);
+	int (*cache_invalidate_user)(struct xiommu_domain *domain,
+				     struct xiommu_user_data_array *array);
 };
 
 /**
@@ -304,7 +399,17 @@ struct xiommu_resv_region {
  *	Returns an ERR_PTR on failure.
  * @capable: report an enum xiommu_cap for @dev.
  * @domain_alloc_paging: allocate an empty paging domain usable by @dev
- *	(@flags: 0 for now; others -EOPNOTSUPP). Returns ERR_PTR(-ENOMEM) etc.
+ *	(@flags: IOMMU_HWPT_ALLOC_* of the uAPI; a flag the driver cannot
+ *	honour: -EOPNOTSUPP; IOMMU_HWPT_ALLOC_NEST_PARENT: the domain must be
+ *	usable as @parent of @domain_alloc_nested). Returns ERR_PTR(-ENOMEM)
+ *	etc.
+ * @domain_alloc_nested: optional: allocate a nested (stage-1) domain for
+ *	@dev on top of @parent, a NEST_PARENT paging domain of the same unit,
+ *	from the driver-typed user data @data (struct xiommu_user_data, read
+ *	with xiommu_copy_struct_from_user()). @flags: 0 (others -EOPNOTSUPP).
+ *	Returns the domain or ERR_PTR: -EOPNOTSUPP unknown @data->type;
+ *	-EINVAL bad @data or @parent not usable; -E2BIG, -EFAULT, -ENOMEM.
+ *	The core keeps @parent alive until the nested domain is freed.
  * @get_resv_regions: append struct xiommu_resv_region entries (allocated
  *	with xiommu_alloc_resv_region()) for @dev to @head.
  * @hw_info: fill @data (at most @len bytes) with the IOMMU_GET_HW_INFO
@@ -330,6 +435,9 @@ struct xiommu_ops {
 	bool (*capable)(struct device *dev, enum xiommu_cap cap);
 	struct xiommu_domain *(*domain_alloc_paging)(struct device *dev,
 						     u32 flags);
+	struct xiommu_domain *(*domain_alloc_nested)(
+		struct device *dev, struct xiommu_domain *parent, u32 flags,
+		const struct xiommu_user_data *data);
 	void (*get_resv_regions)(struct device *dev, struct list_head *head);
 	int (*hw_info)(struct device *dev, void *data, size_t len, u32 *type);
 	void (*release_unit)(struct xiommu_device *iommu);

@@ -189,5 +189,7 @@ int xiommu_test_access_syz_iova(struct xiommu_access *access, u64 *iova);
 struct xiommu_domain *xiommu_hwpt_domain_get(struct xiommu_ictx *ictx,
 					     u32 hwpt_id);
 void xiommu_hwpt_domain_put(struct xiommu_ictx *ictx, u32 hwpt_id);
+struct xiommu_domain *xiommu_hwpt_nested_domain_get(struct xiommu_ictx *ictx,
+						    u32 hwpt_id);
 
 #endif /* XIOMMU_XIOMMU_H */

@@ -757,14 +757,15 @@ void xiommu_group_driver_unbound(struct xiommu_group *group,
 /**
  * xiommu_domain_alloc_paging() - allocate a paging domain for @dev's unit
  * @dev: an endpoint
- * @flags: allocation flags (none defined yet)
+ * @flags: IOMMU_HWPT_ALLOC_* flags, passed to the driver (which refuses
+ *	what it cannot honour)
  *
  * Pins the driver module and holds a reference to the unit (driver.h,
  * lifecycle step 5) until xiommu_domain_free().
  *
  * Return: the domain, or ERR_PTR(-ENODEV) when no unit translates @dev or
  * it is being unregistered,
- * -EOPNOTSUPP when the driver has no paging domains or @flags is not 0,
+ * -EOPNOTSUPP when the driver has no paging domains or refuses @flags,
  * -ENOMEM.
  */
 struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
@@ -776,7 +777,7 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 	if (!iommu)
 		return ERR_PTR(-ENODEV);
 	ops = iommu->ops;
-	if (!ops->domain_alloc_paging || flags) {
+	if (!ops->domain_alloc_paging) {
 		domain = ERR_PTR(-EOPNOTSUPP);
 		goto err_put_unit;
 	}
@@ -800,6 +801,63 @@ err_put_unit:
 	return domain;
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging);
+
+/**
+ * xiommu_domain_alloc_nested() - allocate a nested domain on a parent
+ * @dev: an endpoint
+ * @parent: a paging domain allocated with IOMMU_HWPT_ALLOC_NEST_PARENT;
+ *	the caller keeps it alive until the nested domain is freed
+ * @flags: driver flags (0)
+ * @data: the driver-typed stage-1 description from user space
+ *
+ * Pins the driver module and holds a reference to the unit until
+ * xiommu_domain_free(), as xiommu_domain_alloc_paging().
+ *
+ * Return: the domain, or ERR_PTR: -ENODEV no unit translates @dev or it is
+ * being unregistered;
+ * -EOPNOTSUPP the driver has no nested domains (or refuses @flags or
+ * @data->type); -EINVAL @parent is of another unit, or the driver's errno
+ * for bad @data (-EINVAL, -E2BIG, -EFAULT); -ENOMEM.
+ */
+struct xiommu_domain *xiommu_domain_alloc_nested(struct device *dev,
+						 struct xiommu_domain *parent,
+						 u32 flags,
+						 const struct xiommu_user_data *data)
+{
+	struct xiommu_device *iommu = xiommu_endpoint_iommu_get(dev);
+	const struct xiommu_ops *ops;
+	struct xiommu_domain *domain;
+
+	if (!iommu)
+		return ERR_PTR(-ENODEV);
+	ops = iommu->ops;
+	if (!ops->domain_alloc_nested) {
+		domain = ERR_PTR(-EOPNOTSUPP);
+		goto err_put_unit;
+	}
+	if (parent->owner != iommu || parent->type != XIOMMU_DOMAIN_PAGING) {
+		domain = ERR_PTR(-EINVAL);
+		goto err_put_unit;
+	}
+	if (READ_ONCE(iommu->dying) || !try_module_get(ops->owner)) {
+		domain = ERR_PTR(-ENODEV);
+		goto err_put_unit;
+	}
+	domain = ops->domain_alloc_nested(dev, parent, flags, data);
+	if (IS_ERR_OR_NULL(domain)) {
+		module_put(ops->owner);
+		if (!domain)
+			domain = ERR_PTR(-ENOMEM);
+		goto err_put_unit;
+	}
+	domain->type = XIOMMU_DOMAIN_NESTED;
+	domain->owner = iommu;	/* the unit reference goes with the domain */
+	return domain;
+
+err_put_unit:
+	xiommu_device_put(iommu);
+	return domain;
+}
 
 /**
  * xiommu_domain_free() - free a paging domain

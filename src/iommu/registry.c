@@ -467,6 +467,8 @@ static const char *domain_type_name(struct xiommu_domain *domain)
 		return "identity";
 	case XIOMMU_DOMAIN_PAGING:
 		return "paging";
+	case XIOMMU_DOMAIN_NESTED:
+		return "nested";
 	}
 	return "?";
 }

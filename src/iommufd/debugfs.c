@@ -93,6 +93,8 @@ static const char *domain_kind(struct xiommu_domain *domain)
 		return "identity";
 	case XIOMMU_DOMAIN_PAGING:
 		return "paging";
+	case XIOMMU_DOMAIN_NESTED:
+		return "nested";
 	}
 	return "unknown";
 }
@@ -165,7 +167,8 @@ static void show_ictx(struct seq_file *s, struct xiommu_ictx *ictx,
 		case XIOMMU_OBJ_IOAS:
 			show_ioas(s, container_of(obj, struct xiommu_ioas, obj));
 			break;
-		case XIOMMU_OBJ_HWPT: {
+		case XIOMMU_OBJ_HWPT:
+		case XIOMMU_OBJ_HWPT_NESTED: {
 			struct xiommu_hwpt *hwpt =
 				container_of(obj, struct xiommu_hwpt, obj);
 

@@ -344,8 +344,9 @@ static int idev_check_hwpt(struct xiommu_idev *idev, struct xiommu_hwpt *hwpt)
 {
 	if (!xiommu_domain_compatible(hwpt->domain, idev->dev))
 		return -EINVAL;
+	/* A nested domain's memory accesses are its parent's IOPTEs. */
 	if (idev->enforce_cache_coherency)
-		return xiommu_hwpt_enforce_cc(hwpt);
+		return xiommu_hwpt_enforce_cc(hwpt->parent ?: hwpt);
 	return 0;
 }
 
@@ -535,14 +536,16 @@ int xiommu_idev_attach(struct xiommu_idev *idev, u32 *pt_id)
 		return PTR_ERR(pt_obj);
 
 	switch (pt_obj->type) {
-	case XIOMMU_OBJ_HWPT: {
+	case XIOMMU_OBJ_HWPT:
+	case XIOMMU_OBJ_HWPT_NESTED: {
 		struct xiommu_hwpt *hwpt = container_of(pt_obj,
 							struct xiommu_hwpt, obj);
 
 		/*
 		 * As for an IOAS: devices of different groups attaching to one
 		 * HWPT at once must not both run its enforce_cache_coherency
-		 * (xiommu_hwpt_enforce_cc()); the lock order allows it.
+		 * (xiommu_hwpt_enforce_cc()); the lock order allows it. A
+		 * nested HWPT's ioas is its parent's.
 		 */
 		mutex_lock(&hwpt->ioas->mutex);
 		old = idev_set_hwpt(idev, hwpt);

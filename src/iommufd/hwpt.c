@@ -11,11 +11,12 @@
 #include "iommufd_private.h"
 
 /**
- * xiommu_hwpt_alloc() - create a paging HWPT on an IOAS for a device
+ * __xiommu_hwpt_alloc() - create a paging HWPT on an IOAS for a device
  * @ictx: context
  * @ioas: the IOAS to mirror; the caller holds @ioas->mutex
  * @idev: device the domain must suit (its unit allocates the domain)
  * @auto_domain: created by an automatic attach
+ * @flags: IOMMU_HWPT_ALLOC_* for the driver (-EOPNOTSUPP if it refuses)
  *
  * The domain is filled with every mapping of the IOAS and the HWPT is put
  * on @ioas->hwpt_list, but not finalized: the caller finalizes it, or
@@ -29,10 +30,10 @@
  * are misaligned for it; -EFAULT/-ENOMEM from pinning the IOAS's memory;
  * -ENOMEM or a driver errno from mapping.
  */
-struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
-				      struct xiommu_ioas *ioas,
-				      struct xiommu_idev *idev,
-				      bool auto_domain)
+static struct xiommu_hwpt *__xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
+					       struct xiommu_ioas *ioas,
+					       struct xiommu_idev *idev,
+					       bool auto_domain, u32 flags)
 {
 	struct xiommu_hwpt *hwpt;
 	int rc;
@@ -46,7 +47,8 @@ struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 	hwpt->ioas = ioas;
 	hwpt->auto_domain = auto_domain;
 
-	hwpt->domain = xiommu_domain_alloc_paging(idev->dev, 0);
+	hwpt->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+	hwpt->domain = xiommu_domain_alloc_paging(idev->dev, flags);
 	if (IS_ERR(hwpt->domain)) {
 		rc = PTR_ERR(hwpt->domain);
 		goto err_abort;
@@ -74,7 +76,27 @@ err_abort:
 	xiommu_object_abort(ictx, &hwpt->obj);
 	return ERR_PTR(rc);
 }
+
+/* __xiommu_hwpt_alloc() without flags: automatic attach and KUnit. */
+struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
+				      struct xiommu_ioas *ioas,
+				      struct xiommu_idev *idev,
+				      bool auto_domain)
+{
+	return __xiommu_hwpt_alloc(ictx, ioas, idev, auto_domain, 0);
+}
 EXPORT_SYMBOL_IF_KUNIT(xiommu_hwpt_alloc);
+
+/*
+ * xiommu_hwpt_alloc() for IOMMU_HWPT_ALLOC: never automatic, @flags
+ * (IOMMU_HWPT_ALLOC_*) go to the driver.
+ */
+struct xiommu_hwpt *xiommu_hwpt_alloc_flags(struct xiommu_ictx *ictx,
+					    struct xiommu_ioas *ioas,
+					    struct xiommu_idev *idev, u32 flags)
+{
+	return __xiommu_hwpt_alloc(ictx, ioas, idev, false, flags);
+}
 
 /**
  * xiommu_hwpt_enforce_cc() - make an HWPT's domain force cache snooping
@@ -144,45 +166,82 @@ void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt)
 		refcount_dec(&hwpt->obj.users);
 }
 
-/* IOMMU_HWPT_ALLOC, Linux 6.6 semantics: @pt_id must be an IOAS. */
+/*
+ * IOMMU_HWPT_ALLOC: @pt_id is an IOAS (a paging HWPT; flags may ask for a
+ * NEST_PARENT) or a NEST_PARENT paging HWPT (a nested HWPT described by
+ * the driver-typed data). Any other ID, or none: EINVAL, as upstream.
+ */
 int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 {
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+	const struct xiommu_user_data data = {
+		.type = cmd->data_type,
+		.uptr = u64_to_user_ptr(cmd->data_uptr),
+		.len = cmd->data_len,
+	};
+	struct xiommu_ioas *ioas = NULL;
+	struct xiommu_object *pt_obj;
 	struct xiommu_hwpt *hwpt;
-	struct xiommu_ioas *ioas;
 	struct xiommu_idev *idev;
 	int rc;
 
-	if (cmd->flags || cmd->__reserved)
+	if (cmd->__reserved)
 		return -EOPNOTSUPP;
+	if ((cmd->data_type == IOMMU_HWPT_DATA_NONE && cmd->data_len) ||
+	    (cmd->data_type != IOMMU_HWPT_DATA_NONE && !cmd->data_len))
+		return -EINVAL;
 
 	idev = xiommu_get_idev(ucmd->ictx, cmd->dev_id);
 	if (IS_ERR(idev))
 		return PTR_ERR(idev);
 
-	ioas = xiommu_get_ioas(ucmd->ictx, cmd->pt_id);
-	if (IS_ERR(ioas)) {
-		rc = PTR_ERR(ioas);
+	pt_obj = xiommu_get_object(ucmd->ictx, cmd->pt_id, XIOMMU_OBJ_ANY);
+	if (IS_ERR(pt_obj)) {
+		rc = -EINVAL;
 		goto out_put_idev;
 	}
 
-	mutex_lock(&ioas->mutex);
-	hwpt = xiommu_hwpt_alloc(ucmd->ictx, ioas, idev, false);
+	switch (pt_obj->type) {
+	case XIOMMU_OBJ_IOAS:
+		/* No driver of ours takes data for a paging domain. */
+		if ((cmd->flags & ~IOMMU_HWPT_ALLOC_NEST_PARENT) || data.len) {
+			rc = -EOPNOTSUPP;
+			goto out_put_pt;
+		}
+		ioas = container_of(pt_obj, struct xiommu_ioas, obj);
+		mutex_lock(&ioas->mutex);
+		hwpt = xiommu_hwpt_alloc_flags(ucmd->ictx, ioas, idev,
+					       cmd->flags);
+		break;
+	case XIOMMU_OBJ_HWPT:
+		hwpt = xiommu_hwpt_nested_alloc(ucmd->ictx,
+						container_of(pt_obj,
+							     struct xiommu_hwpt,
+							     obj),
+						idev, cmd->flags, &data);
+		break;
+	default:
+		rc = -EINVAL;
+		goto out_put_pt;
+	}
 	if (IS_ERR(hwpt)) {
 		rc = PTR_ERR(hwpt);
 		goto out_unlock;
 	}
 
 	cmd->out_hwpt_id = hwpt->obj.id;
+	/* Only what this kernel knows (fault_id is not handled here yet). */
 	rc = xiommu_ucmd_respond(ucmd,
-				 offsetofend(struct iommu_hwpt_alloc, __reserved));
+				 offsetofend(struct iommu_hwpt_alloc, data_uptr));
 	if (rc)
 		xiommu_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
 	else
 		xiommu_object_finalize(ucmd->ictx, &hwpt->obj);
 out_unlock:
-	mutex_unlock(&ioas->mutex);
-	xiommu_put_object(ucmd->ictx, &ioas->obj);
+	if (ioas)
+		mutex_unlock(&ioas->mutex);
+out_put_pt:
+	xiommu_put_object(ucmd->ictx, pt_obj);
 out_put_idev:
 	xiommu_put_object(ucmd->ictx, &idev->obj);
 	return rc;

@@ -54,6 +54,8 @@
  * @XIOMMU_OBJ_IOAS: struct xiommu_ioas
  * @XIOMMU_OBJ_EXT: struct xiommu_ext_obj (owned by another module)
  * @XIOMMU_OBJ_ACCESS: struct xiommu_access (in-kernel software device)
+ * @XIOMMU_OBJ_HWPT_NESTED: struct xiommu_hwpt with a nested domain
+ *	(hwpt_nested.c)
  * @XIOMMU_OBJ_MAX: number of types
  */
 enum xiommu_obj_type {
@@ -64,6 +66,7 @@ enum xiommu_obj_type {
 	XIOMMU_OBJ_IOAS,
 	XIOMMU_OBJ_EXT,
 	XIOMMU_OBJ_ACCESS,
+	XIOMMU_OBJ_HWPT_NESTED,
 	XIOMMU_OBJ_MAX,
 };
 
@@ -265,6 +268,12 @@ long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,
  *	later automatic attaches and destroyed when their last device leaves
  * @enforce_cache_coherency: the domain forces snooping (set once, under
  *	the igroup lock of the attaching device or at creation)
+ * @nest_parent: paging, allocated with IOMMU_HWPT_ALLOC_NEST_PARENT: may
+ *	be the @parent of nested HWPTs
+ * @parent: nested HWPTs only (XIOMMU_OBJ_HWPT_NESTED): the NEST_PARENT
+ *	paging HWPT translating the nested domain's output (users reference
+ *	held, so it cannot be destroyed first: EBUSY). @ioas is then the
+ *	parent's IOAS (no reference of its own), @hwpt_item stays empty.
  */
 struct xiommu_hwpt {
 	struct xiommu_object obj;
@@ -273,6 +282,8 @@ struct xiommu_hwpt {
 	struct list_head hwpt_item;
 	bool auto_domain;
 	bool enforce_cache_coherency;
+	bool nest_parent;
+	struct xiommu_hwpt *parent;
 };
 
 struct xiommu_idev;
@@ -281,11 +292,24 @@ struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 				      struct xiommu_ioas *ioas,
 				      struct xiommu_idev *idev,
 				      bool auto_domain);
+struct xiommu_hwpt *xiommu_hwpt_alloc_flags(struct xiommu_ictx *ictx,
+					    struct xiommu_ioas *ioas,
+					    struct xiommu_idev *idev, u32 flags);
 int xiommu_hwpt_enforce_cc(struct xiommu_hwpt *hwpt);
 void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt);
 void xiommu_hwpt_destroy(struct xiommu_object *obj);
 void xiommu_hwpt_abort(struct xiommu_object *obj);
 int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd);
+
+/* hwpt_nested.c */
+struct xiommu_hwpt *xiommu_hwpt_nested_alloc(struct xiommu_ictx *ictx,
+					     struct xiommu_hwpt *parent,
+					     struct xiommu_idev *idev, u32 flags,
+					     const struct xiommu_user_data *data);
+void xiommu_hwpt_nested_destroy(struct xiommu_object *obj);
+int xiommu_hwpt_invalidate_ioctl(struct xiommu_ucmd *ucmd);
+int xiommu_hwpt_invalidate_array(struct xiommu_domain *domain,
+				 struct xiommu_user_data_array *array);
 
 /**
  * struct xiommu_igroup - a group with devices bound in one context

@@ -34,6 +34,9 @@ static const struct xiommu_object_ops xiommu_object_ops[XIOMMU_OBJ_MAX] = {
 		.destroy = xiommu_hwpt_destroy,
 		.abort = xiommu_hwpt_abort,
 	},
+	[XIOMMU_OBJ_HWPT_NESTED] = {
+		.destroy = xiommu_hwpt_nested_destroy,
+	},
 	[XIOMMU_OBJ_IOAS] = {
 		.destroy = xiommu_ioas_destroy,
 	},
@@ -424,6 +427,7 @@ union xiommu_ucmd_buffer {
 	struct iommu_vfio_ioas vfio_ioas;
 	struct iommu_hwpt_alloc hwpt_alloc;
 	struct iommu_hw_info hw_info;
+	struct iommu_hwpt_invalidate hwpt_invalidate;
 };
 
 /**
@@ -488,9 +492,11 @@ static const struct xiommu_ioctl_op xiommu_ioctl_ops[] = {
 	XIOMMU_OP(IOMMU_VFIO_IOAS, xiommu_vfio_ioas_ioctl,
 		  struct iommu_vfio_ioas, __reserved),
 	XIOMMU_OP_UPTO(IOMMU_HWPT_ALLOC, xiommu_hwpt_alloc_ioctl,
-		       struct iommu_hwpt_alloc, __reserved, __reserved),
+		       struct iommu_hwpt_alloc, __reserved, data_uptr),
 	XIOMMU_OP_UPTO(IOMMU_GET_HW_INFO, xiommu_get_hw_info,
 		       struct iommu_hw_info, __reserved, __reserved),
+	XIOMMU_OP(IOMMU_HWPT_INVALIDATE, xiommu_hwpt_invalidate_ioctl,
+		  struct iommu_hwpt_invalidate, __reserved),
 	[XIOMMU_TEST_CMD_NR - IOMMUFD_CMD_BASE] = {
 		.ioctl_num = _IO(IOMMUFD_TYPE, XIOMMU_TEST_CMD_NR),
 		.raw = xiommu_test_cmd,

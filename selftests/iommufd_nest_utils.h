@@ -1,0 +1,73 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Helpers for the nesting uAPI (IOMMU_HWPT_ALLOC with data, nested HWPTs,
+ * IOMMU_HWPT_INVALIDATE, the mock's IOTLB check), shared by
+ * iommufd_nest.c and iommufd_fail_nth.c. Include after iommufd_utils.h.
+ */
+#ifndef XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H
+#define XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H
+
+static inline int _test_hwpt_alloc(int fd, __u32 flags, __u32 dev_id,
+				   __u32 pt_id, __u32 data_type, void *data,
+				   __u32 data_len, __u32 *hwpt_id)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.dev_id = dev_id,
+		.pt_id = pt_id,
+		.data_type = data_type,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)data,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
+	if (!ret && hwpt_id)
+		*hwpt_id = cmd.out_hwpt_id;
+	return ret;
+}
+
+/* A nested mock HWPT whose IOTLB entries all start as @iotlb. */
+static inline int _test_hwpt_nested(int fd, __u32 dev_id, __u32 parent,
+				    __u32 iotlb, __u32 *hwpt_id)
+{
+	struct iommu_hwpt_selftest data = { .iotlb = iotlb };
+
+	return _test_hwpt_alloc(fd, 0, dev_id, parent, IOMMU_HWPT_DATA_SELFTEST,
+				&data, sizeof(data), hwpt_id);
+}
+
+static inline int _test_hwpt_invalidate(int fd, __u32 hwpt_id,
+					__u32 data_type, void *reqs,
+					__u32 entry_len, __u32 *entry_num)
+{
+	struct iommu_hwpt_invalidate cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = hwpt_id,
+		.data_type = data_type,
+		.data_uptr = (uintptr_t)reqs,
+		.entry_len = entry_len,
+		.entry_num = *entry_num,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_HWPT_INVALIDATE, &cmd);
+	*entry_num = cmd.entry_num;
+	return ret;
+}
+
+static inline int _test_cmd_check_iotlb(int fd, __u32 hwpt_id,
+					__u32 iotlb_id, __u32 want)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MD_CHECK_IOTLB,
+		.id = hwpt_id,
+		.check_iotlb = { .id = iotlb_id, .iotlb = want },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+#endif /* XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H */
