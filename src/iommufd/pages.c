@@ -27,10 +27,13 @@
  * what no other range still covers (the same hole walk as the IOVA
  * allocator's, over indexes). The pinned struct page pointers are kept in
  * chunks of XIOMMU_PAGES_CHUNK pointers (one 4 KiB allocation each; the
- * last chunk of a pages object holds only the indexes the object has, so
- * a one-page mapping takes an 8-byte allocation, not 4 KiB: see
+ * last chunk of a pages object holds only the indexes the object has, so a
+ * mapping of a few pages takes a small allocation, not 4 KiB: see
  * chunk_len()), in an xarray indexed by index / XIOMMU_PAGES_CHUNK; a
- * chunk exists exactly while some user range covers one of its indexes. Upstream instead reads
+ * chunk exists exactly while some user range covers one of its indexes.
+ * An object of at most XIOMMU_PAGES_SMALL pages (a VMM mapping page by
+ * page) keeps its pointers in the object itself and has no chunks.
+ * Upstream instead reads
  * PFNs back out of a domain to save that memory (8 bytes per 4 KiB page);
  * we keep it for code that is simple, lock-light and cannot fail on the
  * teardown paths: mapping a domain or an access reads the chunks, and
@@ -292,7 +295,11 @@ static void pages_uncharge(struct xiommu_pages *pages, unsigned long npages)
 static struct page **pages_slot(struct xiommu_pages *pages,
 				unsigned long index)
 {
-	struct page **chunk = xa_load(&pages->chunks,
+	struct page **chunk;
+
+	if (pages->npages <= XIOMMU_PAGES_SMALL)
+		return pages->small + index;
+	chunk = xa_load(&pages->chunks,
 				      index / XIOMMU_PAGES_CHUNK);
 
 	return chunk + index % XIOMMU_PAGES_CHUNK;
@@ -320,6 +327,8 @@ static void pages_trim_chunks(struct xiommu_pages *pages, unsigned long first,
 	unsigned long c;
 
 	lockdep_assert_held(&pages->mutex);
+	if (pages->npages <= XIOMMU_PAGES_SMALL)
+		return;
 	for (c = first / XIOMMU_PAGES_CHUNK; c <= last / XIOMMU_PAGES_CHUNK;
 	     c++) {
 		unsigned long cfirst = c * XIOMMU_PAGES_CHUNK;
@@ -344,6 +353,8 @@ static int pages_fill_chunks(struct xiommu_pages *pages, unsigned long first,
 	unsigned long c;
 
 	lockdep_assert_held(&pages->mutex);
+	if (pages->npages <= XIOMMU_PAGES_SMALL)
+		return 0;
 	for (c = first / XIOMMU_PAGES_CHUNK; c <= last / XIOMMU_PAGES_CHUNK;
 	     c++) {
 		struct page **chunk;
