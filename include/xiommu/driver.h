@@ -290,7 +290,9 @@ static inline void xiommu_iotlb_gather_add(struct xiommu_iotlb_gather *gather,
  * @iotlb_sync: flush the IOTLB for the range in @gather and free the
  *	page-table pages gathered; after return no DMA uses the old IOPTEs.
  * @iotlb_sync_map: optional. Called once by xiommu_map() after every
- *	map_pages call for [@iova, @iova + @size) succeeded, before the core
+ *	map_pages call for [@iova, @iova + @size) succeeded (the core also
+ *	maps the runs of one pinned slice without it and then calls it once
+ *	for the whole slice, xiommu_iotlb_sync_map()), before the core
  *	reports the mapping to its user. A driver whose map_pages only queues
  *	work for the IOMMU (virtio-iommu MAP requests, which need a round trip
  *	to the device) completes that work here, so a range costs one round

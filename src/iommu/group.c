@@ -910,7 +910,7 @@ static size_t pick_pgsize(struct xiommu_domain *domain, unsigned long iova,
 }
 
 /**
- * xiommu_map() - map a physically contiguous range into a paging domain
+ * xiommu_map_nosync() - xiommu_map() without the driver's iotlb_sync_map
  * @domain: the domain
  * @iova: first IOVA (aligned to the smallest IOPTE size)
  * @paddr: first physical address (same alignment)
@@ -918,17 +918,17 @@ static size_t pick_pgsize(struct xiommu_domain *domain, unsigned long iova,
  * @prot: XIOMMU_READ | XIOMMU_WRITE | XIOMMU_CACHE
  * @gfp: allocation flags for page-table memory
  *
- * Uses the largest IOPTE sizes the alignment of @iova and @paddr allows,
- * then calls the driver's iotlb_sync_map once for the whole range (drivers
- * that queue work in map_pages complete it there: one round trip to the
- * IOMMU per range, not one per IOPTE size). On failure nothing of the range
- * stays mapped.
+ * For a caller that maps several ranges and then completes them all with
+ * one xiommu_iotlb_sync_map() over a range covering them (one virtio-iommu
+ * round trip per pinned slice instead of one per physically contiguous
+ * run). Until that sync the mapping may not be in effect. On failure
+ * nothing of this range stays mapped; ranges mapped before are the
+ * caller's to unmap (xiommu_unmap() also completes their queued work).
  *
- * Return: 0, -EINVAL for misalignment, or the driver's errno (from
- * map_pages or iotlb_sync_map).
+ * Return: 0, -EINVAL for misalignment, or the driver's map_pages errno.
  */
-int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
-	       phys_addr_t paddr, size_t size, int prot, gfp_t gfp)
+int xiommu_map_nosync(struct xiommu_domain *domain, unsigned long iova,
+		      phys_addr_t paddr, size_t size, int prot, gfp_t gfp)
 {
 	unsigned long orig_iova = iova;
 	size_t orig_size = size;
@@ -954,12 +954,60 @@ int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
 			break;
 		}
 	}
-	/* Queued work (virtio-iommu MAP requests) must be done on return. */
-	if (!rc && domain->ops->iotlb_sync_map)
-		rc = domain->ops->iotlb_sync_map(domain, orig_iova, orig_size);
 	if (rc && size != orig_size)
 		xiommu_unmap(domain, orig_iova, orig_size - size);
 	return rc;
+}
+
+/**
+ * xiommu_iotlb_sync_map() - complete the xiommu_map_nosync() calls of a range
+ * @domain: the domain
+ * @iova: first IOVA of the range
+ * @size: bytes; the range covers only whole xiommu_map_nosync() ranges
+ *
+ * Calls the driver's iotlb_sync_map once for the range. On failure the
+ * whole range is unmapped.
+ *
+ * Return: 0 or the driver's iotlb_sync_map errno.
+ */
+int xiommu_iotlb_sync_map(struct xiommu_domain *domain, unsigned long iova,
+			  size_t size)
+{
+	int rc;
+
+	if (!domain->ops->iotlb_sync_map)
+		return 0;
+	rc = domain->ops->iotlb_sync_map(domain, iova, size);
+	if (rc)
+		xiommu_unmap(domain, iova, size);
+	return rc;
+}
+
+/**
+ * xiommu_map() - map a physically contiguous range into a paging domain
+ * @domain: the domain
+ * @iova: first IOVA (aligned to the smallest IOPTE size)
+ * @paddr: first physical address (same alignment)
+ * @size: bytes (multiple of the smallest IOPTE size)
+ * @prot: XIOMMU_READ | XIOMMU_WRITE | XIOMMU_CACHE
+ * @gfp: allocation flags for page-table memory
+ *
+ * Uses the largest IOPTE sizes the alignment of @iova and @paddr allows,
+ * then calls the driver's iotlb_sync_map once for the whole range (drivers
+ * that queue work in map_pages complete it there: one round trip to the
+ * IOMMU per range, not one per IOPTE size). On failure nothing of the range
+ * stays mapped.
+ *
+ * Return: 0, -EINVAL for misalignment, or the driver's errno (from
+ * map_pages or iotlb_sync_map).
+ */
+int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
+	       phys_addr_t paddr, size_t size, int prot, gfp_t gfp)
+{
+	int rc;
+
+	rc = xiommu_map_nosync(domain, iova, paddr, size, prot, gfp);
+	return rc ? rc : xiommu_iotlb_sync_map(domain, iova, size);
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_map);
 

@@ -126,6 +126,10 @@ bool xiommu_domain_compatible(struct xiommu_domain *domain,
 
 int xiommu_map(struct xiommu_domain *domain, unsigned long iova,
 	       phys_addr_t paddr, size_t size, int prot, gfp_t gfp);
+int xiommu_map_nosync(struct xiommu_domain *domain, unsigned long iova,
+		      phys_addr_t paddr, size_t size, int prot, gfp_t gfp);
+int xiommu_iotlb_sync_map(struct xiommu_domain *domain, unsigned long iova,
+			  size_t size);
 size_t xiommu_unmap(struct xiommu_domain *domain, unsigned long iova,
 		    size_t size);
 

@@ -161,6 +161,15 @@ static void kfake_iotlb_sync(struct xiommu_domain *domain,
 	to_kfake_domain(domain)->syncs++;
 }
 
+static int kfake_iotlb_sync_map(struct xiommu_domain *domain,
+				unsigned long iova, size_t size)
+{
+	struct kfake_domain *fd = to_kfake_domain(domain);
+
+	fd->sync_maps++;
+	return fd->fail_sync_map;
+}
+
 /**
  * kfake_domain_lookup() - what the fake domain maps at an IOVA
  * @fd: the domain
@@ -244,6 +253,7 @@ static const struct xiommu_domain_ops kfake_paging_ops = {
 	.map_pages = kfake_map_pages,
 	.unmap_pages = kfake_unmap_pages,
 	.iotlb_sync = kfake_iotlb_sync,
+	.iotlb_sync_map = kfake_iotlb_sync_map,
 	.iova_to_phys = kfake_iova_to_phys,
 	.enforce_cache_coherency = kfake_enforce_cc,
 	.free = kfake_domain_free,

@@ -37,6 +37,8 @@ extern atomic_t kfake_violations;
  * @fail_map_at: map_pages call number (1-based) that fails with -ENOMEM
  *	having mapped nothing; 0: never
  * @syncs: iotlb_sync calls
+ * @sync_maps: iotlb_sync_map calls
+ * @fail_sync_map: errno iotlb_sync_map returns (after counting); 0: none
  * @cc_capable: enforce_cache_coherency succeeds
  * @cc_enforced: enforce_cache_coherency succeeded
  */
@@ -48,6 +50,8 @@ struct kfake_domain {
 	unsigned long pgsizes;
 	unsigned long fail_map_at;
 	unsigned long syncs;
+	unsigned long sync_maps;
+	int fail_sync_map;
 	bool cc_capable;
 	bool cc_enforced;
 };

@@ -39,6 +39,9 @@ enum xiommu_account_mode {
 	XIOMMU_ACCOUNT_MM,
 };
 
+/* Objects of at most this many pages keep their page pointers inline. */
+#define XIOMMU_PAGES_SMALL	4
+
 /**
  * struct xiommu_pages - user memory, pinned while someone needs it
  * @kref: one reference per area using the pages, plus temporary ones
@@ -49,7 +52,11 @@ enum xiommu_account_mode {
  * @chunks: page pointers, XIOMMU_PAGES_CHUNK per entry (entry c holds
  *	indexes [c * XIOMMU_PAGES_CHUNK, ...]); an entry exists while
  *	@users_itree covers one of its indexes, and pointer i is valid while
- *	index i is covered (see pages.c, "Memory bounds")
+ *	index i is covered (see pages.c, "Memory bounds"); unused when
+ *	@npages <= XIOMMU_PAGES_SMALL
+ * @small: the page pointers of an object of at most XIOMMU_PAGES_SMALL
+ *	pages (the per-call 4 KiB map: no chunk to allocate, store, erase
+ *	and free), same validity rule as @chunks
  * @npinned: pages pinned (and charged) now
  * @users_itree: index ranges [start, last] somebody needs pinned (an area
  *	mirrored by at least one domain, an access object's pin); an index is
@@ -72,6 +79,7 @@ struct xiommu_pages {
 	void __user *uptr;
 	unsigned long npages;
 	struct xarray chunks;
+	struct page *small[XIOMMU_PAGES_SMALL];
 	unsigned long npinned;
 	struct rb_root_cached users_itree;
 	struct rb_root_cached access_itree;

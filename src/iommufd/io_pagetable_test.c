@@ -1351,6 +1351,47 @@ static void iopt_test_domain_failures(struct kunit *test)
 	check_domain(test, fd, m, ctx);
 }
 
+/*
+ * One iotlb_sync_map per mapped slice, however many runs it has (one
+ * virtio-iommu round trip per IOAS_MAP); a failing sync leaves nothing.
+ */
+static void iopt_test_sync_per_slice(struct kunit *test)
+{
+	struct iopt_ctx *ctx = test->priv;
+	struct xiommu_iopt *iopt = &ctx->iopt;
+	struct tmodel *m = &ctx->model;
+	struct tpages *tp = tpages_new(test, 0x10000000, 8, true);
+	struct kfake_domain *fd;
+	unsigned long iova;
+
+	tpages_pin(test, tp, 0);
+	/* No large IOPTEs: every page is a run of its own. */
+	KUNIT_ASSERT_EQ(test, xiommu_iopt_set_large_pages(iopt, false), 0);
+	fd = test_domain(test, SZ_4K, 0, ULONG_MAX);
+	KUNIT_ASSERT_EQ(test, test_add_domain(test, iopt, fd), 0);
+
+	fd->map_calls = 0;
+	fd->sync_maps = 0;
+	iova = 0x100000;
+	KUNIT_ASSERT_EQ(test, tmap(iopt, tp, 0, 8 * PAGE_SIZE, &iova,
+				   XIOMMU_READ, 0), 0);
+	model_add(test, m, 0x100000, 8 * PAGE_SIZE, tp, 0, XIOMMU_READ);
+	KUNIT_EXPECT_EQ(test, fd->map_calls, 8UL);
+	KUNIT_EXPECT_EQ(test, fd->sync_maps, 1UL);
+	check_domain(test, fd, m, ctx);
+
+	/* The sync fails: the whole slice is unmapped, no area is left. */
+	fd->fail_sync_map = -EIO;
+	iova = 0x200000;
+	KUNIT_EXPECT_EQ(test, tmap(iopt, tp, 0, 8 * PAGE_SIZE, &iova,
+				   XIOMMU_READ, 0), -EIO);
+	KUNIT_EXPECT_EQ(test, fd->sync_maps, 2UL);
+	check_areas(test, iopt, m);
+	check_domain(test, fd, m, ctx);
+	KUNIT_EXPECT_EQ(test, kfake_domain_mapped_bytes(fd), 8 * PAGE_SIZE);
+	fd->fail_sync_map = 0;
+}
+
 static void iopt_test_large_pages_option(struct kunit *test)
 {
 	struct iopt_ctx *ctx = test->priv;
@@ -1404,6 +1445,7 @@ static struct kunit_case iopt_test_cases[] = {
 	KUNIT_CASE(iopt_test_domain_fill),
 	KUNIT_CASE(iopt_test_domain_rules),
 	KUNIT_CASE(iopt_test_domain_failures),
+	KUNIT_CASE(iopt_test_sync_per_slice),
 	KUNIT_CASE(iopt_test_large_pages_option),
 	{}
 };

@@ -26,9 +26,14 @@
  * pins only the holes its range finds in the tree, removing one unpins only
  * what no other range still covers (the same hole walk as the IOVA
  * allocator's, over indexes). The pinned struct page pointers are kept in
- * chunks of XIOMMU_PAGES_CHUNK pointers (one 4 KiB allocation each), in an
- * xarray indexed by index / XIOMMU_PAGES_CHUNK; a chunk exists exactly
- * while some user range covers one of its indexes. Upstream instead reads
+ * chunks of XIOMMU_PAGES_CHUNK pointers (one 4 KiB allocation each; the
+ * last chunk of a pages object holds only the indexes the object has, so a
+ * mapping of a few pages takes a small allocation, not 4 KiB: see
+ * chunk_len()), in an xarray indexed by index / XIOMMU_PAGES_CHUNK; a
+ * chunk exists exactly while some user range covers one of its indexes.
+ * An object of at most XIOMMU_PAGES_SMALL pages (a VMM mapping page by
+ * page) keeps its pointers in the object itself and has no chunks.
+ * Upstream instead reads
  * PFNs back out of a domain to save that memory (8 bytes per 4 KiB page);
  * we keep it for code that is simple, lock-light and cannot fail on the
  * teardown paths: mapping a domain or an access reads the chunks, and
@@ -80,9 +85,12 @@
  * Domains
  * -------
  * xiommu_pages_map_domain() walks a slice of the array, cuts it into runs
- * of physically contiguous pages and hands each run to xiommu_map(), which
- * picks the largest IOPTE sizes the domain supports for the run's
- * alignment. Domains are unmapped per area with xiommu_unmap().
+ * of physically contiguous pages and hands each run to xiommu_map_nosync(),
+ * which picks the largest IOPTE sizes the domain supports for the run's
+ * alignment, then completes the whole slice with one
+ * xiommu_iotlb_sync_map() (virtio-iommu: one notification and wait for all
+ * the slice's MAP requests, however fragmented the memory). Domains are
+ * unmapped per area with xiommu_unmap().
  */
 #include <linux/highmem.h>
 #include <linux/mm.h>
@@ -287,10 +295,20 @@ static void pages_uncharge(struct xiommu_pages *pages, unsigned long npages)
 static struct page **pages_slot(struct xiommu_pages *pages,
 				unsigned long index)
 {
-	struct page **chunk = xa_load(&pages->chunks,
+	struct page **chunk;
+
+	if (pages->npages <= XIOMMU_PAGES_SMALL)
+		return pages->small + index;
+	chunk = xa_load(&pages->chunks,
 				      index / XIOMMU_PAGES_CHUNK);
 
 	return chunk + index % XIOMMU_PAGES_CHUNK;
+}
+
+/* Entries of chunk @c: XIOMMU_PAGES_CHUNK but for the last chunk. */
+static unsigned long chunk_len(struct xiommu_pages *pages, unsigned long c)
+{
+	return min(XIOMMU_PAGES_CHUNK, pages->npages - c * XIOMMU_PAGES_CHUNK);
 }
 
 /* Indexes from @index to the end of its chunk, at most @left. */
@@ -309,6 +327,8 @@ static void pages_trim_chunks(struct xiommu_pages *pages, unsigned long first,
 	unsigned long c;
 
 	lockdep_assert_held(&pages->mutex);
+	if (pages->npages <= XIOMMU_PAGES_SMALL)
+		return;
 	for (c = first / XIOMMU_PAGES_CHUNK; c <= last / XIOMMU_PAGES_CHUNK;
 	     c++) {
 		unsigned long cfirst = c * XIOMMU_PAGES_CHUNK;
@@ -333,6 +353,8 @@ static int pages_fill_chunks(struct xiommu_pages *pages, unsigned long first,
 	unsigned long c;
 
 	lockdep_assert_held(&pages->mutex);
+	if (pages->npages <= XIOMMU_PAGES_SMALL)
+		return 0;
 	for (c = first / XIOMMU_PAGES_CHUNK; c <= last / XIOMMU_PAGES_CHUNK;
 	     c++) {
 		struct page **chunk;
@@ -340,7 +362,7 @@ static int pages_fill_chunks(struct xiommu_pages *pages, unsigned long first,
 
 		if (xa_load(&pages->chunks, c))
 			continue;
-		chunk = kcalloc(XIOMMU_PAGES_CHUNK, sizeof(*chunk),
+		chunk = kcalloc(chunk_len(pages, c), sizeof(*chunk),
 				GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 		if (!chunk)
 			return -ENOMEM;
@@ -899,12 +921,14 @@ int xiommu_pages_rw(struct xiommu_pages *pages, unsigned long start_byte,
  * @prot: XIOMMU_READ/WRITE/CACHE
  * @small_pages: map in at most PAGE_SIZE pieces (no large IOPTEs)
  *
- * Each run of physically contiguous pages is mapped with one xiommu_map()
- * call. The caller guarantees @iova, @length and the slice's page offset
- * are aligned to the domain's smallest IOPTE size and that the range is
- * free in the domain.
+ * Each run of physically contiguous pages is mapped with one
+ * xiommu_map_nosync() call, and the slice is completed with one
+ * xiommu_iotlb_sync_map(). The caller guarantees @iova, @length and the
+ * slice's page offset are aligned to the domain's smallest IOPTE size and
+ * that the range is free in the domain.
  *
- * Return: 0, or xiommu_map()'s errno with nothing of the slice left mapped.
+ * Return: 0, or the errno of xiommu_map_nosync() or xiommu_iotlb_sync_map()
+ * with nothing of the slice left mapped.
  */
 int xiommu_pages_map_domain(struct xiommu_pages *pages,
 			    unsigned long start_byte, unsigned long length,
@@ -940,8 +964,9 @@ int xiommu_pages_map_domain(struct xiommu_pages *pages,
 		}
 		run = min(run, length - done);
 
-		rc = xiommu_map(domain, iova + done, PFN_PHYS(pfn) + offset,
-				run, prot, GFP_KERNEL_ACCOUNT);
+		rc = xiommu_map_nosync(domain, iova + done,
+				       PFN_PHYS(pfn) + offset, run, prot,
+				       GFP_KERNEL_ACCOUNT);
 		if (rc)
 			goto err_unmap;
 		done += run;
@@ -949,7 +974,8 @@ int xiommu_pages_map_domain(struct xiommu_pages *pages,
 		offset = 0;
 		cond_resched();
 	}
-	return 0;
+	/* One sync for the slice: one virtio-iommu round trip, not one per run. */
+	return xiommu_iotlb_sync_map(domain, iova, length);
 
 err_unmap:
 	if (done)
