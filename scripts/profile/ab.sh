@@ -4,11 +4,11 @@
 # /base.tar) and "new" (/xiommu/ko, the profile's), interleaved.
 # ab.sh ROUNDS CALLS [COMMAND]: per round and set, `percall 3 CALLS` and
 # COMMAND (a shell command line, e.g. "/virtio_bench 64 1"), its output
-# lines prefixed with the set's name. Needs /percall, /xfloor.ko and
+# lines prefixed with the set's name. Needs /percall, /xiommu_bench_floor.ko and
 # /base.tar (scripts/profile/build.sh) added to the guest.
 R=${1:-4}; N=${2:-1024}; X=$3
 mkdir -p /base && cd /base && tar xf /base.tar && cd /
-insmod /xfloor.ko
+insmod /xiommu_bench_floor.ko
 mods=$(awk '$1 ~ /^xiommu/ {print $1}' /xiommu/modules)
 rev=; for m in $mods; do rev="$m $rev"; done
 load() {

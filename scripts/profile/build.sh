@@ -1,18 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-only
 # Host: build the per-call measurement kit into build/profile/:
-# percall (static), xfloor.ko (floor module, Debian's kernel), perf.cpio.
+# percall (static), xiommu_bench_floor.ko (the floor module of make bench),
+# perf.cpio.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 B=$ROOT/build/profile
-mkdir -p "$B/floor"
+mkdir -p "$B"
 gcc -I"$ROOT/include/uapi" -I"$ROOT/include" -I"$ROOT/selftests" \
     -isystem "$ROOT/build/kselftest" -O2 -Wall -static \
     -o "$B/percall" "$ROOT/scripts/profile/percall.c"
-cp "$ROOT/scripts/profile/xfloor.c" "$B/floor/"
-echo 'obj-m := xfloor.o' >"$B/floor/Kbuild"
-make -s -C "/lib/modules/$("$ROOT/scripts/kver.sh")/build" M="$B/floor" modules
-cp "$B/floor/xfloor.ko" "$B/"
+# the floor: make bench's test-only module, built with the tree's modules
+make -s -C "$ROOT" modules
+cp "$ROOT/drivers/test/xiommu_bench_floor.ko" "$B/"
 [ -f "$B/perf.cpio" ] || "$ROOT/scripts/profile/mkperf-cpio.sh" "$B/perf.cpio"
 # The "old" module set for ab.sh: BASE=REV builds REV's modules into base.tar.
 if [ -n "${BASE:-}" ]; then

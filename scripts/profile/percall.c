@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 // scripts/profile/percall: per-call IOAS_MAP/UNMAP of 4 KiB with an edu
 // attached (and into an IOAS without domains), against the floor module
-// (/dev/xfloor: a null ioctl, pin or unpin one page), interleaved rounds.
+// (/dev/xiommu_bench_floor, drivers/test/xiommu_bench_floor.c: a null
+// ioctl, pin or unpin one page), interleaved rounds.
 // percall [ROUNDS [N]]     percall loop SECONDS (for ftrace/perf)
 #include <time.h>
 #include "lib/dma_util.h"
+#include <xiommu/bench_floor.h>
 
 #define IOVA 0x40000000ULL
 static uint64_t now_ns(void) { struct timespec ts; clock_gettime(CLOCK_MONOTONIC, &ts); return ts.tv_sec * 1000000000ULL + ts.tv_nsec; }
@@ -26,7 +28,7 @@ int main(int argc, char **argv)
 	if (iommufd < 0 || iommufd_ioas_alloc(iommufd, &ioas)) { perror("iommufd"); return 1; }
 	fd = edu_open_attached(bdf, iommufd, ioas, NULL);
 	if (fd < 0) { fprintf(stderr, "attach %s: %d\n", bdf, fd); return 1; }
-	ffd = open("/dev/xfloor", O_RDWR);
+	ffd = open("/dev/xiommu_bench_floor", O_RDWR);
 	mem = mmap(NULL, n * 4096UL, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	madvise(mem, n * 4096UL, MADV_NOHUGEPAGE);
 	memset(mem, 1, n * 4096UL);
@@ -49,13 +51,15 @@ int main(int argc, char **argv)
 		uint64_t t0, t1, t2;
 		if (ffd >= 0) {
 			t0 = now_ns();
-			for (i = 0; i < n; i++) if (ioctl(ffd, 0x101, mem + i * 4096UL)) { perror("floor pin"); return 1; }
+			struct xiommu_floor_pin fpin = { .size = sizeof(fpin), .npages = 1 };
+			struct xiommu_floor_pin funpin = { .size = sizeof(funpin), .npages = 1 };
+			for (i = 0; i < n; i++) { fpin.uptr = (uintptr_t)(mem + i * 4096UL); if (ioctl(ffd, XIOMMU_FLOOR_PIN, &fpin)) { perror("floor pin"); return 1; } }
 			t1 = now_ns();
-			for (i = 0; i < n; i++) if (ioctl(ffd, 0x102, 0)) { perror("floor unpin"); return 1; }
+			for (i = 0; i < n; i++) if (ioctl(ffd, XIOMMU_FLOOR_UNPIN, &funpin)) { perror("floor unpin"); return 1; }
 			t2 = now_ns();
 			fp[r] = (double)(t1 - t0) / n; fu[r] = (double)(t2 - t1) / n;
 			t0 = now_ns();
-			for (i = 0; i < n; i++) ioctl(ffd, 0x100, 0);
+			for (i = 0; i < n; i++) ioctl(ffd, XIOMMU_FLOOR_NULL);
 			nl[r] = (double)(now_ns() - t0) / n;
 		}
 		t0 = now_ns();
