@@ -11,6 +11,7 @@
  * the io_pagetable's own checks.
  */
 #include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/interval_tree.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -264,6 +265,54 @@ int xiommu_ioas_map(struct xiommu_ucmd *ucmd)
 				  u64_to_user_ptr(cmd->user_va), cmd->length,
 				  map_flags_to_prot(cmd->flags), flags,
 				  READ_ONCE(ucmd->ictx->account_mode));
+	if (rc)
+		goto out_put;
+
+	cmd->iova = iova;
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+out_put:
+	xiommu_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
+/*
+ * IOMMU_IOAS_MAP_FILE: IOMMU_IOAS_MAP of a memory file's byte range
+ * (src/iommufd/pages_file.c). Checks in upstream's order: flags
+ * (EOPNOTSUPP), sizes (EOVERFLOW), no permission (EINVAL), the IOAS
+ * (ENOENT), the fd (EBADF).
+ */
+int xiommu_ioas_map_file(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_map_file *cmd = ucmd->cmd;
+	unsigned long iova = cmd->iova;
+	struct xiommu_ioas *ioas;
+	unsigned int flags = 0;
+	struct file *file;
+	int rc;
+
+	if (cmd->flags & ~XIOMMU_MAP_FLAGS)
+		return -EOPNOTSUPP;
+	if (cmd->iova >= ULONG_MAX || cmd->length >= ULONG_MAX)
+		return -EOVERFLOW;
+	if (!(cmd->flags &
+	      (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+
+	ioas = xiommu_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	file = fget(cmd->fd);
+	if (!file) {
+		rc = -EBADF;
+		goto out_put;
+	}
+
+	if (!(cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA))
+		flags |= XIOMMU_IOPT_ALLOC_IOVA;
+	rc = xiommu_iopt_map_file(&ioas->iopt, &iova, file, cmd->start,
+				  cmd->length, map_flags_to_prot(cmd->flags),
+				  flags, READ_ONCE(ucmd->ictx->account_mode));
+	fput(file);
 	if (rc)
 		goto out_put;
 

@@ -199,6 +199,8 @@ static void xiommu_pages_release(struct kref *kref)
 		!RB_EMPTY_ROOT(&pages->users_itree.rb_root) ||
 		!RB_EMPTY_ROOT(&pages->access_itree.rb_root));
 	kvfree(pages->pfns);
+	if (pages->file)
+		xiommu_pages_file_release(pages);
 	xa_destroy(&pages->chunks);
 	mmdrop(pages->source_mm);
 	free_uid(pages->source_user);
@@ -449,8 +451,12 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 	struct mm_struct *mm = pages->source_mm;
 	unsigned long npages = last - first + 1;
 	unsigned long max_batch = xiommu_pin_batch();
-	/* Read-only pins look at the VMAs: they need mmap_lock too. */
-	bool locked = current->mm != mm || !pages->writable;
+	/*
+	 * Read-only pins look at the VMAs: they need mmap_lock too. File
+	 * pages (pages_file.c) need no address space.
+	 */
+	bool locked = !pages->file &&
+		      (current->mm != mm || !pages->writable);
 	unsigned int gup_flags = FOLL_LONGTERM;
 	unsigned long done = 0;
 	int rc;
@@ -484,9 +490,11 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 		unsigned int flags = gup_flags;
 		long got;
 
-		if (!pages->writable)
+		if (!pages->file && !pages->writable)
 			flags |= ro_pin_flags(mm, uaddr, &batch);
-		if (locked)
+		if (pages->file)
+			got = xiommu_file_pin(pages, first + done, batch, out);
+		else if (locked)
 			got = pin_user_pages_remote(mm, uaddr, batch, flags,
 						    out, NULL, NULL);
 		else
@@ -876,6 +884,8 @@ int xiommu_pages_rw(struct xiommu_pages *pages, unsigned long start_byte,
 	}
 	mutex_unlock(&pages->mutex);
 
+	if (pages->file)
+		return xiommu_file_rw(pages, start_byte, data, length, write);
 	if (!(flags & __XIOMMU_ACCESS_RW_SLOW_PATH) &&
 	    current->mm == pages->source_mm) {
 		unsigned long left;
