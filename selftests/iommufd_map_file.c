@@ -16,6 +16,8 @@
 #include <sys/resource.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <stdio.h>
+#include <stdlib.h>
 
 #include "iommufd_utils.h"
 
@@ -24,6 +26,7 @@
 static __attribute__((constructor)) void setup_buffer(void)
 {
 	setup_test_buffer(4);
+	setvbuf(stdout, NULL, _IOLBF, 0);
 }
 
 static int map_file(int fd, __u32 flags, __u32 ioas_id, int mfd,
@@ -404,6 +407,121 @@ TEST_F(map_file, accounting)
 	test_err_mock_domain(ENOMEM, self->ioas_id, &stdev, &hwpt, NULL);
 	test_cmd_check_refs(self->mem, self->len, 0);
 	test_ioctl_ioas_unmap(iova, 5 * PAGE_SIZE);
+}
+
+static int change_process(int fd, __u32 reserved)
+{
+	struct iommu_ioas_change_process cmd = {
+		.size = sizeof(cmd),
+		.__reserved = reserved,
+	};
+
+	return ioctl(fd, IOMMU_IOAS_CHANGE_PROCESS, &cmd);
+}
+
+/* This process's VmPin (mm->pinned_vm) in kB, or -1. */
+static long vm_pin_kb(void)
+{
+	char line[256];
+	long val = -1;
+	FILE *f;
+
+	f = fopen("/proc/self/status", "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "VmPin:", 6))
+			val = strtol(line + 6, NULL, 10);
+	fclose(f);
+	return val;
+}
+
+/*
+ * CHANGE_PROCESS moves what file mappings pin to the caller: a forked
+ * child takes the charge over (over its RLIMIT_MEMLOCK: ENOMEM, nothing
+ * moves), then the parent takes it back. A user-VA mapping: EINVAL.
+ */
+TEST_F(map_file, change_process)
+{
+	struct rlimit rl = { 64 * PAGE_SIZE, 64 * PAGE_SIZE };
+	long pinned_kb = variant->mock_domains ? self->len / 1024 : 0;
+	__u64 iova = self->base_iova, va_iova = self->base_iova + self->len;
+	int to_child[2], to_parent[2];
+	long pin0;
+	pid_t pid;
+	char c;
+
+	/* Charged from here on, with room for the pages twice over */
+	ASSERT_EQ(0, drop_cap(CAP_IPC_LOCK));
+	ASSERT_EQ(0, setrlimit(RLIMIT_MEMLOCK, &rl));
+	EXPECT_ERRNO(EOPNOTSUPP, change_process(self->fd, 1));
+	/* Nothing mapped: nothing to move */
+	ASSERT_EQ(0, change_process(self->fd, 0));
+
+	pin0 = vm_pin_kb();
+	ASSERT_LE(0, pin0);
+	test_map_file(self->mfd, 0, self->len, &iova);
+	ASSERT_EQ(pin0 + pinned_kb, vm_pin_kb());
+	/* A user-VA mapping cannot move: EINVAL and nothing changed */
+	test_ioctl_ioas_map_fixed(buffer, PAGE_SIZE, va_iova);
+	EXPECT_ERRNO(EINVAL, change_process(self->fd, 0));
+	test_ioctl_ioas_unmap(va_iova, PAGE_SIZE);
+	ASSERT_EQ(pin0 + pinned_kb, vm_pin_kb());
+
+	ASSERT_EQ(0, pipe(to_child));
+	ASSERT_EQ(0, pipe(to_parent));
+	pid = fork();
+	ASSERT_NE(-1, pid);
+	if (!pid) {
+		struct rlimit low = { 4 * PAGE_SIZE, 64 * PAGE_SIZE };
+		long child0 = vm_pin_kb();
+		int bad = 0;
+
+		/* A parent that fails before writing must not leave us hung */
+		close(to_child[1]);
+		close(to_parent[0]);
+
+		/* Over the child's limit: ENOMEM, nothing moved */
+		if (setrlimit(RLIMIT_MEMLOCK, &low))
+			_exit(10);
+		if (variant->mock_domains &&
+		    (change_process(self->fd, 0) != -1 || errno != ENOMEM))
+			bad |= 1;
+		if (vm_pin_kb() != child0)
+			bad |= 2;
+		if (setrlimit(RLIMIT_MEMLOCK, &rl))
+			_exit(11);
+		if (change_process(self->fd, 0))
+			bad |= 4;
+		if (vm_pin_kb() != child0 + pinned_kb)
+			bad |= 8;
+		/* Again: already ours, a no-op */
+		if (change_process(self->fd, 0) ||
+		    vm_pin_kb() != child0 + pinned_kb)
+			bad |= 16;
+		if (write(to_parent[1], "x", 1) != 1 ||
+		    read(to_child[0], &c, 1) != 1)
+			bad |= 32;
+		_exit(bad);
+	}
+	close(to_child[0]);
+	close(to_parent[1]);
+	ASSERT_EQ(1, read(to_parent[0], &c, 1));
+	/* The child carries the pins now */
+	EXPECT_EQ(pin0, vm_pin_kb());
+	ASSERT_EQ(1, write(to_child[1], "x", 1));
+	{
+		int status;
+
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status));
+	}
+	/* The child is gone; take the charge back */
+	ASSERT_EQ(0, change_process(self->fd, 0));
+	EXPECT_EQ(pin0 + pinned_kb, vm_pin_kb());
+	test_ioctl_ioas_unmap(iova, self->len);
+	EXPECT_EQ(pin0, vm_pin_kb());
 }
 
 /* A MFD_HUGETLB memfd: huge pages, mapped in 4 KiB slices or whole. */

@@ -122,6 +122,7 @@ struct xiommu_pages *xiommu_pages_alloc_file(struct file *file,
 					     bool writable,
 					     enum xiommu_account_mode mode);
 void xiommu_pages_file_release(struct xiommu_pages *pages);
+int xiommu_pages_move_to_current(struct xiommu_pages **v, unsigned long n);
 long xiommu_file_pin(struct xiommu_pages *pages, unsigned long index,
 		     unsigned long n, struct page **out);
 int xiommu_file_rw(struct xiommu_pages *pages, unsigned long start_byte,

@@ -323,6 +323,101 @@ out_put:
 	return rc;
 }
 
+/*
+ * Add the pages objects of @ioas's mappings to @v (one reference each,
+ * each object once). -EINVAL for a mapping that is not file-backed.
+ */
+static int ioas_collect_file_pages(struct xiommu_ioas *ioas,
+				   struct xarray *v, unsigned long *n)
+{
+	struct interval_tree_node *node;
+	int rc = 0;
+
+	down_read(&ioas->iopt.iova_rwsem);
+	for (node = interval_tree_iter_first(&ioas->iopt.area_itree, 0,
+					     ULONG_MAX);
+	     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		struct xiommu_area *area =
+			container_of(node, struct xiommu_area, node);
+		struct xiommu_pages *pages = area->pages;
+
+		/* Still being created by a racing map: not ours to move. */
+		if (!pages)
+			continue;
+		if (!pages->file) {
+			rc = -EINVAL;
+			break;
+		}
+		/* Keyed by address: an object several areas share goes in once. */
+		rc = xa_insert(v, (unsigned long)pages / sizeof(*pages), pages,
+			       GFP_KERNEL_ACCOUNT);
+		if (rc == -EBUSY) {
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		xiommu_pages_get(pages);
+		(*n)++;
+	}
+	up_read(&ioas->iopt.iova_rwsem);
+	return rc;
+}
+
+/*
+ * IOMMU_IOAS_CHANGE_PROCESS: charge the pinned pages of every mapping of
+ * every IOAS to the calling process. Upstream's rules: EOPNOTSUPP for
+ * __reserved; EINVAL while any mapping is not file-backed
+ * (IOMMU_IOAS_MAP_FILE); ENOMEM if the caller's RLIMIT_MEMLOCK does not
+ * fit; on failure nothing changed. Mappings made concurrently by another
+ * thread are not covered (upstream excludes them with every IOAS's lock).
+ */
+int xiommu_ioas_change_process(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_change_process *cmd = ucmd->cmd;
+	struct xiommu_ictx *ictx = ucmd->ictx;
+	struct xiommu_pages **vec = NULL;
+	struct xiommu_pages *pages;
+	struct xiommu_object *obj;
+	unsigned long index, i, n = 0;
+	struct xarray v;
+	int rc = 0;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	xa_init(&v);
+	xa_for_each(&ictx->objects, index, obj) {
+		struct xiommu_ioas *ioas = xiommu_get_ioas(ictx, index);
+
+		if (IS_ERR(ioas))
+			continue;
+		rc = ioas_collect_file_pages(ioas, &v, &n);
+		xiommu_put_object(ictx, &ioas->obj);
+		if (rc)
+			goto out_put;
+	}
+	if (!n)
+		goto out_put;
+	vec = kvcalloc(n, sizeof(*vec), GFP_KERNEL_ACCOUNT);
+	if (!vec) {
+		rc = -ENOMEM;
+		goto out_put;
+	}
+	i = 0;
+	xa_for_each(&v, index, pages)
+		vec[i++] = pages;
+	rc = xiommu_pages_move_to_current(vec, i);
+	kvfree(vec);
+out_put:
+	xa_for_each(&v, index, pages)
+		xiommu_pages_put(pages);
+	xa_destroy(&v);
+	if (rc)
+		return rc;
+	return xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+}
+
 int xiommu_ioas_copy(struct xiommu_ucmd *ucmd)
 {
 	struct iommu_ioas_copy *cmd = ucmd->cmd;
