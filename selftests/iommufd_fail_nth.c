@@ -3,6 +3,7 @@
  * Allocation-failure sweep over the /dev/iommu ioctl paths (debug kernel).
  *
  * For each path (IOAS alloc, IOAS map at a fixed and at an allocated IOVA,
+ * IOAS map of a memfd, a domain attach that pins one, CHANGE_PROCESS,
  * IOAS map in many small pinning batches, IOAS copy, HWPT alloc, mock device bind + attach, replace, access pin and
  * access rw, NEST_PARENT and nested HWPT alloc, attach to a nested HWPT,
  * HWPT invalidate) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
@@ -1206,6 +1207,134 @@ static const char *invalidate_after(struct fn_ctx *c)
 	return nested_before(c);
 }
 
+/* ---- IOMMU_IOAS_MAP_FILE and IOMMU_IOAS_CHANGE_PROCESS ---- */
+
+/* A memfd of BUFFER_SIZE bytes, populated, mmap'd to look at its pages. */
+static int fn_memfd = -1;
+static void *fn_memfd_mem;
+
+/* Called by the setups (no injection armed); once per process. */
+static int fn_setup_memfd(void)
+{
+	if (fn_memfd != -1)
+		return 0;
+	/* The syscall: this file is built without _GNU_SOURCE. */
+	fn_memfd = syscall(SYS_memfd_create, "fail_nth", 0);
+	if (fn_memfd == -1 || ftruncate(fn_memfd, BUFFER_SIZE))
+		return -1;
+	fn_memfd_mem = mmap(NULL, BUFFER_SIZE, PROT_READ | PROT_WRITE,
+			    MAP_SHARED, fn_memfd, 0);
+	if (fn_memfd_mem == MAP_FAILED)
+		return -1;
+	memset(fn_memfd_mem, 0x3c, BUFFER_SIZE);
+	return 0;
+}
+
+static int fn_map_file(struct fn_ctx *c)
+{
+	struct iommu_ioas_map_file cmd = {
+		.size = sizeof(cmd),
+		.flags = MAP_RW | IOMMU_IOAS_MAP_FIXED_IOVA,
+		.ioas_id = c->ioas_id,
+		.fd = fn_memfd,
+		.length = BUFFER_SIZE,
+		.iova = FN_IOVA,
+	};
+
+	c->out_iova = FN_IOVA;
+	return ioctl(c->fd, IOMMU_IOAS_MAP_FILE, &cmd);
+}
+
+static const char *fn_file_refs(struct fn_ctx *c, unsigned int refs)
+{
+	if (_test_cmd_check_refs(c->fd, fn_memfd_mem, BUFFER_SIZE, refs))
+		return "the memfd's pages are not pinned as expected";
+	return NULL;
+}
+
+/* IOMMU_IOAS_MAP_FILE at a fixed IOVA, one mock domain attached */
+static int map_file_setup(struct fn_ctx *c)
+{
+	return fn_setup_memfd() ?: map_fixed_setup(c);
+}
+
+static int map_file_call(struct fn_ctx *c)
+{
+	return fn_map_file(c);
+}
+
+static const char *map_file_before(struct fn_ctx *c)
+{
+	return fn_unmapped(c, c->hwpt_id, FN_IOVA) ?: fn_file_refs(c, 0);
+}
+
+static const char *map_file_after(struct fn_ctx *c)
+{
+	if (_test_cmd_check_map(c->fd, c->hwpt_id, FN_IOVA, BUFFER_SIZE,
+				fn_memfd_mem))
+		return "the file mapping is missing from the mock page table";
+	return fn_file_refs(c, 1);
+}
+
+/* Attaching a domain to an IOAS with a file mapping pins the file */
+static int attach_file_setup(struct fn_ctx *c)
+{
+	if (fn_setup_memfd() || _test_ioctl_ioas_alloc(c->fd, &c->ioas_id))
+		return -1;
+	return fn_map_file(c);
+}
+
+static int attach_file_call(struct fn_ctx *c)
+{
+	return _test_cmd_mock_domain(c->fd, c->ioas_id, &c->stdev_id,
+				     &c->hwpt_id, &c->idev_id);
+}
+
+static const char *attach_file_before(struct fn_ctx *c)
+{
+	/* The sweep itself checks that no mock device was left behind. */
+	return fn_file_refs(c, 0);
+}
+
+static const char *attach_file_after(struct fn_ctx *c)
+{
+	if (_test_cmd_check_map(c->fd, c->hwpt_id, FN_IOVA, BUFFER_SIZE,
+				fn_memfd_mem))
+		return "the file mapping is missing from the new domain";
+	return fn_file_refs(c, 1);
+}
+
+/* IOMMU_IOAS_CHANGE_PROCESS with a pinned file mapping in two IOASes */
+static int change_process_setup(struct fn_ctx *c)
+{
+	__u64 iova = FN_IOVA2;
+
+	if (map_file_setup(c) || fn_map_file(c) ||
+	    _test_ioctl_ioas_alloc(c->fd, &c->ioas2_id))
+		return -1;
+	return _test_ioctl_ioas_copy_flags(c->fd, MAP_RW |
+					   IOMMU_IOAS_MAP_FIXED_IOVA,
+					   c->ioas2_id, &iova, c->ioas_id,
+					   FN_IOVA, BUFFER_SIZE);
+}
+
+static int change_process_call(struct fn_ctx *c)
+{
+	struct iommu_ioas_change_process cmd = { .size = sizeof(cmd) };
+
+	return ioctl(c->fd, IOMMU_IOAS_CHANGE_PROCESS, &cmd);
+}
+
+static const char *change_process_before(struct fn_ctx *c)
+{
+	return map_file_after(c);
+}
+
+static const char *change_process_after(struct fn_ctx *c)
+{
+	return map_file_after(c);
+}
+
 #define FN_PATH(name)							\
 	static const struct fn_path name##_path = {			\
 		.setup = name##_setup,					\
@@ -1234,6 +1363,9 @@ FN_PATH(copy_two)
 FN_PATH(attach_huge)
 FN_PATH(detach)
 FN_PATH(access_unmap)
+FN_PATH(map_file)
+FN_PATH(attach_file)
+FN_PATH(change_process)
 FN_PATH(huge_pages)
 FN_PATH(type1_cut)
 FN_PATH(nest_parent)

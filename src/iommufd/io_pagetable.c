@@ -604,6 +604,46 @@ int xiommu_iopt_map_user(struct xiommu_iopt *iopt, unsigned long *iova,
 }
 
 /**
+ * xiommu_iopt_map_file() - map a byte range of a memory file
+ * @iopt: the IOVA map
+ * @iova: in: the IOVA (fixed); out: the IOVA used (XIOMMU_IOPT_ALLOC_IOVA)
+ * @file: shmem or hugetlbfs file (src/iommufd/pages_file.c)
+ * @start: file offset of the first byte
+ * @length: bytes
+ * @prot: XIOMMU_READ/WRITE/CACHE; XIOMMU_WRITE pins for writing
+ * @flags: XIOMMU_IOPT_ALLOC_IOVA or 0
+ * @mode: where to charge pages when they get pinned
+ *
+ * Return: 0, or the errno of xiommu_pages_alloc_file() (-EINVAL,
+ * -EOVERFLOW, -EPERM, -ENOMEM) or of xiommu_iopt_map_slices() (pinning
+ * errno as for xiommu_iopt_map_user()). On failure nothing stays pinned or
+ * charged.
+ */
+int xiommu_iopt_map_file(struct xiommu_iopt *iopt, unsigned long *iova,
+			 struct file *file, unsigned long start,
+			 unsigned long length, int prot, unsigned int flags,
+			 enum xiommu_account_mode mode)
+{
+	struct xiommu_pages_slice slice = {};
+	LIST_HEAD(slices);
+	int rc;
+
+	slice.pages = xiommu_pages_alloc_file(file, start, length,
+					      prot & XIOMMU_WRITE, mode);
+	if (IS_ERR(slice.pages))
+		return PTR_ERR(slice.pages);
+	slice.start_byte = start - slice.pages->file_start;
+	slice.length = length;
+	list_add(&slice.next, &slices);
+
+	rc = xiommu_iopt_map_slices(iopt, &slices, length, iova, prot,
+				    flags & XIOMMU_IOPT_ALLOC_IOVA);
+	/* On success the area holds its own reference. */
+	xiommu_pages_put(slice.pages);
+	return rc;
+}
+
+/**
  * xiommu_iopt_get_slices() - take the memory behind an IOVA range
  * @iopt: the IOVA map
  * @iova: first IOVA

@@ -72,6 +72,11 @@ enum xiommu_account_mode {
  * @pfns: NULL, or for VM_PFNMAP memory (src/iommufd/pages_pfnmap.c) the @npages
  *	PFNs resolved at creation; such an object never pins, never charges
  *	and leaves @pages NULL
+ * @file: NULL, or for IOMMU_IOAS_MAP_FILE (src/iommufd/pages_file.c) the
+ *	shmem or hugetlbfs file the pages come from (reference held); @uptr
+ *	is then NULL and index i is the page at file offset
+ *	@file_start + i * PAGE_SIZE
+ * @file_start: page-aligned file offset of index 0 (with @file)
  */
 struct xiommu_pages {
 	struct kref kref;
@@ -89,6 +94,8 @@ struct xiommu_pages {
 	struct user_struct *source_user;
 	struct mm_struct *source_mm;
 	unsigned long *pfns;
+	struct file *file;
+	unsigned long file_start;
 };
 
 struct xiommu_pages *xiommu_pages_alloc(void __user *uptr,
@@ -115,6 +122,19 @@ int xiommu_pfnmap_map_domain(struct xiommu_pages *pages,
 			     unsigned long start_byte, unsigned long length,
 			     struct xiommu_domain *domain, unsigned long iova,
 			     int prot, bool small_pages);
+
+/* pages_file.c: memory files for IOMMU_IOAS_MAP_FILE */
+struct xiommu_pages *xiommu_pages_alloc_file(struct file *file,
+					     unsigned long start,
+					     unsigned long length,
+					     bool writable,
+					     enum xiommu_account_mode mode);
+void xiommu_pages_file_release(struct xiommu_pages *pages);
+int xiommu_pages_move_to_current(struct xiommu_pages **v, unsigned long n);
+long xiommu_file_pin(struct xiommu_pages *pages, unsigned long index,
+		     unsigned long n, struct page **out);
+int xiommu_file_rw(struct xiommu_pages *pages, unsigned long start_byte,
+		   void *data, unsigned long length, bool write);
 
 static inline void xiommu_pages_get(struct xiommu_pages *pages)
 {
@@ -258,6 +278,10 @@ struct xiommu_iopt_domain {
 void xiommu_iopt_init(struct xiommu_iopt *iopt);
 void xiommu_iopt_destroy(struct xiommu_iopt *iopt);
 
+int xiommu_iopt_map_file(struct xiommu_iopt *iopt, unsigned long *iova,
+			 struct file *file, unsigned long start,
+			 unsigned long length, int prot, unsigned int flags,
+			 enum xiommu_account_mode mode);
 int xiommu_iopt_map_user(struct xiommu_iopt *iopt, unsigned long *iova,
 			 void __user *uptr, unsigned long length, int prot,
 			 unsigned int flags, enum xiommu_account_mode mode);

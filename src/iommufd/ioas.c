@@ -11,6 +11,7 @@
  * the io_pagetable's own checks.
  */
 #include <linux/capability.h>
+#include <linux/file.h>
 #include <linux/interval_tree.h>
 #include <linux/overflow.h>
 #include <linux/slab.h>
@@ -272,6 +273,149 @@ int xiommu_ioas_map(struct xiommu_ucmd *ucmd)
 out_put:
 	xiommu_put_object(ucmd->ictx, &ioas->obj);
 	return rc;
+}
+
+/*
+ * IOMMU_IOAS_MAP_FILE: IOMMU_IOAS_MAP of a memory file's byte range
+ * (src/iommufd/pages_file.c). Checks in upstream's order: flags
+ * (EOPNOTSUPP), sizes (EOVERFLOW), no permission (EINVAL), the IOAS
+ * (ENOENT), the fd (EBADF).
+ */
+int xiommu_ioas_map_file(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_map_file *cmd = ucmd->cmd;
+	unsigned long iova = cmd->iova;
+	struct xiommu_ioas *ioas;
+	unsigned int flags = 0;
+	struct file *file;
+	int rc;
+
+	if (cmd->flags & ~XIOMMU_MAP_FLAGS)
+		return -EOPNOTSUPP;
+	if (cmd->iova >= ULONG_MAX || cmd->length >= ULONG_MAX)
+		return -EOVERFLOW;
+	if (!(cmd->flags &
+	      (IOMMU_IOAS_MAP_WRITEABLE | IOMMU_IOAS_MAP_READABLE)))
+		return -EINVAL;
+
+	ioas = xiommu_get_ioas(ucmd->ictx, cmd->ioas_id);
+	if (IS_ERR(ioas))
+		return PTR_ERR(ioas);
+	file = fget(cmd->fd);
+	if (!file) {
+		rc = -EBADF;
+		goto out_put;
+	}
+
+	if (!(cmd->flags & IOMMU_IOAS_MAP_FIXED_IOVA))
+		flags |= XIOMMU_IOPT_ALLOC_IOVA;
+	rc = xiommu_iopt_map_file(&ioas->iopt, &iova, file, cmd->start,
+				  cmd->length, map_flags_to_prot(cmd->flags),
+				  flags, READ_ONCE(ucmd->ictx->account_mode));
+	fput(file);
+	if (rc)
+		goto out_put;
+
+	cmd->iova = iova;
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+out_put:
+	xiommu_put_object(ucmd->ictx, &ioas->obj);
+	return rc;
+}
+
+/*
+ * Add the pages objects of @ioas's mappings to @v (one reference each,
+ * each object once). -EINVAL for a mapping that is not file-backed.
+ */
+static int ioas_collect_file_pages(struct xiommu_ioas *ioas,
+				   struct xarray *v, unsigned long *n)
+{
+	struct interval_tree_node *node;
+	int rc = 0;
+
+	down_read(&ioas->iopt.iova_rwsem);
+	for (node = interval_tree_iter_first(&ioas->iopt.area_itree, 0,
+					     ULONG_MAX);
+	     node; node = interval_tree_iter_next(node, 0, ULONG_MAX)) {
+		struct xiommu_area *area =
+			container_of(node, struct xiommu_area, node);
+		struct xiommu_pages *pages = area->pages;
+
+		/* Still being created by a racing map: not ours to move. */
+		if (!pages)
+			continue;
+		if (!pages->file) {
+			rc = -EINVAL;
+			break;
+		}
+		/* Keyed by address: an object several areas share goes in once. */
+		rc = xa_insert(v, (unsigned long)pages / sizeof(*pages), pages,
+			       GFP_KERNEL_ACCOUNT);
+		if (rc == -EBUSY) {
+			rc = 0;
+			continue;
+		}
+		if (rc)
+			break;
+		xiommu_pages_get(pages);
+		(*n)++;
+	}
+	up_read(&ioas->iopt.iova_rwsem);
+	return rc;
+}
+
+/*
+ * IOMMU_IOAS_CHANGE_PROCESS: charge the pinned pages of every mapping of
+ * every IOAS to the calling process. Upstream's rules: EOPNOTSUPP for
+ * __reserved; EINVAL while any mapping is not file-backed
+ * (IOMMU_IOAS_MAP_FILE); ENOMEM if the caller's RLIMIT_MEMLOCK does not
+ * fit; on failure nothing changed. Mappings made concurrently by another
+ * thread are not covered (upstream excludes them with every IOAS's lock).
+ */
+int xiommu_ioas_change_process(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_ioas_change_process *cmd = ucmd->cmd;
+	struct xiommu_ictx *ictx = ucmd->ictx;
+	struct xiommu_pages **vec = NULL;
+	struct xiommu_pages *pages;
+	struct xiommu_object *obj;
+	unsigned long index, i, n = 0;
+	struct xarray v;
+	int rc = 0;
+
+	if (cmd->__reserved)
+		return -EOPNOTSUPP;
+
+	xa_init(&v);
+	xa_for_each(&ictx->objects, index, obj) {
+		struct xiommu_ioas *ioas = xiommu_get_ioas(ictx, index);
+
+		if (IS_ERR(ioas))
+			continue;
+		rc = ioas_collect_file_pages(ioas, &v, &n);
+		xiommu_put_object(ictx, &ioas->obj);
+		if (rc)
+			goto out_put;
+	}
+	if (!n)
+		goto out_put;
+	vec = kvcalloc(n, sizeof(*vec), GFP_KERNEL_ACCOUNT);
+	if (!vec) {
+		rc = -ENOMEM;
+		goto out_put;
+	}
+	i = 0;
+	xa_for_each(&v, index, pages)
+		vec[i++] = pages;
+	rc = xiommu_pages_move_to_current(vec, i);
+	kvfree(vec);
+out_put:
+	xa_for_each(&v, index, pages)
+		xiommu_pages_put(pages);
+	xa_destroy(&v);
+	if (rc)
+		return rc;
+	return xiommu_ucmd_respond(ucmd, sizeof(*cmd));
 }
 
 int xiommu_ioas_copy(struct xiommu_ucmd *ucmd)

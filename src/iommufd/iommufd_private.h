@@ -239,6 +239,8 @@ int xiommu_ioas_alloc_ioctl(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_iova_ranges(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_allow_iovas(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_map(struct xiommu_ucmd *ucmd);
+int xiommu_ioas_map_file(struct xiommu_ucmd *ucmd);
+int xiommu_ioas_change_process(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_copy(struct xiommu_ucmd *ucmd);
 int xiommu_ioas_unmap(struct xiommu_ucmd *ucmd);
 /*

@@ -422,6 +422,8 @@ union xiommu_ucmd_buffer {
 	struct iommu_ioas_copy ioas_copy;
 	struct iommu_ioas_iova_ranges iova_ranges;
 	struct iommu_ioas_map map;
+	struct iommu_ioas_map_file map_file;
+	struct iommu_ioas_change_process change_process;
 	struct iommu_ioas_unmap unmap;
 	struct iommu_option option;
 	struct iommu_vfio_ioas vfio_ioas;
@@ -485,6 +487,10 @@ static const struct xiommu_ioctl_op xiommu_ioctl_ops[] = {
 	XIOMMU_OP(IOMMU_IOAS_IOVA_RANGES, xiommu_ioas_iova_ranges,
 		  struct iommu_ioas_iova_ranges, out_iova_alignment),
 	XIOMMU_OP(IOMMU_IOAS_MAP, xiommu_ioas_map, struct iommu_ioas_map, iova),
+	XIOMMU_OP(IOMMU_IOAS_MAP_FILE, xiommu_ioas_map_file,
+		  struct iommu_ioas_map_file, iova),
+	XIOMMU_OP(IOMMU_IOAS_CHANGE_PROCESS, xiommu_ioas_change_process,
+		  struct iommu_ioas_change_process, __reserved),
 	XIOMMU_OP(IOMMU_IOAS_UNMAP, xiommu_ioas_unmap, struct iommu_ioas_unmap,
 		  length),
 	XIOMMU_OP(IOMMU_OPTION, xiommu_option_ioctl, struct iommu_option,

@@ -207,6 +207,8 @@ static void xiommu_pages_release(struct kref *kref)
 		!RB_EMPTY_ROOT(&pages->users_itree.rb_root) ||
 		!RB_EMPTY_ROOT(&pages->access_itree.rb_root));
 	kvfree(pages->pfns);
+	if (pages->file)
+		xiommu_pages_file_release(pages);
 	xa_destroy(&pages->chunks);
 	mmdrop(pages->source_mm);
 	free_uid(pages->source_user);
@@ -285,6 +287,101 @@ static void pages_uncharge(struct xiommu_pages *pages, unsigned long npages)
 	default:
 		break;
 	}
+}
+
+/* Is @pages charged to somebody other than the calling process? */
+static bool pages_owner_differs(struct xiommu_pages *pages)
+{
+	return pages->source_mm != current->mm ||
+	       pages->source_task != current->group_leader ||
+	       pages->source_user != current_user();
+}
+
+/* Serialises movers; the nest lock of the pages mutexes they hold. */
+static DEFINE_MUTEX(pages_move_lock);
+
+/**
+ * xiommu_pages_move_to_current() - charge pages objects to the caller
+ * @v: distinct pages objects (references held by the caller)
+ * @n: entries of @v
+ *
+ * IOMMU_IOAS_CHANGE_PROCESS: every pages object of @v that is charged to
+ * another process gets the calling process as its owner: what it has
+ * pinned is charged to the caller (all at once, before anything changes,
+ * so a charge over the limit changes nothing) and then uncharged from the
+ * old owner; later pins and unpins charge the caller. Only file-backed
+ * pages objects may be moved: a user-VA one is tied to its address space.
+ *
+ * Context: process context, may sleep; takes every pages->mutex of @v
+ * (nested under one global lock).
+ * Return: 0; -ENOMEM the caller's RLIMIT_MEMLOCK does not fit the pinned
+ * pages; -EFAULT the caller's address space is going away. On failure
+ * nothing changed.
+ */
+int xiommu_pages_move_to_current(struct xiommu_pages **v, unsigned long n)
+{
+	unsigned long charged[XIOMMU_ACCOUNT_MM + 1] = {};
+	struct xiommu_pages cur = {
+		.source_task = current->group_leader,
+		.source_user = current_user(),
+		.source_mm = current->mm,
+	};
+	unsigned long i;
+	int mode, rc = 0;
+
+	mutex_lock(&pages_move_lock);
+	for (i = 0; i != n; i++)
+		mutex_lock_nest_lock(&v[i]->mutex, &pages_move_lock);
+
+	for (i = 0; i != n; i++) {
+		if (WARN_ON_ONCE(!v[i]->file) ||
+		    WARN_ON_ONCE(v[i]->account_mode > XIOMMU_ACCOUNT_MM))
+			continue;
+		if (pages_owner_differs(v[i]))
+			charged[v[i]->account_mode] += v[i]->npinned;
+	}
+	for (mode = 0; mode <= XIOMMU_ACCOUNT_MM; mode++) {
+		if (!charged[mode])
+			continue;
+		cur.account_mode = mode;
+		rc = pages_charge(&cur, charged[mode]);
+		if (rc)
+			goto err_uncharge;
+	}
+
+	for (i = 0; i != n; i++) {
+		struct xiommu_pages *pages = v[i];
+		struct task_struct *old_task = pages->source_task;
+		struct user_struct *old_user = pages->source_user;
+		struct mm_struct *old_mm = pages->source_mm;
+
+		if (!pages->file || !pages_owner_differs(pages))
+			continue;
+		pages_uncharge(pages, pages->npinned);
+		atomic64_sub(pages->npinned, &old_mm->pinned_vm);
+		pages->source_task = current->group_leader;
+		get_task_struct(pages->source_task);
+		pages->source_user = get_uid(current_user());
+		pages->source_mm = current->mm;
+		mmgrab(pages->source_mm);
+		atomic64_add(pages->npinned, &pages->source_mm->pinned_vm);
+		put_task_struct(old_task);
+		free_uid(old_user);
+		mmdrop(old_mm);
+	}
+	goto out_unlock;
+
+err_uncharge:
+	while (mode-- > 0) {
+		cur.account_mode = mode;
+		if (charged[mode])
+			pages_uncharge(&cur, charged[mode]);
+	}
+out_unlock:
+	for (i = n; i-- > 0;)
+		mutex_unlock(&v[i]->mutex);
+	mutex_unlock(&pages_move_lock);
+	return rc;
 }
 
 /* ------------------------------------------------------------------------
@@ -471,8 +568,12 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 	struct mm_struct *mm = pages->source_mm;
 	unsigned long npages = last - first + 1;
 	unsigned long max_batch = xiommu_pin_batch();
-	/* Read-only pins look at the VMAs: they need mmap_lock too. */
-	bool locked = current->mm != mm || !pages->writable;
+	/*
+	 * Read-only pins look at the VMAs: they need mmap_lock too. File
+	 * pages (pages_file.c) need no address space.
+	 */
+	bool locked = !pages->file &&
+		      (current->mm != mm || !pages->writable);
 	unsigned int gup_flags = FOLL_LONGTERM;
 	unsigned long done = 0;
 	int rc;
@@ -506,9 +607,11 @@ static int pages_pin_range(struct xiommu_pages *pages, unsigned long first,
 		unsigned int flags = gup_flags;
 		long got;
 
-		if (!pages->writable)
+		if (!pages->file && !pages->writable)
 			flags |= ro_pin_flags(mm, uaddr, &batch);
-		if (locked)
+		if (pages->file)
+			got = xiommu_file_pin(pages, first + done, batch, out);
+		else if (locked)
 			got = pin_user_pages_remote(mm, uaddr, batch, flags,
 						    out, NULL, NULL);
 		else
@@ -898,6 +1001,8 @@ int xiommu_pages_rw(struct xiommu_pages *pages, unsigned long start_byte,
 	}
 	mutex_unlock(&pages->mutex);
 
+	if (pages->file)
+		return xiommu_file_rw(pages, start_byte, data, length, write);
 	if (!(flags & __XIOMMU_ACCESS_RW_SLOW_PATH) &&
 	    current->mm == pages->source_mm) {
 		unsigned long left;

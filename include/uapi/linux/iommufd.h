@@ -283,7 +283,9 @@ struct iommu_ioas_map {
  * IOMMU_IOAS_MAP with the memory named by a file range instead of a user
  * address: the pages are found and pinned through the file, so the mapping
  * does not depend on the caller's address space. IOVA choice, alignment,
- * accounting and errno follow IOMMU_IOAS_MAP; EBADF @fd is not open.
+ * accounting and errno follow IOMMU_IOAS_MAP; EBADF @fd is not open;
+ * EPERM a writeable mapping of a file opened read-only or sealed with
+ * F_SEAL_WRITE; EINVAL a page past the end of the file when it is pinned.
  */
 struct iommu_ioas_map_file {
 	__u32 size;
@@ -1137,7 +1139,8 @@ struct iommu_vdevice_alloc {
  * Move the pinned-memory accounting of every mapping of every IOAS of this
  * iommufd to the calling process (a new owner after a live update). Only
  * mappings made with IOMMU_IOAS_MAP_FILE can move: any other makes the
- * call fail with EINVAL. On failure nothing has changed.
+ * call fail with EINVAL; ENOMEM the caller's RLIMIT_MEMLOCK cannot take
+ * the pinned pages. On failure nothing has changed.
  */
 struct iommu_ioas_change_process {
 	__u32 size;
