@@ -1377,16 +1377,19 @@ TEST_F(iommufd_ioas, hwpt_alloc)
 
 	test_ioctl_ioas_map_fixed(buffer, BUFFER_SIZE, self->base_iova);
 
-	EXPECT_ERRNO(EOPNOTSUPP, _test_ioctl_hwpt_alloc(self->fd, 1,
+	/* Flags and fields of the newest layout: iommufd_hwpt.c */
+	EXPECT_ERRNO(EOPNOTSUPP, _test_ioctl_hwpt_alloc(self->fd, 1U << 31,
 							self->idev_ids[0],
 							self->ioas_id, &hwpt));
 	bad.dev_id = self->idev_ids[0];
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_HWPT_ALLOC, &bad));
 	EXPECT_ERRNO(ENOENT, _test_ioctl_hwpt_alloc(self->fd, 0, self->ioas_id,
 						    self->ioas_id, &hwpt));
-	EXPECT_ERRNO(ENOENT, _test_ioctl_hwpt_alloc(self->fd, 0,
-						    self->idev_ids[0],
-						    self->hwpt_ids[0], &hwpt));
+	/* A paging HWPT as pt_id: a nested HWPT, none without data */
+	EXPECT_ERRNO(EOPNOTSUPP, _test_ioctl_hwpt_alloc(self->fd, 0,
+							self->idev_ids[0],
+							self->hwpt_ids[0],
+							&hwpt));
 
 	/* A new HWPT mirrors what the IOAS already maps */
 	ASSERT_EQ(0, _test_ioctl_hwpt_alloc(self->fd, 0, self->idev_ids[0],

@@ -741,13 +741,15 @@ void xiommu_group_driver_unbound(struct xiommu_group *group,
 /**
  * xiommu_domain_alloc_paging() - allocate a paging domain for @dev's unit
  * @dev: an endpoint
- * @flags: allocation flags (none defined yet)
+ * @flags: XIOMMU_DOMAIN_ALLOC_* (include/xiommu/driver.h)
  *
- * Pins the driver module until xiommu_domain_free().
+ * A flag is passed to the driver only if the driver reports the matching
+ * capability for @dev (and, for dirty tracking, the domain it returns has
+ * the dirty ops). Pins the driver module until xiommu_domain_free().
  *
  * Return: the domain, or ERR_PTR(-ENODEV) when no unit translates @dev,
- * -EOPNOTSUPP when the driver has no paging domains or @flags is not 0,
- * -ENOMEM.
+ * -EOPNOTSUPP when the driver has no paging domains or cannot honour a
+ * flag (unknown flag, capability not reported), -ENOMEM.
  */
 struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 {
@@ -758,7 +760,15 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 	if (!iommu)
 		return ERR_PTR(-ENODEV);
 	ops = iommu->ops;
-	if (!ops->domain_alloc_paging || flags)
+	if (!ops->domain_alloc_paging ||
+	    (flags & ~(XIOMMU_DOMAIN_ALLOC_NEST_PARENT |
+		       XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING)))
+		return ERR_PTR(-EOPNOTSUPP);
+	if ((flags & XIOMMU_DOMAIN_ALLOC_NEST_PARENT) &&
+	    !ops->capable(dev, XIOMMU_CAP_NEST_PARENT))
+		return ERR_PTR(-EOPNOTSUPP);
+	if ((flags & XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING) &&
+	    !ops->capable(dev, XIOMMU_CAP_DIRTY_TRACKING))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!try_module_get(ops->owner))
 		return ERR_PTR(-ENODEV);
@@ -769,6 +779,13 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 	}
 	domain->type = XIOMMU_DOMAIN_PAGING;
 	domain->owner = iommu;
+	/* A driver bug, not a user error: refuse rather than track nothing. */
+	if ((flags & XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING) &&
+	    WARN_ON_ONCE(!domain->ops->set_dirty_tracking ||
+			 !domain->ops->read_and_clear_dirty)) {
+		xiommu_domain_free(domain);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 	return domain;
 }
 EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging);

@@ -15,6 +15,8 @@
  * @ictx: context
  * @ioas: the IOAS to mirror; the caller holds @ioas->mutex
  * @idev: device the domain must suit (its unit allocates the domain)
+ * @flags: IOMMU_HWPT_ALLOC_NEST_PARENT and/or _DIRTY_TRACKING (checked by
+ *	the caller: no other flag)
  * @auto_domain: created by an automatic attach
  *
  * The domain is filled with every mapping of the IOAS and the HWPT is put
@@ -23,7 +25,7 @@
  * @ioas->mutex.
  *
  * Return: the HWPT, or ERR_PTR: -ENODEV/-EOPNOTSUPP the device's unit has
- * no paging domains; -EINVAL the domain cannot enforce cache coherency
+ * no paging domains or cannot honour @flags; -EINVAL the domain cannot enforce cache coherency
  * although the device requires it, or its smallest IOPTE exceeds
  * PAGE_SIZE; -EADDRINUSE existing mappings collide with the aperture or
  * are misaligned for it; -EFAULT/-ENOMEM from pinning the IOAS's memory;
@@ -31,13 +33,19 @@
  */
 struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 				      struct xiommu_ioas *ioas,
-				      struct xiommu_idev *idev,
+				      struct xiommu_idev *idev, u32 flags,
 				      bool auto_domain)
 {
+	u32 domain_flags = 0;
 	struct xiommu_hwpt *hwpt;
 	int rc;
 
 	lockdep_assert_held(&ioas->mutex);
+
+	if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT)
+		domain_flags |= XIOMMU_DOMAIN_ALLOC_NEST_PARENT;
+	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+		domain_flags |= XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING;
 
 	hwpt = xiommu_object_alloc(ictx, hwpt, XIOMMU_OBJ_HWPT);
 	if (IS_ERR(hwpt))
@@ -45,8 +53,10 @@ struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 	INIT_LIST_HEAD(&hwpt->hwpt_item);
 	hwpt->ioas = ioas;
 	hwpt->auto_domain = auto_domain;
+	hwpt->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
+	hwpt->dirty_tracking = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 
-	hwpt->domain = xiommu_domain_alloc_paging(idev->dev, 0);
+	hwpt->domain = xiommu_domain_alloc_paging(idev->dev, domain_flags);
 	if (IS_ERR(hwpt->domain)) {
 		rc = PTR_ERR(hwpt->domain);
 		goto err_abort;
@@ -143,45 +153,97 @@ void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt)
 		refcount_dec(&hwpt->obj.users);
 }
 
-/* IOMMU_HWPT_ALLOC, Linux 6.6 semantics: @pt_id must be an IOAS. */
+/* Flags of a paging HWPT xiommu implements (the others: EOPNOTSUPP). */
+#define XIOMMU_HWPT_PAGING_FLAGS	(IOMMU_HWPT_ALLOC_NEST_PARENT |	\
+					 IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+
+/*
+ * A kernel-managed (paging) HWPT mirroring @ioas. FAULT_ID_VALID (fault
+ * queues) and PASID are not implemented yet: EOPNOTSUPP. Driver data is
+ * for nested HWPTs only: no xiommu driver takes data for a paging domain,
+ * as no upstream driver does (EOPNOTSUPP).
+ */
+static struct xiommu_hwpt *hwpt_alloc_paging(struct xiommu_ucmd *ucmd,
+					     struct xiommu_ioas *ioas,
+					     struct xiommu_idev *idev)
+{
+	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+
+	lockdep_assert_held(&ioas->mutex);
+	if (cmd->flags & ~XIOMMU_HWPT_PAGING_FLAGS)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (cmd->data_len)
+		return ERR_PTR(-EOPNOTSUPP);
+	return xiommu_hwpt_alloc(ucmd->ictx, ioas, idev, cmd->flags, false);
+}
+
+/**
+ * xiommu_hwpt_alloc_ioctl() - IOMMU_HWPT_ALLOC
+ * @ucmd: the ioctl (struct iommu_hwpt_alloc, zero-extended from the 6.6
+ *	layout)
+ *
+ * Checks in upstream's order: __reserved (EOPNOTSUPP), data_type against
+ * data_len (EINVAL), dev_id (ENOENT), pt_id: no object or one that cannot
+ * carry an HWPT is EINVAL (a device ID, an HWPT that is no nest parent...).
+ * Then per kind of @pt_id (one case each: nested HWPTs on a parent HWPT
+ * or a vIOMMU come in here). __reserved2 is not checked, as upstream.
+ *
+ * Return: 0, or the errno of the steps above and of the allocation.
+ */
 int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 {
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+	struct xiommu_ioas *ioas = NULL;
+	struct xiommu_object *pt_obj;
 	struct xiommu_hwpt *hwpt;
-	struct xiommu_ioas *ioas;
 	struct xiommu_idev *idev;
 	int rc;
 
-	if (cmd->flags || cmd->__reserved)
+	if (cmd->__reserved)
 		return -EOPNOTSUPP;
+	if ((cmd->data_type == IOMMU_HWPT_DATA_NONE && cmd->data_len) ||
+	    (cmd->data_type != IOMMU_HWPT_DATA_NONE && !cmd->data_len))
+		return -EINVAL;
 
 	idev = xiommu_get_idev(ucmd->ictx, cmd->dev_id);
 	if (IS_ERR(idev))
 		return PTR_ERR(idev);
 
-	ioas = xiommu_get_ioas(ucmd->ictx, cmd->pt_id);
-	if (IS_ERR(ioas)) {
-		rc = PTR_ERR(ioas);
+	pt_obj = xiommu_get_object(ucmd->ictx, cmd->pt_id, XIOMMU_OBJ_ANY);
+	if (IS_ERR(pt_obj)) {
+		rc = -EINVAL;
 		goto out_put_idev;
 	}
 
-	mutex_lock(&ioas->mutex);
-	hwpt = xiommu_hwpt_alloc(ucmd->ictx, ioas, idev, false);
+	switch (pt_obj->type) {
+	case XIOMMU_OBJ_IOAS:
+		ioas = container_of(pt_obj, struct xiommu_ioas, obj);
+		mutex_lock(&ioas->mutex);
+		hwpt = hwpt_alloc_paging(ucmd, ioas, idev);
+		break;
+	case XIOMMU_OBJ_HWPT:
+		/* Nested HWPTs: no xiommu driver allocates them yet. */
+		hwpt = ERR_PTR(-EOPNOTSUPP);
+		break;
+	default:
+		hwpt = ERR_PTR(-EINVAL);
+		break;
+	}
 	if (IS_ERR(hwpt)) {
 		rc = PTR_ERR(hwpt);
 		goto out_unlock;
 	}
 
 	cmd->out_hwpt_id = hwpt->obj.id;
-	rc = xiommu_ucmd_respond(ucmd,
-				 offsetofend(struct iommu_hwpt_alloc, __reserved));
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
 	if (rc)
 		xiommu_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
 	else
 		xiommu_object_finalize(ucmd->ictx, &hwpt->obj);
 out_unlock:
-	mutex_unlock(&ioas->mutex);
-	xiommu_put_object(ucmd->ictx, &ioas->obj);
+	if (ioas)
+		mutex_unlock(&ioas->mutex);
+	xiommu_put_object(ucmd->ictx, pt_obj);
 out_put_idev:
 	xiommu_put_object(ucmd->ictx, &idev->obj);
 	return rc;
