@@ -126,7 +126,8 @@ int xiommu_dirty_walk_run(const struct xiommu_dirty_walk *walk)
 				    DIRTY_CHUNK_BITS);
 		dirty.carry_last = 0;
 		bitmap_zero(dirty.bits, DIRTY_CHUNK_BITS);
-		if (carry >= dirty.iova)
+		/* 0 is "no carry": a carried range always ends above 0 */
+		if (carry && carry >= dirty.iova)
 			xiommu_dirty_bitmap_record(&dirty, dirty.iova,
 						   carry - dirty.iova + 1);
 		rc = walk->fill(walk->priv, &dirty);
