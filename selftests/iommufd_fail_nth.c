@@ -4,9 +4,11 @@
  *
  * For each path (IOAS alloc, IOAS map at a fixed and at an allocated IOVA,
  * IOAS map of a memfd, a domain attach that pins one, CHANGE_PROCESS,
- * IOAS map in many small pinning batches, IOAS copy, HWPT alloc, mock device bind + attach, replace, access pin and
- * access rw, NEST_PARENT and nested HWPT alloc, attach to a nested HWPT,
- * HWPT invalidate) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
+ * IOAS map in many small pinning batches, IOAS copy, HWPT alloc (plain and
+ * with NEST_PARENT | DIRTY_TRACKING), dirty bitmap read and tracking
+ * enable, mock device bind + attach, replace, access pin and access rw,
+ * NEST_PARENT and nested HWPT alloc, attach to a nested HWPT, HWPT
+ * invalidate) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
  * call reaches fail, through the per-thread /proc/self/task/TID/fail-nth
  * counter of the kernel's fault injection (failslab and fail_page_alloc),
  * until the call gets through without reaching the armed site. At each step:
@@ -494,6 +496,168 @@ static const char *hwpt_alloc_after(struct fn_ctx *c)
 	/* The new domain mirrors the IOAS, sharing its pins. */
 	return fn_mapped(c, c->out_id[0], FN_IOVA) ?:
 	       fn_mapped(c, c->hwpt_id, FN_IOVA) ?: fn_refs(c, 1);
+}
+
+/* IOMMU_HWPT_ALLOC with the newest flags: a dirty-tracking nest parent */
+static int hwpt_alloc_flags_setup(struct fn_ctx *c)
+{
+	return hwpt_alloc_setup(c);
+}
+
+static int hwpt_alloc_flags_call(struct fn_ctx *c)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_HWPT_ALLOC_NEST_PARENT |
+			 IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+		.dev_id = c->idev_id,
+		.pt_id = c->ioas_id,
+	};
+	int rc;
+
+	rc = ioctl(c->fd, IOMMU_HWPT_ALLOC, &cmd);
+	if (!rc)
+		c->out_id[0] = cmd.out_hwpt_id;
+	return rc;
+}
+
+static const char *hwpt_alloc_flags_before(struct fn_ctx *c)
+{
+	return hwpt_alloc_before(c);
+}
+
+static const char *hwpt_alloc_flags_after(struct fn_ctx *c)
+{
+	return hwpt_alloc_after(c);
+}
+
+/*
+ * The dirty paths: a dirty-tracking HWPT (hwpt2) on the mapped IOAS with
+ * tracking on and every other IO page of the buffer written.
+ */
+#define FN_DIRTY_BITS	(64 * 4096 / MOCK_PAGE_SIZE)
+static uint8_t fn_dirty_in[FN_DIRTY_BITS / 8];
+static uint8_t fn_dirty_out[FN_DIRTY_BITS / 8];
+
+static int fn_get_dirty(struct fn_ctx *c, __u32 flags, uint8_t *bitmap)
+{
+	struct iommu_hwpt_get_dirty_bitmap cmd = {
+		.size = sizeof(cmd),
+		.hwpt_id = c->hwpt2_id,
+		.flags = flags,
+		.iova = FN_IOVA,
+		.length = BUFFER_SIZE,
+		.page_size = MOCK_PAGE_SIZE,
+		.data = (uintptr_t)bitmap,
+	};
+
+	memset(bitmap, 0, FN_DIRTY_BITS / 8);
+	return ioctl(c->fd, IOMMU_HWPT_GET_DIRTY_BITMAP, &cmd);
+}
+
+static int fn_set_dirty(struct fn_ctx *c, bool enable)
+{
+	struct iommu_hwpt_set_dirty_tracking cmd = {
+		.size = sizeof(cmd),
+		.flags = enable ? IOMMU_HWPT_DIRTY_TRACKING_ENABLE : 0,
+		.hwpt_id = c->hwpt2_id,
+	};
+
+	return ioctl(c->fd, IOMMU_HWPT_SET_DIRTY_TRACKING, &cmd);
+}
+
+static int dirty_setup(struct fn_ctx *c)
+{
+	struct iommu_hwpt_alloc alloc = {
+		.size = sizeof(alloc),
+		.flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+	};
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_DIRTY,
+		.dirty = {
+			.iova = FN_IOVA,
+			.length = BUFFER_SIZE,
+			.page_size = MOCK_PAGE_SIZE,
+			.uptr = (uintptr_t)fn_dirty_in,
+		},
+	};
+	unsigned int i;
+
+	assert(BUFFER_SIZE / MOCK_PAGE_SIZE == FN_DIRTY_BITS);
+	if (hwpt_alloc_setup(c))
+		return -1;
+	alloc.dev_id = c->idev_id;
+	alloc.pt_id = c->ioas_id;
+	if (ioctl(c->fd, IOMMU_HWPT_ALLOC, &alloc))
+		return -1;
+	c->hwpt2_id = alloc.out_hwpt_id;
+	if (fn_set_dirty(c, true))
+		return -1;
+	memset(fn_dirty_in, 0, sizeof(fn_dirty_in));
+	for (i = 0; i != FN_DIRTY_BITS; i += 2)
+		fn_dirty_in[i / 8] |= 1U << (i % 8);
+	cmd.id = c->hwpt2_id;
+	return ioctl(c->fd, IOMMU_TEST_CMD, &cmd);
+}
+
+/* Does a NO_CLEAR read show @want (NULL: nothing dirty)? */
+static const char *fn_dirty_is(struct fn_ctx *c, const uint8_t *want)
+{
+	static uint8_t now[FN_DIRTY_BITS / 8];
+	unsigned int i;
+
+	if (fn_get_dirty(c, IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR, now))
+		return "dirty bitmap unreadable";
+	for (i = 0; i != sizeof(now); i++)
+		if (now[i] != (want ? want[i] : 0))
+			return want ? "dirty bits lost" : "dirty bits left";
+	return NULL;
+}
+
+/* IOMMU_HWPT_GET_DIRTY_BITMAP (clearing) */
+static int get_dirty_setup(struct fn_ctx *c)
+{
+	return dirty_setup(c);
+}
+
+static int get_dirty_call(struct fn_ctx *c)
+{
+	return fn_get_dirty(c, 0, fn_dirty_out);
+}
+
+static const char *get_dirty_before(struct fn_ctx *c)
+{
+	return fn_mapped(c, c->hwpt2_id, FN_IOVA) ?:
+	       fn_dirty_is(c, fn_dirty_in) ?: fn_refs(c, 1);
+}
+
+static const char *get_dirty_after(struct fn_ctx *c)
+{
+	if (memcmp(fn_dirty_out, fn_dirty_in, sizeof(fn_dirty_in)))
+		return "wrong dirty bits returned";
+	return fn_dirty_is(c, NULL) ?: fn_refs(c, 1);
+}
+
+/* IOMMU_HWPT_SET_DIRTY_TRACKING (enabling again forgets the writes) */
+static int set_dirty_setup(struct fn_ctx *c)
+{
+	return dirty_setup(c);
+}
+
+static int set_dirty_call(struct fn_ctx *c)
+{
+	return fn_set_dirty(c, true);
+}
+
+static const char *set_dirty_before(struct fn_ctx *c)
+{
+	return fn_dirty_is(c, fn_dirty_in) ?: fn_refs(c, 1);
+}
+
+static const char *set_dirty_after(struct fn_ctx *c)
+{
+	return fn_dirty_is(c, NULL) ?: fn_refs(c, 1);
 }
 
 /* IOMMU_TEST_OP_MOCK_DOMAIN: create, bind and attach a mock device */
@@ -1353,6 +1517,9 @@ FN_PATH(map_auto)
 FN_PATH(map_batched)
 FN_PATH(copy)
 FN_PATH(hwpt_alloc)
+FN_PATH(hwpt_alloc_flags)
+FN_PATH(get_dirty)
+FN_PATH(set_dirty)
 FN_PATH(mock_domain)
 FN_PATH(replace)
 FN_PATH(access_pin)

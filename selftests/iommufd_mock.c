@@ -1377,7 +1377,7 @@ TEST_F(iommufd_ioas, hwpt_alloc)
 
 	test_ioctl_ioas_map_fixed(buffer, BUFFER_SIZE, self->base_iova);
 
-	/* Unknown flag (1 is NEST_PARENT, which the mock honours) */
+	/* Flags and fields of the newest layout: iommufd_hwpt.c */
 	EXPECT_ERRNO(EOPNOTSUPP, _test_ioctl_hwpt_alloc(self->fd, 1U << 31,
 							self->idev_ids[0],
 							self->ioas_id, &hwpt));
@@ -1385,7 +1385,7 @@ TEST_F(iommufd_ioas, hwpt_alloc)
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_HWPT_ALLOC, &bad));
 	EXPECT_ERRNO(ENOENT, _test_ioctl_hwpt_alloc(self->fd, 0, self->ioas_id,
 						    self->ioas_id, &hwpt));
-	/* An HWPT as pt_id asks for a nested HWPT, which needs data */
+	/* A paging HWPT as pt_id: a nested HWPT, none without data */
 	EXPECT_ERRNO(EOPNOTSUPP, _test_ioctl_hwpt_alloc(self->fd, 0,
 							self->idev_ids[0],
 							self->hwpt_ids[0],

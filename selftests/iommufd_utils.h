@@ -27,7 +27,7 @@
 
 #include "kselftest_harness.h"
 
-#define MOCK_PAGE_SIZE XIOMMU_MOCK_IO_PAGE_SIZE
+/* MOCK_PAGE_SIZE (2 KiB, the mock IO page) comes from iommufd_test.h */
 
 #ifndef offsetofend
 #define offsetofend(type, member) \

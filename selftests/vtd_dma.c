@@ -540,4 +540,95 @@ TEST_F_TIMEOUT(vtd, hw_info_faults_snoop, TIMEOUT_S)
 	ASSERT_EQ(0, pci_make_idle(bdf));
 }
 
+/*
+ * What QEMU 7.2's VT-d cannot do is reported and refused the upstream way:
+ * no dirty tracking (ECAP.SSADS clear) and no nesting (ECAP.NEST clear)
+ * in out_capabilities, no PASID; IOMMU_HWPT_ALLOC with DIRTY_TRACKING or
+ * NEST_PARENT fails with EOPNOTSUPP, as do the dirty ioctls on a plain
+ * HWPT; a plain HWPT still works.
+ */
+TEST_F_TIMEOUT(vtd, no_dirty_no_nesting, TIMEOUT_S)
+{
+	struct iommu_hw_info_vtd vinfo;
+	struct iommu_hw_info info = {
+		.size = sizeof(info),
+		.data_len = sizeof(vinfo),
+		.data_uptr = (uintptr_t)&vinfo,
+		.out_max_pasid_log2 = 0xff,
+		.out_capabilities = ~0ULL,
+	};
+	struct iommu_hwpt_alloc alloc = { .size = sizeof(alloc) };
+	struct iommu_hwpt_set_dirty_tracking set = {
+		.size = sizeof(set),
+		.flags = IOMMU_HWPT_DIRTY_TRACKING_ENABLE,
+	};
+	uint64_t bitmap = 0;
+	struct iommu_hwpt_get_dirty_bitmap get = {
+		.size = sizeof(get),
+		.iova = 0x100000,
+		.length = 4096,
+		.page_size = 4096,
+		.data = (uintptr_t)&bitmap,
+	};
+	uint32_t ioas, devid, hwpt;
+	char bdf[PCI_BDF_LEN];
+	int iommufd, devfd;
+	uint8_t *buf;
+
+	if (!self->unit[0])
+		return;
+	ASSERT_EQ(0, edu_find_solo(bdf));
+	ASSERT_EQ(0, vfio_dev_bind_driver(bdf));
+	devfd = vfio_dev_open(bdf);
+	ASSERT_LE(0, devfd);
+	iommufd = iommufd_open();
+	ASSERT_LE(0, iommufd);
+	ASSERT_EQ(0, vfio_dev_bind(devfd, iommufd, &devid));
+
+	info.dev_id = devid;
+	ASSERT_EQ(0, vfio_ioctl(iommufd, IOMMU_GET_HW_INFO, &info));
+	ASSERT_EQ(IOMMU_HW_INFO_TYPE_INTEL_VTD, info.out_data_type);
+	TH_LOG("ECAP %#llx: NEST %d SSADS %d", (unsigned long long)vinfo.ecap_reg,
+	       !!(vinfo.ecap_reg & (1ULL << 26)),
+	       !!(vinfo.ecap_reg & (1ULL << 55)));
+	ASSERT_EQ(0, vinfo.ecap_reg & (1ULL << 55));
+	ASSERT_EQ(0, vinfo.ecap_reg & (1ULL << 26));
+	ASSERT_EQ(0, info.out_capabilities);
+	ASSERT_EQ(0, info.out_max_pasid_log2);
+	/* Asking for the VT-d type works, another type does not */
+	info.flags = IOMMU_HW_INFO_FLAG_INPUT_TYPE;
+	info.in_data_type = IOMMU_HW_INFO_TYPE_INTEL_VTD;
+	ASSERT_EQ(0, vfio_ioctl(iommufd, IOMMU_GET_HW_INFO, &info));
+	info.in_data_type = IOMMU_HW_INFO_TYPE_ARM_SMMUV3;
+	ASSERT_EQ(-EOPNOTSUPP, vfio_ioctl(iommufd, IOMMU_GET_HW_INFO, &info));
+
+	ASSERT_EQ(0, iommufd_ioas_alloc(iommufd, &ioas));
+	buf = dma_buf_alloc(4096);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, iommufd_map(iommufd, ioas, buf, 4096, 0x100000));
+	alloc.dev_id = devid;
+	alloc.pt_id = ioas;
+	alloc.flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+	ASSERT_EQ(-EOPNOTSUPP, vfio_ioctl(iommufd, IOMMU_HWPT_ALLOC, &alloc));
+	alloc.flags = IOMMU_HWPT_ALLOC_NEST_PARENT;
+	ASSERT_EQ(-EOPNOTSUPP, vfio_ioctl(iommufd, IOMMU_HWPT_ALLOC, &alloc));
+	alloc.flags = 0;
+	ASSERT_EQ(0, vfio_ioctl(iommufd, IOMMU_HWPT_ALLOC, &alloc));
+	hwpt = alloc.out_hwpt_id;
+	set.hwpt_id = hwpt;
+	ASSERT_EQ(-EOPNOTSUPP,
+		  vfio_ioctl(iommufd, IOMMU_HWPT_SET_DIRTY_TRACKING, &set));
+	get.hwpt_id = hwpt;
+	ASSERT_EQ(-EOPNOTSUPP,
+		  vfio_ioctl(iommufd, IOMMU_HWPT_GET_DIRTY_BITMAP, &get));
+	/* The plain HWPT is a working one */
+	ASSERT_EQ(0, vfio_dev_attach(devfd, &hwpt));
+	ASSERT_EQ(alloc.out_hwpt_id, hwpt);
+
+	close(devfd);
+	close(iommufd);
+	dma_buf_free(buf, 4096);
+	ASSERT_EQ(0, pci_make_idle(bdf));
+}
+
 TEST_HARNESS_MAIN

@@ -224,6 +224,11 @@ static bool smmu_capable(struct device *dev, enum xiommu_cap cap)
 		return master->unit->idr[0] & IDR0_COHACC;
 	case XIOMMU_CAP_ENFORCE_CACHE_COHERENCY:
 	case XIOMMU_CAP_DIRTY_TRACKING:	/* no HTTU in use */
+	/*
+	 * A nest parent is a stage-2 table (IDR0.S2P): QEMU 7.2's SMMUv3 has
+	 * stage 1 only, and this driver builds stage-1 tables only.
+	 */
+	case XIOMMU_CAP_NEST_PARENT:
 	case XIOMMU_CAP_INTR_ISOLATION:	/* MSIs are not remapped */
 	default:
 		return false;

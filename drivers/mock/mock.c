@@ -161,6 +161,14 @@ struct mock_domain *to_mock_paging(struct xiommu_domain *domain)
 static int mock_domain_attach(struct xiommu_domain *domain,
 			      struct device *dev)
 {
+	struct mock_domain *md = container_of(domain, struct mock_domain,
+					      domain);
+	struct mock_dev *mdev = to_mock_dev(dev);
+
+	/* Writes of this device would go unrecorded (upstream: EINVAL). */
+	if (md->dirty_capable && mdev &&
+	    (mdev->flags & MOCK_FLAGS_DEVICE_NO_DIRTY))
+		return -EINVAL;
 	return mock_nop_attach(domain, dev);
 }
 
@@ -329,12 +337,131 @@ static void mock_domain_free(struct xiommu_domain *domain)
 	kfree(md);
 }
 
+/* ---- dirty tracking (upstream mock semantics) ---- */
+
+static int mock_domain_set_dirty_tracking(struct xiommu_domain *domain,
+					  bool enable)
+{
+	struct mock_domain *md = container_of(domain, struct mock_domain,
+					      domain);
+
+	if (!md->dirty_capable)
+		return -EINVAL;
+	WRITE_ONCE(md->tracking, enable);
+	return 0;
+}
+
+/*
+ * Index of the head entry of the IOPTE covering IO page @idx, or ULONG_MAX
+ * if nothing maps it.
+ */
+static unsigned long mock_pte_head(struct mock_domain *md, unsigned long idx,
+				   unsigned int *order)
+{
+	void *entry = xa_load(&md->ptes, idx);
+
+	if (!entry)
+		return ULONG_MAX;
+	*order = FIELD_GET(MOCK_PTE_ORDER, xa_to_value(entry));
+	return round_down(idx, 1UL << *order);
+}
+
+/*
+ * Set (@set) or clear the DIRTY bit of the head entry @head; returns the
+ * bit's old value. Under the xarray lock, so an IOPTE that is being
+ * unmapped is either still there or gone, never resurrected.
+ */
+static bool mock_pte_dirty_update(struct mock_domain *md, unsigned long head,
+				  bool set)
+{
+	unsigned long pte;
+	bool old = false;
+	void *entry;
+
+	xa_lock(&md->ptes);
+	entry = xa_load(&md->ptes, head);
+	if (entry) {
+		pte = xa_to_value(entry);
+		old = pte & MOCK_PTE_DIRTY;
+		if (old != set) {
+			pte = set ? pte | MOCK_PTE_DIRTY : pte & ~MOCK_PTE_DIRTY;
+			/* The slot exists: replacing a value never allocates. */
+			__xa_store(&md->ptes, head, xa_mk_value(pte), GFP_ATOMIC);
+		}
+	}
+	xa_unlock(&md->ptes);
+	return old;
+}
+
+/**
+ * mock_domain_mark_dirty() - a "device write" at @iova (IOMMU_TEST_OP_DIRTY)
+ * @md: a mock paging domain with dirty tracking on
+ * @iova: any IOVA of the IOPTE written
+ *
+ * Return: 1 if an IOPTE maps @iova (now dirty), 0 if nothing does.
+ */
+int mock_domain_mark_dirty(struct mock_domain *md, unsigned long iova)
+{
+	unsigned long head;
+	unsigned int order;
+
+	head = mock_pte_head(md, iova / MOCK_IO_PAGE_SIZE, &order);
+	if (head == ULONG_MAX)
+		return 0;
+	mock_pte_dirty_update(md, head, true);
+	return 1;
+}
+
+static int mock_domain_read_and_clear_dirty(struct xiommu_domain *domain,
+					    unsigned long iova, size_t size,
+					    unsigned long flags,
+					    struct xiommu_dirty_bitmap *dirty)
+{
+	struct mock_domain *md = container_of(domain, struct mock_domain,
+					      domain);
+	unsigned long idx = iova / MOCK_IO_PAGE_SIZE;
+	unsigned long end = (iova + size) / MOCK_IO_PAGE_SIZE;
+
+	if (!md->dirty_capable)
+		return -EINVAL;
+	while (idx < end) {
+		unsigned long head, head_iova, pgsize;
+		unsigned int order;
+		bool was_dirty;
+
+		head = mock_pte_head(md, idx, &order);
+		if (head == ULONG_MAX) {
+			idx++;
+			continue;
+		}
+		pgsize = MOCK_IO_PAGE_SIZE << order;
+		head_iova = head * MOCK_IO_PAGE_SIZE;
+		if (flags & XIOMMU_DIRTY_NO_CLEAR) {
+			void *entry = xa_load(&md->ptes, head);
+
+			was_dirty = entry &&
+				    (xa_to_value(entry) & MOCK_PTE_DIRTY);
+		} else {
+			was_dirty = mock_pte_dirty_update(md, head, false);
+			if (was_dirty && dirty->gather)
+				xiommu_iotlb_gather_add(dirty->gather,
+							head_iova, pgsize);
+		}
+		if (was_dirty)
+			xiommu_dirty_bitmap_record(dirty, head_iova, pgsize);
+		idx = head + (1UL << order);
+	}
+	return 0;
+}
+
 static const struct xiommu_domain_ops mock_paging_ops = {
 	.attach_dev = mock_domain_attach,
 	.map_pages = mock_domain_map_pages,
 	.unmap_pages = mock_domain_unmap_pages,
 	.iotlb_sync = mock_domain_iotlb_sync,
 	.iova_to_phys = mock_domain_iova_to_phys,
+	.set_dirty_tracking = mock_domain_set_dirty_tracking,
+	.read_and_clear_dirty = mock_domain_read_and_clear_dirty,
 	.free = mock_domain_free,
 };
 
@@ -344,11 +471,15 @@ static struct xiommu_domain *mock_domain_alloc_paging(struct device *dev,
 	struct mock_dev *mdev = to_mock_dev(dev);
 	struct mock_domain *md;
 
-	/* Any mock paging domain can be a stage 2 under a nested domain. */
-	if (flags & ~IOMMU_HWPT_ALLOC_NEST_PARENT)
+	/* Any mock domain can be a nest parent, as upstream's. */
+	if (flags & ~(XIOMMU_DOMAIN_ALLOC_NEST_PARENT |
+		      XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!mdev)
 		return ERR_PTR(-EINVAL);
+	if ((flags & XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING) &&
+	    (mdev->flags & MOCK_FLAGS_DEVICE_NO_DIRTY))
+		return ERR_PTR(-EOPNOTSUPP);
 
 	md = kzalloc(sizeof(*md), GFP_KERNEL_ACCOUNT);
 	if (!md)
@@ -358,7 +489,10 @@ static struct xiommu_domain *mock_domain_alloc_paging(struct device *dev,
 	md->domain.type = XIOMMU_DOMAIN_PAGING;
 	md->domain.ops = &mock_paging_ops;
 	md->domain.owner = &mdev->unit->iommu;
+	md->dirty_capable = flags & XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING;
 	md->domain.pgsize_bitmap = mdev->unit->cfg->pgsize_bitmap;
+	if (mdev->flags & MOCK_FLAGS_DEVICE_HUGE_IOVA)
+		md->domain.pgsize_bitmap |= XIOMMU_MOCK_HUGE_PAGE_SIZE;
 	md->domain.geometry.aperture_start = mdev->unit->cfg->aperture_start;
 	md->domain.geometry.aperture_end = mdev->unit->cfg->aperture_last;
 	return &md->domain;
@@ -506,10 +640,21 @@ static bool mock_capable(struct device *dev, enum xiommu_cap cap)
 		return mdev && !mdev->unit->cfg->no_iommufd;
 	case XIOMMU_CAP_CACHE_COHERENCY:
 	case XIOMMU_CAP_INTR_ISOLATION:
+	case XIOMMU_CAP_NEST_PARENT:
 		return true;
+	case XIOMMU_CAP_DIRTY_TRACKING:
+		return mdev && !(mdev->flags & MOCK_FLAGS_DEVICE_NO_DIRTY);
 	default:
 		return false;
 	}
+}
+
+static u8 mock_max_pasid_log2(struct device *dev)
+{
+	struct mock_dev *mdev = to_mock_dev(dev);
+
+	return mdev && (mdev->flags & MOCK_FLAGS_DEVICE_PASID) ?
+		       MOCK_PASID_WIDTH : 0;
 }
 
 static void mock_get_resv_regions(struct device *dev, struct list_head *head)
@@ -540,6 +685,7 @@ static const struct xiommu_ops mock_ops_template = {
 	.domain_alloc_nested = mock_domain_alloc_nested,
 	.get_resv_regions = mock_get_resv_regions,
 	.hw_info = mock_hw_info,
+	.max_pasid_log2 = mock_max_pasid_log2,
 };
 
 /* ---- mock devices ---- */
@@ -559,6 +705,7 @@ static void mock_dev_release(struct device *dev)
  * @unit: the unit that must translate it
  * @group_peer: a device of @unit whose group the new one joins, or NULL
  *	for a group of its own; the caller keeps it alive during the call
+ * @flags: MOCK_FLAGS_DEVICE_* (the caller checked them)
  *
  * The core probes the device while it is added; the device is an endpoint
  * of its group, attached to the group's current domain, on return.
@@ -569,7 +716,7 @@ static void mock_dev_release(struct device *dev)
  * or group allocation failed).
  */
 struct mock_dev *mock_dev_create(struct mock_unit *unit,
-				 struct mock_dev *group_peer)
+				 struct mock_dev *group_peer, u32 flags)
 {
 	struct mock_dev *mdev;
 	int rc;
@@ -589,6 +736,7 @@ struct mock_dev *mock_dev_create(struct mock_unit *unit,
 	}
 	atomic_inc(&mock_dev_count);
 	mdev->unit = unit;
+	mdev->flags = flags;
 	mdev->group_peer = group_peer ? &group_peer->dev : NULL;
 	device_initialize(&mdev->dev);
 	mdev->dev.bus = &mock_bus;

@@ -64,6 +64,11 @@ struct mock_unit {
  *	joins (the two cannot be isolated), or NULL for a group of its own
  * @domain: the domain the core last attached the device to (attach_dev)
  * @id: number in the device name "xiommu_mock<id>"
+ * @flags: MOCK_FLAGS_DEVICE_* (IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS), fixed
+ *	before the device is added: NO_DIRTY its unit reports no dirty
+ *	tracking for it, HUGE_IOVA its paging domains also take
+ *	XIOMMU_MOCK_HUGE_PAGE_SIZE IOPTEs, PASID it has MOCK_PASID_WIDTH bits
+ *	of PASID
  */
 struct mock_dev {
 	struct device dev;
@@ -71,6 +76,7 @@ struct mock_dev {
 	struct device *group_peer;
 	struct xiommu_domain *domain;
 	int id;
+	u32 flags;
 };
 
 /*
@@ -81,6 +87,8 @@ struct mock_dev {
  *	HEAD:  the first IO page of an IOPTE (unmap must never start or end
  *	       inside an IOPTE, see mock_domain_unmap_pages())
  *	ORDER: log2(IOPTE size / MOCK_IO_PAGE_SIZE)
+ *	DIRTY: (head entry only) a device wrote through the IOPTE since the
+ *	       dirty state was last cleared (IOMMU_TEST_OP_DIRTY sets it)
  * xa_mk_value() holds up to 63 bits.
  */
 #define MOCK_PTE_PFN		GENMASK(43, 0)
@@ -89,6 +97,7 @@ struct mock_dev {
 #define MOCK_PTE_CACHE		BIT(46)
 #define MOCK_PTE_HEAD		BIT(47)
 #define MOCK_PTE_ORDER		GENMASK(53, 48)
+#define MOCK_PTE_DIRTY		BIT(54)
 
 /* Physical address an IO page's software IOPTE points to. */
 static inline phys_addr_t mock_pte_phys(unsigned long pte)
@@ -102,11 +111,15 @@ static inline phys_addr_t mock_pte_phys(unsigned long pte)
  * @unit: the unit that allocated it
  * @ptes: the software page table (see MOCK_PTE_*); the xarray's own lock
  *	serialises writers, readers use RCU (xa_load)
+ * @dirty_capable: allocated with XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING
+ * @tracking: dirty tracking is on (set_dirty_tracking; READ_ONCE)
  */
 struct mock_domain {
 	struct xiommu_domain domain;
 	struct mock_unit *unit;
 	struct xarray ptes;
+	bool dirty_capable;
+	bool tracking;
 };
 
 /**
@@ -125,7 +138,8 @@ struct mock_nested {
 };
 
 struct mock_dev *mock_dev_create(struct mock_unit *unit,
-				 struct mock_dev *group_peer);
+				 struct mock_dev *group_peer, u32 flags);
+int mock_domain_mark_dirty(struct mock_domain *md, unsigned long iova);
 void mock_dev_destroy(struct mock_dev *mdev);
 int mock_dev_bind_driver(struct mock_dev *mdev, bool bind);
 struct mock_unit *mock_default_unit(void);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * IOMMU_TEST_CMD: the test ioctl of /dev/iommu (ABI in
- * include/uapi/xiommu/iommufd_test.h, upstream v6.6 compatible).
+ * include/uapi/xiommu/iommufd_test.h, upstream compatible).
  *
  * The core forwards the ioctl here with the iommufd context; each op is
  * built only from the consumer API (include/xiommu/xiommu.h), so the test
@@ -73,6 +73,7 @@ static int mock_respond(void __user *uarg, u32 usize,
  * @unit: the unit translating the device
  * @group_peer: stdev whose group the device joins, or NULL
  * @flags: XIOMMU_MOCK_DEVICE_*
+ * @dev_flags: MOCK_FLAGS_DEVICE_* of the new device
  * @pt_id: in: IOAS or HWPT to attach to; out: the HWPT attached to
  * @stdev_id: out: the selftest device object
  * @idev_id: out: the device object (0 without bind)
@@ -81,6 +82,7 @@ struct mock_new_dev {
 	struct mock_unit *unit;
 	struct mock_stdev *group_peer;
 	u32 flags;
+	u32 dev_flags;
 	u32 pt_id;
 	u32 stdev_id;
 	u32 idev_id;
@@ -113,7 +115,7 @@ static struct xiommu_ext_obj *mock_stdev_create(struct xiommu_ictx *ictx,
 
 	stdev->mdev = mock_dev_create(nd->unit, nd->group_peer ?
 							nd->group_peer->mdev :
-							NULL);
+							NULL, nd->dev_flags);
 	if (IS_ERR(stdev->mdev)) {
 		rc = PTR_ERR(stdev->mdev);
 		goto err_abort;
@@ -173,6 +175,15 @@ static int mock_test_mock_domain(struct xiommu_ictx *ictx,
 	struct xiommu_ext_obj *ext;
 	struct mock_stdev *stdev;
 	int rc;
+
+	/* MOCK_DOMAIN_FLAGS: the same with device flags (upstream: EINVAL) */
+	if (cmd->op == IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS) {
+		nd.dev_flags = cmd->mock_domain_flags.dev_flags;
+		if (nd.dev_flags & ~(MOCK_FLAGS_DEVICE_NO_DIRTY |
+				     MOCK_FLAGS_DEVICE_HUGE_IOVA |
+				     MOCK_FLAGS_DEVICE_PASID))
+			return -EINVAL;
+	}
 
 	ext = mock_stdev_create(ictx, &nd, &stdev);
 	if (IS_ERR(ext))
@@ -871,6 +882,76 @@ static int mock_test_check_iotlb(struct xiommu_ictx *ictx, u32 hwpt_id,
 	return rc;
 }
 
+/* Bytes of the user's bitmap IOMMU_TEST_OP_DIRTY reads at a time. */
+#define MOCK_DIRTY_CHUNK	256
+
+/*
+ * IOMMU_TEST_OP_DIRTY: "device writes" at iova + n * page_size for every
+ * bit n set in the user bitmap (bit n % 8 of byte n / 8), into mock paging
+ * HWPT @cmd->id, which must be tracking. Counts the bits that hit a
+ * mapping. The bitmap is read in MOCK_DIRTY_CHUNK pieces (upstream
+ * allocates it whole).
+ */
+static int mock_test_dirty(struct xiommu_ictx *ictx,
+			   struct iommu_test_cmd *cmd, void __user *uarg,
+			   u32 usize)
+{
+	u64 iova = cmd->dirty.iova, length = cmd->dirty.length;
+	u64 page_size = cmd->dirty.page_size;
+	u8 __user *ubits = u64_to_user_ptr(cmd->dirty.uptr);
+	unsigned long nbits, i, count = 0;
+	struct xiommu_domain *domain;
+	struct mock_domain *md;
+	u8 buf[MOCK_DIRTY_CHUNK];
+	u64 last;
+	int rc = 0;
+
+	if (usize < offsetofend(struct iommu_test_cmd, dirty.out_nr_dirty))
+		return -EINVAL;
+	if (!page_size || !length || iova % page_size || length % page_size ||
+	    !cmd->dirty.uptr || check_add_overflow(iova, length - 1, &last) ||
+	    last > ULONG_MAX)
+		return -EINVAL;
+
+	domain = xiommu_hwpt_domain_get(ictx, cmd->id);
+	if (IS_ERR(domain))
+		return PTR_ERR(domain);
+	md = to_mock_paging(domain);
+	if (!md || !READ_ONCE(md->tracking)) {
+		rc = -EINVAL;
+		goto out_put;
+	}
+
+	nbits = length / page_size;
+	for (i = 0; i < nbits; i++) {
+		unsigned long byte = i / BITS_PER_BYTE;
+
+		if (byte % MOCK_DIRTY_CHUNK == 0 && i % BITS_PER_BYTE == 0) {
+			size_t n = min_t(unsigned long, MOCK_DIRTY_CHUNK,
+					 DIV_ROUND_UP(nbits - i,
+						      BITS_PER_BYTE));
+
+			if (copy_from_user(buf, ubits + byte, n)) {
+				rc = -EFAULT;
+				goto out_put;
+			}
+			if (fatal_signal_pending(current)) {
+				rc = -EINTR;
+				goto out_put;
+			}
+			cond_resched();
+		}
+		if (buf[byte % MOCK_DIRTY_CHUNK] & BIT(i % BITS_PER_BYTE))
+			count += mock_domain_mark_dirty(md, iova +
+							    i * page_size);
+	}
+	cmd->dirty.out_nr_dirty = count;
+	rc = mock_respond(uarg, usize, cmd);
+out_put:
+	xiommu_hwpt_domain_put(ictx, cmd->id);
+	return rc;
+}
+
 static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 			 u32 usize)
 {
@@ -887,7 +968,10 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 
 	switch (cmd.op) {
 	case IOMMU_TEST_OP_MOCK_DOMAIN:
+	case IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS:
 		return mock_test_mock_domain(ictx, &cmd, uarg, usize);
+	case IOMMU_TEST_OP_DIRTY:
+		return mock_test_dirty(ictx, &cmd, uarg, usize);
 	case IOMMU_TEST_OP_MOCK_DOMAIN_REPLACE:
 		return mock_test_mock_domain_replace(ictx, &cmd, uarg, usize);
 	case IOMMU_TEST_OP_MD_CHECK_MAP:

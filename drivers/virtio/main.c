@@ -378,7 +378,9 @@ static bool viommu_capable(struct device *dev, enum xiommu_cap cap)
 	case XIOMMU_CAP_CACHE_COHERENCY:
 		return true;
 	case XIOMMU_CAP_ENFORCE_CACHE_COHERENCY:	/* no snoop control */
+	/* virtio-iommu (spec 1.2) has neither dirty logging nor nesting */
 	case XIOMMU_CAP_DIRTY_TRACKING:
+	case XIOMMU_CAP_NEST_PARENT:
 	case XIOMMU_CAP_INTR_ISOLATION:	/* MSIs bypass, not remapped */
 	default:
 		return false;

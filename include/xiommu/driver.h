@@ -99,6 +99,18 @@ struct xiommu_group;
  * @XIOMMU_CAP_INTR_ISOLATION: MSIs from this endpoint are isolated
  *	(interrupt remapping or an equivalent); without it user-owned devices
  *	can forge interrupts.
+ * @XIOMMU_CAP_NEST_PARENT: paging domains for this endpoint can be
+ *	allocated with XIOMMU_DOMAIN_ALLOC_NEST_PARENT: the unit has a second
+ *	translation stage that a first stage owned by user space can be put
+ *	on top of (nested translation).
+ *
+ * The core asks before it passes the matching XIOMMU_DOMAIN_ALLOC_* flag
+ * to domain_alloc_paging: XIOMMU_CAP_DIRTY_TRACKING for
+ * XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING (which also needs the dirty ops),
+ * XIOMMU_CAP_NEST_PARENT for XIOMMU_DOMAIN_ALLOC_NEST_PARENT. Report
+ * what the hardware found at probe time can do, not what the driver
+ * could do on better hardware. IOMMU_GET_HW_INFO reports
+ * XIOMMU_CAP_DIRTY_TRACKING to user space (IOMMU_HW_CAP_DIRTY_TRACKING).
  */
 enum xiommu_cap {
 	XIOMMU_CAP_IOMMUFD,
@@ -106,7 +118,21 @@ enum xiommu_cap {
 	XIOMMU_CAP_ENFORCE_CACHE_COHERENCY,
 	XIOMMU_CAP_DIRTY_TRACKING,
 	XIOMMU_CAP_INTR_ISOLATION,
+	XIOMMU_CAP_NEST_PARENT,
 };
+
+/*
+ * Flags of xiommu_ops.domain_alloc_paging. The core passes a flag only if
+ * capable() reported the capability named above for the endpoint; drivers
+ * fail unknown or unsupported flags with -EOPNOTSUPP.
+ *  NEST_PARENT: the domain may later be the parent (second stage) of
+ *	nested domains.
+ *  DIRTY_TRACKING: the domain must record device writes once
+ *	set_dirty_tracking(true) is called; its ops must have
+ *	set_dirty_tracking and read_and_clear_dirty.
+ */
+#define XIOMMU_DOMAIN_ALLOC_NEST_PARENT		BIT(0)
+#define XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING	BIT(1)
 
 /**
  * enum xiommu_domain_type - what a domain does to DMA
@@ -268,6 +294,38 @@ static inline void xiommu_iotlb_gather_add(struct xiommu_iotlb_gather *gather,
 }
 
 /**
+ * struct xiommu_dirty_bitmap - where read_and_clear_dirty reports to
+ * @bits: bitmap of the window, bit n for the IOVA range [@iova + n *
+ *	2^@pgshift, + 2^@pgshift); NULL when the core only wants the dirty
+ *	state cleared (when tracking is switched on)
+ * @iova: first IOVA of the window
+ * @nbits: number of bits of the window
+ * @pgshift: log2 of the bytes one bit stands for
+ * @carry_last: core-private: last IOVA (inclusive) of a recorded range that
+ *	ran past the window's end, carried into the next window; 0 if none
+ * @gather: IOVA ranges whose dirty state was cleared: the core flushes
+ *	their IOTLB entries (iotlb_sync) after the walk, so the hardware sees
+ *	the cleared state
+ *
+ * Drivers only pass it to xiommu_dirty_bitmap_record() and add what they
+ * clear to @gather (xiommu_iotlb_gather_add()).
+ */
+struct xiommu_dirty_bitmap {
+	unsigned long *bits;
+	unsigned long iova;
+	unsigned long nbits;
+	unsigned int pgshift;
+	unsigned long carry_last;
+	struct xiommu_iotlb_gather *gather;
+};
+
+void xiommu_dirty_bitmap_record(struct xiommu_dirty_bitmap *dirty,
+				unsigned long iova, size_t length);
+
+/* read_and_clear_dirty @flags: report, but keep the dirty state. */
+#define XIOMMU_DIRTY_NO_CLEAR	BIT(0)
+
+/**
  * struct xiommu_domain_ops - operations on one domain
  * @attach_dev: make @dev's DMA go through @domain. Called with the group
  *	mutex held, once per endpoint of the group. Must be atomic from the
@@ -305,6 +363,22 @@ static inline void xiommu_iotlb_gather_add(struct xiommu_iotlb_gather *gather,
  * @iova_to_phys: walk the page table; 0 when @iova is not mapped.
  * @enforce_cache_coherency: make every present and future IOPTE snoop;
  *	return false if the hardware cannot.
+ * @set_dirty_tracking: start (@enable true) or stop recording device
+ *	writes in the IOPTEs. Only called for domains allocated with
+ *	XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING, under the core's iopt lock (read:
+ *	no unmap runs meanwhile), never twice at once for one domain.
+ *	Switching to the current state is a no-op. Returns 0 or a hardware
+ *	errno.
+ * @read_and_clear_dirty: report every IOPTE in [@iova, @iova + @size)
+ *	(bytes) written by a device since it was last cleared, with
+ *	xiommu_dirty_bitmap_record(@dirty, IOPTE's first IOVA, IOPTE size),
+ *	and clear that state unless @flags has XIOMMU_DIRTY_NO_CLEAR, adding
+ *	what it cleared to @dirty->gather. @dirty->bits NULL: clear only.
+ *	The range lies inside one mapping the core made; the core holds its
+ *	iopt lock (read), so map and unmap of the range do not run
+ *	meanwhile, but calls for disjoint ranges and map/unmap elsewhere may.
+ *	Must not sleep for long; may be called while tracking is off (report
+ *	what is recorded, normally nothing). Returns 0 or a hardware errno.
  * @free: free the domain (never called while attached).
  * @cache_invalidate_user: nested domains only, optional: carry out the
  *	user's invalidation requests @array (IOMMU_HWPT_INVALIDATE) in order;
@@ -329,6 +403,11 @@ struct xiommu_domain_ops {
 	phys_addr_t (*iova_to_phys)(struct xiommu_domain *domain,
 				    dma_addr_t iova);
 	bool (*enforce_cache_coherency)(struct xiommu_domain *domain);
+	int (*set_dirty_tracking)(struct xiommu_domain *domain, bool enable);
+	int (*read_and_clear_dirty)(struct xiommu_domain *domain,
+				    unsigned long iova, size_t size,
+				    unsigned long flags,
+				    struct xiommu_dirty_bitmap *dirty);
 	void (*free)(struct xiommu_domain *domain);
 	int (*cache_invalidate_user)(struct xiommu_domain *domain,
 				     struct xiommu_user_data_array *array);
@@ -401,10 +480,9 @@ struct xiommu_resv_region {
  *	Returns an ERR_PTR on failure.
  * @capable: report an enum xiommu_cap for @dev.
  * @domain_alloc_paging: allocate an empty paging domain usable by @dev
- *	(@flags: IOMMU_HWPT_ALLOC_* of the uAPI; a flag the driver cannot
- *	honour: -EOPNOTSUPP; IOMMU_HWPT_ALLOC_NEST_PARENT: the domain must be
- *	usable as @parent of @domain_alloc_nested). Returns ERR_PTR(-ENOMEM)
- *	etc.
+ *	(@flags: XIOMMU_DOMAIN_ALLOC_*, each passed only when capable()
+ *	reports its capability; others -EOPNOTSUPP). Returns
+ *	ERR_PTR(-ENOMEM) etc.
  * @domain_alloc_nested: optional: allocate a nested (stage-1) domain for
  *	@dev on top of @parent, a NEST_PARENT paging domain of the same unit,
  *	from the driver-typed user data @data (struct xiommu_user_data, read
@@ -424,6 +502,9 @@ struct xiommu_resv_region {
  *	while its module is pinned (only module unload removes it, and every
  *	domain pins the module): they free the unit after unregister returns.
  *	Any context that may sleep; no core lock held.
+ * @max_pasid_log2: the number of PASID bits @dev can use through this unit
+ *	(PASID support found and enabled at probe time), 0 for none.
+ *	Optional (none). IOMMU_GET_HW_INFO reports it as out_max_pasid_log2.
  * @identity_domain: a static identity (passthrough) domain, or NULL if the
  *	driver has none (then kernel-owned endpoints sit in @blocked_domain).
  * @blocked_domain: a static blocking domain. Required.
@@ -443,6 +524,7 @@ struct xiommu_ops {
 	void (*get_resv_regions)(struct device *dev, struct list_head *head);
 	int (*hw_info)(struct device *dev, void *data, size_t len, u32 *type);
 	void (*release_unit)(struct xiommu_device *iommu);
+	u8 (*max_pasid_log2)(struct device *dev);
 	struct xiommu_domain *identity_domain;
 	struct xiommu_domain *blocked_domain;
 };

@@ -757,15 +757,16 @@ void xiommu_group_driver_unbound(struct xiommu_group *group,
 /**
  * xiommu_domain_alloc_paging() - allocate a paging domain for @dev's unit
  * @dev: an endpoint
- * @flags: IOMMU_HWPT_ALLOC_* flags, passed to the driver (which refuses
- *	what it cannot honour)
+ * @flags: XIOMMU_DOMAIN_ALLOC_* (include/xiommu/driver.h)
  *
- * Pins the driver module and holds a reference to the unit (driver.h,
- * lifecycle step 5) until xiommu_domain_free().
+ * A flag is passed to the driver only if the driver reports the matching
+ * capability for @dev (and, for dirty tracking, the domain it returns has
+ * the dirty ops). Pins the driver module and holds a reference to the unit
+ * (driver.h, lifecycle step 5) until xiommu_domain_free().
  *
  * Return: the domain, or ERR_PTR(-ENODEV) when no unit translates @dev or
- * it is being unregistered,
- * -EOPNOTSUPP when the driver has no paging domains or refuses @flags,
+ * it is being unregistered, -EOPNOTSUPP when the driver has no paging
+ * domains or cannot honour a flag (unknown flag, capability not reported),
  * -ENOMEM.
  */
 struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
@@ -777,7 +778,13 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 	if (!iommu)
 		return ERR_PTR(-ENODEV);
 	ops = iommu->ops;
-	if (!ops->domain_alloc_paging) {
+	if (!ops->domain_alloc_paging ||
+	    (flags & ~(XIOMMU_DOMAIN_ALLOC_NEST_PARENT |
+		       XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING)) ||
+	    ((flags & XIOMMU_DOMAIN_ALLOC_NEST_PARENT) &&
+	     !ops->capable(dev, XIOMMU_CAP_NEST_PARENT)) ||
+	    ((flags & XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING) &&
+	     !ops->capable(dev, XIOMMU_CAP_DIRTY_TRACKING))) {
 		domain = ERR_PTR(-EOPNOTSUPP);
 		goto err_put_unit;
 	}
@@ -794,6 +801,13 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 	}
 	domain->type = XIOMMU_DOMAIN_PAGING;
 	domain->owner = iommu;	/* the unit reference goes with the domain */
+	/* A driver bug, not a user error: refuse rather than track nothing. */
+	if ((flags & XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING) &&
+	    WARN_ON_ONCE(!domain->ops->set_dirty_tracking ||
+			 !domain->ops->read_and_clear_dirty)) {
+		xiommu_domain_free(domain);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 	return domain;
 
 err_put_unit:

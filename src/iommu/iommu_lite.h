@@ -112,6 +112,7 @@ struct xiommu_domain *xiommu_group_domain(struct xiommu_group *group);
 
 bool xiommu_dev_capable(struct device *dev, enum xiommu_cap cap);
 int xiommu_dev_hw_info(struct device *dev, void *data, size_t len, u32 *type);
+u8 xiommu_dev_max_pasid_log2(struct device *dev);
 void xiommu_dev_get_resv_regions(struct device *dev, struct list_head *head);
 void xiommu_put_resv_regions(struct list_head *head);
 

@@ -830,6 +830,16 @@ int xiommu_dev_hw_info(struct device *dev, void *data, size_t len, u32 *type)
 	return iommu->ops->hw_info(dev, data, len, type);
 }
 
+/* PASID bits @dev can use through its unit (0: none, or no unit). */
+u8 xiommu_dev_max_pasid_log2(struct device *dev)
+{
+	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);
+
+	if (!iommu || !iommu->ops->max_pasid_log2)
+		return 0;
+	return iommu->ops->max_pasid_log2(dev);
+}
+
 void xiommu_dev_get_resv_regions(struct device *dev, struct list_head *head)
 {
 	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);

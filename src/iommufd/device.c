@@ -44,6 +44,7 @@
 
 #include <linux/device.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -344,6 +345,10 @@ static int idev_check_hwpt(struct xiommu_idev *idev, struct xiommu_hwpt *hwpt)
 {
 	if (!xiommu_domain_compatible(hwpt->domain, idev->dev))
 		return -EINVAL;
+	/* A dirty-tracking HWPT must see every write: as upstream, EINVAL. */
+	if (hwpt->dirty_tracking &&
+	    !xiommu_dev_capable(idev->dev, XIOMMU_CAP_DIRTY_TRACKING))
+		return -EINVAL;
 	/* A nested domain's memory accesses are its parent's IOPTEs. */
 	if (idev->enforce_cache_coherency)
 		return xiommu_hwpt_enforce_cc(hwpt->parent ?: hwpt);
@@ -486,7 +491,7 @@ static struct xiommu_hwpt *idev_attach_ioas(struct xiommu_idev *idev,
 		goto out_unlock;
 	}
 
-	hwpt = xiommu_hwpt_alloc(ictx, ioas, idev, true);
+	hwpt = xiommu_hwpt_alloc(ictx, ioas, idev, 0, true);
 	if (IS_ERR(hwpt)) {
 		old = hwpt;
 		goto out_unlock;
@@ -611,12 +616,43 @@ void xiommu_idev_detach(struct xiommu_idev *idev)
 EXPORT_SYMBOL_GPL(xiommu_idev_detach);
 
 /* ------------------------------------------------------------------------
- * IOMMU_GET_HW_INFO (Linux 6.6 layout)
+ * IOMMU_GET_HW_INFO
  */
 
 /* Largest payload handed to a driver: far above any real one. */
 #define XIOMMU_HW_INFO_MAX	PAGE_SIZE
 
+/*
+ * The PCI PASID capability's Execute / Privileged Mode bits as enabled
+ * (PCIe base specification, 7.8.8.3 "PASID Control Register").
+ */
+static u64 hw_info_pci_pasid_caps(struct device *dev)
+{
+	struct pci_dev *pdev;
+	u64 caps = 0;
+	u16 ctrl;
+	int pos;
+
+	if (!dev_is_pci(dev))
+		return 0;
+	pdev = to_pci_dev(dev);
+	pos = pci_find_ext_capability(pdev, PCI_EXT_CAP_ID_PASID);
+	if (!pos || pci_read_config_word(pdev, pos + PCI_PASID_CTRL, &ctrl))
+		return 0;
+	if (ctrl & PCI_PASID_CTRL_EXEC)
+		caps |= IOMMU_HW_CAP_PCI_PASID_EXEC;
+	if (ctrl & PCI_PASID_CTRL_PRIV)
+		caps |= IOMMU_HW_CAP_PCI_PASID_PRIV;
+	return caps;
+}
+
+/*
+ * IOMMU_GET_HW_INFO: the driver's payload (hw_info), its capabilities
+ * (capable(): dirty tracking) and PASID width (max_pasid_log2), plus the
+ * PCI PASID capability of the device. With IOMMU_HW_INFO_FLAG_INPUT_TYPE
+ * a type other than IOMMU_HW_INFO_TYPE_DEFAULT must be the one the driver
+ * reports (every xiommu driver has exactly one), else EOPNOTSUPP.
+ */
 int xiommu_get_hw_info(struct xiommu_ucmd *ucmd)
 {
 	struct iommu_hw_info *cmd = ucmd->cmd;
@@ -629,10 +665,13 @@ int xiommu_get_hw_info(struct xiommu_ucmd *ucmd)
 	int len;
 	int rc;
 
-	/* The 6.6 layout's reserved word: out_max_pasid_log2, __reserved[] */
-	if (cmd->flags || cmd->out_max_pasid_log2 || cmd->__reserved[0] ||
-	    cmd->__reserved[1] || cmd->__reserved[2])
+	u32 in_type = IOMMU_HW_INFO_TYPE_DEFAULT;
+
+	if ((cmd->flags & ~IOMMU_HW_INFO_FLAG_INPUT_TYPE) ||
+	    cmd->__reserved[0] || cmd->__reserved[1] || cmd->__reserved[2])
 		return -EOPNOTSUPP;
+	if (cmd->flags & IOMMU_HW_INFO_FLAG_INPUT_TYPE)
+		in_type = cmd->in_data_type;
 
 	idev = xiommu_get_idev(ucmd->ictx, cmd->dev_id);
 	if (IS_ERR(idev))
@@ -646,6 +685,10 @@ int xiommu_get_hw_info(struct xiommu_ucmd *ucmd)
 	len = xiommu_dev_hw_info(idev->dev, data, buf_len, &type);
 	if (len < 0) {
 		rc = len;
+		goto out_free;
+	}
+	if (in_type != IOMMU_HW_INFO_TYPE_DEFAULT && in_type != type) {
+		rc = -EOPNOTSUPP;
 		goto out_free;
 	}
 
@@ -662,8 +705,13 @@ int xiommu_get_hw_info(struct xiommu_ucmd *ucmd)
 	}
 	cmd->data_len = len;
 	cmd->out_data_type = type;
-	rc = xiommu_ucmd_respond(ucmd,
-				 offsetofend(struct iommu_hw_info, __reserved));
+	cmd->out_capabilities = 0;
+	if (xiommu_dev_capable(idev->dev, XIOMMU_CAP_DIRTY_TRACKING))
+		cmd->out_capabilities |= IOMMU_HW_CAP_DIRTY_TRACKING;
+	cmd->out_max_pasid_log2 = xiommu_dev_max_pasid_log2(idev->dev);
+	if (cmd->out_max_pasid_log2)
+		cmd->out_capabilities |= hw_info_pci_pasid_caps(idev->dev);
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
 out_free:
 	kfree(data);
 out_put:

@@ -11,12 +11,13 @@
 #include "iommufd_private.h"
 
 /**
- * __xiommu_hwpt_alloc() - create a paging HWPT on an IOAS for a device
+ * xiommu_hwpt_alloc() - create a paging HWPT on an IOAS for a device
  * @ictx: context
  * @ioas: the IOAS to mirror; the caller holds @ioas->mutex
  * @idev: device the domain must suit (its unit allocates the domain)
+ * @flags: IOMMU_HWPT_ALLOC_NEST_PARENT and/or _DIRTY_TRACKING (checked by
+ *	the caller: no other flag)
  * @auto_domain: created by an automatic attach
- * @flags: IOMMU_HWPT_ALLOC_* for the driver (-EOPNOTSUPP if it refuses)
  *
  * The domain is filled with every mapping of the IOAS and the HWPT is put
  * on @ioas->hwpt_list, but not finalized: the caller finalizes it, or
@@ -24,21 +25,27 @@
  * @ioas->mutex.
  *
  * Return: the HWPT, or ERR_PTR: -ENODEV/-EOPNOTSUPP the device's unit has
- * no paging domains; -EINVAL the domain cannot enforce cache coherency
- * although the device requires it, or its smallest IOPTE exceeds
+ * no paging domains or cannot honour @flags; -EINVAL the domain cannot
+ * enforce cache coherency although the device requires it, or its smallest IOPTE exceeds
  * PAGE_SIZE; -EADDRINUSE existing mappings collide with the aperture or
  * are misaligned for it; -EFAULT/-ENOMEM from pinning the IOAS's memory;
  * -ENOMEM or a driver errno from mapping.
  */
-static struct xiommu_hwpt *__xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
-					       struct xiommu_ioas *ioas,
-					       struct xiommu_idev *idev,
-					       bool auto_domain, u32 flags)
+struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
+				      struct xiommu_ioas *ioas,
+				      struct xiommu_idev *idev, u32 flags,
+				      bool auto_domain)
 {
+	u32 domain_flags = 0;
 	struct xiommu_hwpt *hwpt;
 	int rc;
 
 	lockdep_assert_held(&ioas->mutex);
+
+	if (flags & IOMMU_HWPT_ALLOC_NEST_PARENT)
+		domain_flags |= XIOMMU_DOMAIN_ALLOC_NEST_PARENT;
+	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+		domain_flags |= XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING;
 
 	hwpt = xiommu_object_alloc(ictx, hwpt, XIOMMU_OBJ_HWPT);
 	if (IS_ERR(hwpt))
@@ -46,9 +53,10 @@ static struct xiommu_hwpt *__xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 	INIT_LIST_HEAD(&hwpt->hwpt_item);
 	hwpt->ioas = ioas;
 	hwpt->auto_domain = auto_domain;
-
 	hwpt->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
-	hwpt->domain = xiommu_domain_alloc_paging(idev->dev, flags);
+	hwpt->dirty_tracking = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+
+	hwpt->domain = xiommu_domain_alloc_paging(idev->dev, domain_flags);
 	if (IS_ERR(hwpt->domain)) {
 		rc = PTR_ERR(hwpt->domain);
 		goto err_abort;
@@ -77,26 +85,7 @@ err_abort:
 	return ERR_PTR(rc);
 }
 
-/* __xiommu_hwpt_alloc() without flags: automatic attach and KUnit. */
-struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
-				      struct xiommu_ioas *ioas,
-				      struct xiommu_idev *idev,
-				      bool auto_domain)
-{
-	return __xiommu_hwpt_alloc(ictx, ioas, idev, auto_domain, 0);
-}
 EXPORT_SYMBOL_IF_KUNIT(xiommu_hwpt_alloc);
-
-/*
- * xiommu_hwpt_alloc() for IOMMU_HWPT_ALLOC: never automatic, @flags
- * (IOMMU_HWPT_ALLOC_*) go to the driver.
- */
-struct xiommu_hwpt *xiommu_hwpt_alloc_flags(struct xiommu_ictx *ictx,
-					    struct xiommu_ioas *ioas,
-					    struct xiommu_idev *idev, u32 flags)
-{
-	return __xiommu_hwpt_alloc(ictx, ioas, idev, false, flags);
-}
 
 /**
  * xiommu_hwpt_enforce_cc() - make an HWPT's domain force cache snooping
@@ -166,10 +155,42 @@ void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt)
 		refcount_dec(&hwpt->obj.users);
 }
 
+/* Flags of a paging HWPT xiommu implements (the others: EOPNOTSUPP). */
+#define XIOMMU_HWPT_PAGING_FLAGS	(IOMMU_HWPT_ALLOC_NEST_PARENT |	\
+					 IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+
 /*
- * IOMMU_HWPT_ALLOC: @pt_id is an IOAS (a paging HWPT; flags may ask for a
- * NEST_PARENT) or a NEST_PARENT paging HWPT (a nested HWPT described by
- * the driver-typed data). Any other ID, or none: EINVAL, as upstream.
+ * A kernel-managed (paging) HWPT mirroring @ioas. FAULT_ID_VALID (fault
+ * queues) and PASID are not implemented yet: EOPNOTSUPP. Driver data is
+ * for nested HWPTs only: no xiommu driver takes data for a paging domain,
+ * as no upstream driver does (EOPNOTSUPP).
+ */
+static struct xiommu_hwpt *hwpt_alloc_paging(struct xiommu_ucmd *ucmd,
+					     struct xiommu_ioas *ioas,
+					     struct xiommu_idev *idev)
+{
+	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
+
+	lockdep_assert_held(&ioas->mutex);
+	if (cmd->flags & ~XIOMMU_HWPT_PAGING_FLAGS)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (cmd->data_len)
+		return ERR_PTR(-EOPNOTSUPP);
+	return xiommu_hwpt_alloc(ucmd->ictx, ioas, idev, cmd->flags, false);
+}
+
+/**
+ * xiommu_hwpt_alloc_ioctl() - IOMMU_HWPT_ALLOC
+ * @ucmd: the ioctl (struct iommu_hwpt_alloc, zero-extended from the 6.6
+ *	layout)
+ *
+ * Checks in upstream's order: __reserved (EOPNOTSUPP), data_type against
+ * data_len (EINVAL), dev_id (ENOENT), pt_id: no object or one that cannot
+ * carry an HWPT is EINVAL (a device ID, an HWPT that is no nest parent...).
+ * Then per kind of @pt_id (one case each: nested HWPTs on a parent HWPT
+ * or a vIOMMU come in here). __reserved2 is not checked, as upstream.
+ *
+ * Return: 0, or the errno of the steps above and of the allocation.
  */
 int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 {
@@ -203,17 +224,12 @@ int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 
 	switch (pt_obj->type) {
 	case XIOMMU_OBJ_IOAS:
-		/* No driver of ours takes data for a paging domain. */
-		if ((cmd->flags & ~IOMMU_HWPT_ALLOC_NEST_PARENT) || data.len) {
-			rc = -EOPNOTSUPP;
-			goto out_put_pt;
-		}
 		ioas = container_of(pt_obj, struct xiommu_ioas, obj);
 		mutex_lock(&ioas->mutex);
-		hwpt = xiommu_hwpt_alloc_flags(ucmd->ictx, ioas, idev,
-					       cmd->flags);
+		hwpt = hwpt_alloc_paging(ucmd, ioas, idev);
 		break;
 	case XIOMMU_OBJ_HWPT:
+		/* a nested HWPT on a NEST_PARENT paging HWPT (hwpt_nested.c) */
 		hwpt = xiommu_hwpt_nested_alloc(ucmd->ictx,
 						container_of(pt_obj,
 							     struct xiommu_hwpt,
@@ -221,8 +237,8 @@ int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 						idev, cmd->flags, &data);
 		break;
 	default:
-		rc = -EINVAL;
-		goto out_put_pt;
+		hwpt = ERR_PTR(-EINVAL);
+		break;
 	}
 	if (IS_ERR(hwpt)) {
 		rc = PTR_ERR(hwpt);
@@ -230,9 +246,7 @@ int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 	}
 
 	cmd->out_hwpt_id = hwpt->obj.id;
-	/* Only what this kernel knows (fault_id is not handled here yet). */
-	rc = xiommu_ucmd_respond(ucmd,
-				 offsetofend(struct iommu_hwpt_alloc, data_uptr));
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
 	if (rc)
 		xiommu_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
 	else
@@ -240,7 +254,6 @@ int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 out_unlock:
 	if (ioas)
 		mutex_unlock(&ioas->mutex);
-out_put_pt:
 	xiommu_put_object(ucmd->ictx, pt_obj);
 out_put_idev:
 	xiommu_put_object(ucmd->ictx, &idev->obj);

@@ -276,6 +276,9 @@ long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,
  *	paging HWPT translating the nested domain's output (users reference
  *	held, so it cannot be destroyed first: EBUSY). @ioas is then the
  *	parent's IOAS (no reference of its own), @hwpt_item stays empty.
+ * @dirty_tracking: allocated with IOMMU_HWPT_ALLOC_DIRTY_TRACKING (fixed):
+ *	the domain has the dirty ops, and only devices whose unit reports
+ *	XIOMMU_CAP_DIRTY_TRACKING may attach
  */
 struct xiommu_hwpt {
 	struct xiommu_object obj;
@@ -286,22 +289,56 @@ struct xiommu_hwpt {
 	bool enforce_cache_coherency;
 	bool nest_parent;
 	struct xiommu_hwpt *parent;
+	bool dirty_tracking;
 };
 
 struct xiommu_idev;
 
 struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 				      struct xiommu_ioas *ioas,
-				      struct xiommu_idev *idev,
+				      struct xiommu_idev *idev, u32 flags,
 				      bool auto_domain);
-struct xiommu_hwpt *xiommu_hwpt_alloc_flags(struct xiommu_ictx *ictx,
-					    struct xiommu_ioas *ioas,
-					    struct xiommu_idev *idev, u32 flags);
 int xiommu_hwpt_enforce_cc(struct xiommu_hwpt *hwpt);
 void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt);
 void xiommu_hwpt_destroy(struct xiommu_object *obj);
 void xiommu_hwpt_abort(struct xiommu_object *obj);
 int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd);
+int xiommu_hwpt_set_dirty_tracking(struct xiommu_ucmd *ucmd);
+int xiommu_hwpt_get_dirty_bitmap(struct xiommu_ucmd *ucmd);
+
+/* dirty.c: the bitmap walk of IOMMU_HWPT_GET_DIRTY_BITMAP */
+
+/* Bytes of bitmap one step of the walk handles (kernel buffer size). */
+#define XIOMMU_DIRTY_CHUNK_BYTES	1024
+
+/**
+ * struct xiommu_dirty_walk - one IOMMU_HWPT_GET_DIRTY_BITMAP walk
+ * @iova: first IOVA of the whole range (bit 0)
+ * @length: bytes of the range, a multiple of 2^@pgshift, not 0
+ * @pgshift: log2 of the bytes one bit stands for
+ * @fill: report the dirty state of window @dirty (its @iova, @nbits,
+ *	@bits zeroed, @carry_last from the previous window) into @dirty->bits
+ * @flush: merge @nbits bits of @bits into the destination at bit @first
+ *	(a multiple of 8)
+ * @priv: for @fill and @flush
+ * @gather: passed to the driver as xiommu_dirty_bitmap.gather
+ *
+ * The core of the ioctl, apart so that KUnit can drive it with kernel
+ * buffers: the kernel memory used is XIOMMU_DIRTY_CHUNK_BYTES whatever the
+ * range.
+ */
+struct xiommu_dirty_walk {
+	unsigned long iova;
+	unsigned long length;
+	unsigned int pgshift;
+	int (*fill)(void *priv, struct xiommu_dirty_bitmap *dirty);
+	int (*flush)(void *priv, unsigned long first,
+		     const unsigned long *bits, unsigned long nbits);
+	void *priv;
+	struct xiommu_iotlb_gather *gather;
+};
+
+int xiommu_dirty_walk_run(const struct xiommu_dirty_walk *walk);
 
 /* hwpt_nested.c */
 struct xiommu_hwpt *xiommu_hwpt_nested_alloc(struct xiommu_ictx *ictx,

@@ -430,6 +430,8 @@ union xiommu_ucmd_buffer {
 	struct iommu_hwpt_alloc hwpt_alloc;
 	struct iommu_hw_info hw_info;
 	struct iommu_hwpt_invalidate hwpt_invalidate;
+	struct iommu_hwpt_set_dirty_tracking set_dirty_tracking;
+	struct iommu_hwpt_get_dirty_bitmap get_dirty_bitmap;
 };
 
 /**
@@ -462,19 +464,6 @@ struct xiommu_ioctl_op {
 		.execute = _fn,						\
 	}
 
-/*
- * A struct of which the kernel knows only the part up to @_known_last
- * (fields appended by a newer uAPI than the handler implements): bytes
- * past it must be zero (E2BIG) and are never written back.
- */
-#define XIOMMU_OP_UPTO(_ioctl, _fn, _struct, _oldest_last, _known_last)	\
-	[_IOC_NR(_ioctl) - IOMMUFD_CMD_BASE] = {			\
-		.ioctl_num = _ioctl,					\
-		.size = offsetofend(_struct, _known_last),		\
-		.min_size = offsetofend(_struct, _oldest_last),		\
-		.execute = _fn,						\
-	}
-
 static const struct xiommu_ioctl_op xiommu_ioctl_ops[] = {
 	XIOMMU_OP(IOMMU_DESTROY, xiommu_destroy_ioctl, struct iommu_destroy,
 		  id),
@@ -497,10 +486,14 @@ static const struct xiommu_ioctl_op xiommu_ioctl_ops[] = {
 		  val64),
 	XIOMMU_OP(IOMMU_VFIO_IOAS, xiommu_vfio_ioas_ioctl,
 		  struct iommu_vfio_ioas, __reserved),
-	XIOMMU_OP_UPTO(IOMMU_HWPT_ALLOC, xiommu_hwpt_alloc_ioctl,
-		       struct iommu_hwpt_alloc, __reserved, data_uptr),
-	XIOMMU_OP_UPTO(IOMMU_GET_HW_INFO, xiommu_get_hw_info,
-		       struct iommu_hw_info, __reserved, __reserved),
+	XIOMMU_OP(IOMMU_HWPT_ALLOC, xiommu_hwpt_alloc_ioctl,
+		  struct iommu_hwpt_alloc, __reserved),
+	XIOMMU_OP(IOMMU_GET_HW_INFO, xiommu_get_hw_info, struct iommu_hw_info,
+		  __reserved),
+	XIOMMU_OP(IOMMU_HWPT_SET_DIRTY_TRACKING, xiommu_hwpt_set_dirty_tracking,
+		  struct iommu_hwpt_set_dirty_tracking, __reserved),
+	XIOMMU_OP(IOMMU_HWPT_GET_DIRTY_BITMAP, xiommu_hwpt_get_dirty_bitmap,
+		  struct iommu_hwpt_get_dirty_bitmap, data),
 	XIOMMU_OP(IOMMU_HWPT_INVALIDATE, xiommu_hwpt_invalidate_ioctl,
 		  struct iommu_hwpt_invalidate, __reserved),
 	[XIOMMU_TEST_CMD_NR - IOMMUFD_CMD_BASE] = {

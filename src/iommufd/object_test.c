@@ -324,7 +324,7 @@ static u32 new_hwpt(struct kunit *test, u32 ioas_id, struct xiommu_idev *idev,
 	ioas = xiommu_get_ioas(ctx->ictx, ioas_id);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ioas);
 	mutex_lock(&ioas->mutex);
-	hwpt = xiommu_hwpt_alloc(ctx->ictx, ioas, idev, false);
+	hwpt = xiommu_hwpt_alloc(ctx->ictx, ioas, idev, 0, false);
 	if (!IS_ERR(hwpt)) {
 		id = hwpt->obj.id;
 		if (domain)

@@ -562,10 +562,10 @@ enum iommu_hwpt_data_type {
  * parent. The device and the vIOMMU must sit behind the same IOMMU unit.
  *
  * Errors: EOPNOTSUPP unknown flag, flag or @data_type the driver does not
- * support, reserved field not 0; EINVAL @data_len/@data_uptr inconsistent
- * with @data_type, @pt_id is an object of the wrong kind (a device, ...),
- * the IOAS's alignment cannot be met by the page table; ENOENT @dev_id is
- * not a device or @pt_id no object; EADDRINUSE existing mappings lie
+ * support, @__reserved not 0 (@__reserved2 is not checked, as upstream);
+ * EINVAL @data_len inconsistent with @data_type, @pt_id names no object
+ * or one of the wrong kind (a device, ...), the IOAS's alignment cannot be
+ * met by the page table; ENOENT @dev_id is not a device; EADDRINUSE existing mappings lie
  * outside the page table's aperture; EFAULT the driver data or the memory
  * of an existing mapping cannot be read; ENOMEM.
  */
@@ -808,14 +808,15 @@ enum iommufd_hwpt_set_dirty_tracking_flags {
  * @size: sizeof(struct iommu_hwpt_set_dirty_tracking)
  * @flags: enum iommufd_hwpt_set_dirty_tracking_flags
  * @hwpt_id: paging HWPT allocated with IOMMU_HWPT_ALLOC_DIRTY_TRACKING
- * @__reserved: must be 0
+ * @__reserved: must be 0 (not checked, as upstream)
  *
- * Turn recording of device writes on or off for a HWPT. Turning it on or
- * off twice is not an error.
+ * Turn recording of device writes on or off for a HWPT. Turning it on
+ * first forgets whatever was recorded before, so the next
+ * IOMMU_HWPT_GET_DIRTY_BITMAP reports writes since then only. Turning it
+ * on or off twice is not an error.
  *
- * Errors: EOPNOTSUPP unknown flag or @__reserved not 0; ENOENT @hwpt_id is
- * not a paging HWPT; EINVAL the HWPT was allocated without
- * IOMMU_HWPT_ALLOC_DIRTY_TRACKING.
+ * Errors: EOPNOTSUPP unknown flag, or the HWPT was allocated without
+ * IOMMU_HWPT_ALLOC_DIRTY_TRACKING; ENOENT @hwpt_id is not a paging HWPT.
  */
 struct iommu_hwpt_set_dirty_tracking {
 	__u32 size;
@@ -847,19 +848,20 @@ enum iommufd_hwpt_get_dirty_bitmap_flags {
  * @length: bytes in the range, a multiple of @page_size
  * @page_size: bytes each bitmap bit stands for: a power of two, at least
  *	the IOAS's IOVA alignment
- * @data: user pointer to the bitmap, 64-bit aligned
+ * @data: user pointer to the bitmap, (@length / @page_size) bits
  *
  * Read which IOVAs of [@iova, @iova + @length) devices wrote since the last
  * read (or since tracking was enabled), and by default forget it. Bit n of
  * the bitmap (bit n % 64 of the 64-bit word n / 64) stands for the IOVA
- * range [@iova + n * @page_size, + @page_size). Set bits are ORed into the
- * bitmap: bits already set by the caller stay set.
+ * range [@iova + n * @page_size, + @page_size); a written IOPTE marks every
+ * bit its IOVA range touches. Set bits are ORed into the bitmap: bits
+ * already set by the caller stay set. IOVAs nothing maps are clean.
  *
- * Errors: EOPNOTSUPP unknown flag or @__reserved not 0; ENOENT @hwpt_id is
- * not a paging HWPT; EINVAL @page_size not a power of two or below the
- * IOVA alignment, @iova or @length not multiples of it, @length 0, @data
- * not 64-bit aligned, the HWPT has no dirty tracking; EOVERFLOW the range
- * or the bitmap size wraps; EFAULT the bitmap cannot be written.
+ * Errors: EOPNOTSUPP unknown flag, @__reserved not 0, or the HWPT has no
+ * dirty tracking; ENOENT @hwpt_id is not a paging HWPT; EOVERFLOW the
+ * range wraps; EINVAL @length 0, @iova or @iova + @length not multiples of
+ * the IOAS's IOVA alignment or of @page_size, @page_size 0 or not a power
+ * of two; EFAULT the bitmap cannot be read and written.
  */
 struct iommu_hwpt_get_dirty_bitmap {
 	__u32 size;

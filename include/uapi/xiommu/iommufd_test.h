@@ -61,6 +61,8 @@ enum {
 	IOMMU_TEST_OP_PASID_REPLACE,
 	IOMMU_TEST_OP_PASID_DETACH,
 	IOMMU_TEST_OP_PASID_CHECK_HWPT,
+	IOMMU_TEST_OP_DMABUF_GET,
+	IOMMU_TEST_OP_DMABUF_REVOKE,
 };
 
 /*
@@ -97,13 +99,26 @@ enum {
 #define XIOMMU_MOCK_DOMAIN_IDENTITY	0xffffffffU
 
 /*
+ * Page-table formats of a mock HWPT (iommu_hwpt_selftest.pagetable_type):
+ * IO pages only, or with MOCK_HUGE_PAGE_SIZE IOPTEs as well.
+ */
+enum {
+	MOCK_IOMMUPT_DEFAULT = 0,
+	MOCK_IOMMUPT_HUGE,
+};
+
+/*
  * IOVA window of the default mock unit's paging domains, in bytes
  * ("last" is inclusive): IOVAs outside it are reserved in every IOAS a
- * mock domain is attached to.
+ * mock domain is attached to. MOCK_PAGE_SIZE is the IO page (IOPTE) size
+ * of every mock paging domain, MOCK_HUGE_PAGE_SIZE the large IOPTE of the
+ * huge format (both as XIOMMU_MOCK_IO_PAGE_SIZE / _HUGE_PAGE_SIZE below).
  */
 enum {
 	MOCK_APERTURE_START = 1UL << 24,
 	MOCK_APERTURE_LAST = (1UL << 31) - 1,
+	MOCK_PAGE_SIZE = 2048,
+	MOCK_HUGE_PAGE_SIZE = 512 * MOCK_PAGE_SIZE,
 };
 
 /* iommu_test_cmd.access_pages.flags */
@@ -126,7 +141,9 @@ enum {
 /*
  * iommu_test_cmd.mock_domain_flags.dev_flags: NO_DIRTY the device's IOMMU
  * cannot track dirty pages; HUGE_IOVA the device's domains take large
- * IOPTEs; PASID the device supports MOCK_PASID_WIDTH bits of PASID.
+ * IOPTEs (upstream dropped this bit in favour of MOCK_IOMMUPT_HUGE and
+ * never reuses it; xiommu_mock still honours it); PASID the device
+ * supports MOCK_PASID_WIDTH bits of PASID.
  */
 enum {
 	MOCK_FLAGS_DEVICE_NO_DIRTY = 1 << 0,
@@ -275,6 +292,11 @@ enum {
  * @pasid_check: IOMMU_TEST_OP_PASID_CHECK_HWPT: PASID @pasid_check.pasid of
  *	selftest device @id is attached to HWPT @pasid_check.hwpt_id (0:
  *	nothing).
+ * @dmabuf_get: IOMMU_TEST_OP_DMABUF_GET: a test dma-buf of
+ *	@dmabuf_get.length bytes, returned as a file descriptor opened with
+ *	@dmabuf_get.open_flags.
+ * @dmabuf_revoke: IOMMU_TEST_OP_DMABUF_REVOKE: revoke (@dmabuf_revoke.revoked
+ *	1) or restore (0) the test dma-buf @dmabuf_revoke.dmabuf_fd.
  * @last: unused; marks the end of the structure
  *
  * Source: upstream Linux drivers/iommu/iommufd/iommufd_test.h and
@@ -383,6 +405,14 @@ struct iommu_test_cmd {
 			__u32 hwpt_id;
 		} pasid_check;
 		struct {
+			__u32 length;
+			__u32 open_flags;
+		} dmabuf_get;
+		struct {
+			__s32 dmabuf_fd;
+			__u32 revoked;
+		} dmabuf_revoke;
+		struct {
 			__u32 flags;
 			__u32 unit;
 			__u32 group_stdev_id;
@@ -441,12 +471,15 @@ struct iommu_test_hw_info {
 #define IOMMU_TEST_DEV_CACHE_DEFAULT 0xbaddad
 
 /**
- * struct iommu_hwpt_selftest - IOMMU_HWPT_ALLOC data of a mock nested HWPT
+ * struct iommu_hwpt_selftest - IOMMU_HWPT_ALLOC data of a mock HWPT
  *	(IOMMU_HWPT_DATA_SELFTEST)
- * @iotlb: value every IOTLB entry starts with (IOMMU_TEST_IOTLB_DEFAULT)
+ * @iotlb: value every IOTLB entry of a nested HWPT starts with
+ *	(IOMMU_TEST_IOTLB_DEFAULT)
+ * @pagetable_type: MOCK_IOMMUPT_* format of the page table
  */
 struct iommu_hwpt_selftest {
 	__u32 iotlb;
+	__u32 pagetable_type;
 };
 
 /* Invalidation entry types of the mock: the valid one and a refused one. */
