@@ -182,10 +182,11 @@ TEST_F(iommufd_nest, alloc_errors)
 		     _test_hwpt_alloc(self->fd, 0, self->idev_ids[0],
 				      self->parent_id, IOMMU_HWPT_DATA_VTD_S1,
 				      &data, sizeof(data), &id));
+	/* shorter than the first field (iotlb) the mock needs */
 	EXPECT_ERRNO(EINVAL, _test_hwpt_alloc(self->fd, 0, self->idev_ids[0],
 					      self->parent_id,
 					      IOMMU_HWPT_DATA_SELFTEST, &data,
-					      sizeof(data) - 1, &id));
+					      sizeof(data.iotlb) - 1, &id));
 	big.more = 1;
 	EXPECT_ERRNO(E2BIG, _test_hwpt_alloc(self->fd, 0, self->idev_ids[0],
 					     self->parent_id,
