@@ -84,7 +84,6 @@ err_abort:
 	xiommu_object_abort(ictx, &hwpt->obj);
 	return ERR_PTR(rc);
 }
-
 EXPORT_SYMBOL_IF_KUNIT(xiommu_hwpt_alloc);
 
 /**
