@@ -33,7 +33,8 @@
  * (vfio_pci.c) -> xiommu core locks (which take the device lock of idle
  * group members to set driver_override). xvfio_groups_lock is taken alone
  * or innermost, never across a core call: probe and remove take it with a
- * device lock held.
+ * device lock held; remove also deletes /dev/vfio/N under it (sysfs and
+ * devtmpfs only).
  */
 #define pr_fmt(fmt) "xiommu_vfio_pci: " fmt
 
@@ -736,15 +737,21 @@ void xvfio_group_del_device(struct xvfio_device *vdev)
 			break;
 		}
 	}
-	if (dead)
+	/*
+	 * /dev/vfio/N goes before the lock is dropped: a member of the same
+	 * group probing right after us creates a new node of the same name
+	 * (unbinding one member of a group while binding another raced here:
+	 * "cannot create duplicate filename").
+	 */
+	if (dead) {
 		list_del(&dead->node);
+		cdev_device_del(&dead->cdev, &dead->dev);
+	}
 	mutex_unlock(&xvfio_groups_lock);
 
 	kfree(found);
-	if (dead) {
-		cdev_device_del(&dead->cdev, &dead->dev);
+	if (dead)
 		put_device(&dead->dev);
-	}
 }
 
 static char *xvfio_group_devnode(struct device *dev, umode_t *mode)
