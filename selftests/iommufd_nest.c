@@ -100,6 +100,40 @@ FIXTURE_TEARDOWN(iommufd_nest)
 			SKIP(return, "needs a mock device");               \
 	} while (0)
 
+/*
+ * A mock device's own cache (IOMMU_TEST_OP_DEV_CHECK_CACHE) starts with
+ * every entry at IOMMU_TEST_DEV_CACHE_DEFAULT; the op names the device by
+ * its device object ID. Nothing changes the entries until vDEVICE
+ * invalidation exists.
+ */
+TEST_F(iommufd_nest, dev_cache_default)
+{
+	unsigned int i, c;
+
+	for (i = 0; i != variant->mock_domains; i++) {
+		for (c = 0; c < MOCK_DEV_CACHE_NUM; c++)
+			ASSERT_EQ(0, _test_cmd_dev_check_cache(self->fd,
+							self->idev_ids[i], c,
+							IOMMU_TEST_DEV_CACHE_DEFAULT));
+		EXPECT_ERRNO(EINVAL, _test_cmd_dev_check_cache(self->fd,
+							self->idev_ids[i], 0,
+							IOMMU_TEST_DEV_CACHE_DEFAULT + 1));
+		EXPECT_ERRNO(EINVAL, _test_cmd_dev_check_cache(self->fd,
+							self->idev_ids[i],
+							MOCK_DEV_CACHE_ID_MAX + 1,
+							IOMMU_TEST_DEV_CACHE_DEFAULT));
+		/* the selftest device object is no device object */
+		EXPECT_ERRNO(ENOENT, _test_cmd_dev_check_cache(self->fd,
+							self->stdev_ids[i], 0,
+							IOMMU_TEST_DEV_CACHE_DEFAULT));
+	}
+	EXPECT_ERRNO(ENOENT, _test_cmd_dev_check_cache(self->fd,
+						       self->ioas_id, 0,
+						       IOMMU_TEST_DEV_CACHE_DEFAULT));
+	EXPECT_ERRNO(ENOENT, _test_cmd_dev_check_cache(self->fd, 0xfffffff, 0,
+						       IOMMU_TEST_DEV_CACHE_DEFAULT));
+}
+
 /* The parent is a paging HWPT like any other: it maps the IOAS. */
 TEST_F(iommufd_nest, parent_is_paging)
 {

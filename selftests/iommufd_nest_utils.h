@@ -70,4 +70,18 @@ static inline int _test_cmd_check_iotlb(int fd, __u32 hwpt_id,
 	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
+/* IOMMU_TEST_OP_DEV_CHECK_CACHE: 0 if entry @cache_id of @idev_id holds @want */
+static inline int _test_cmd_dev_check_cache(int fd, __u32 idev_id,
+					    __u32 cache_id, __u32 want)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_DEV_CHECK_CACHE,
+		.id = idev_id,
+		.check_dev_cache = { .id = cache_id, .cache = want },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
 #endif /* XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H */

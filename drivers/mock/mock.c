@@ -116,7 +116,8 @@ static void mock_violation(struct mock_unit *unit, const char *what,
 	WARN_ON_ONCE(1);
 }
 
-static struct mock_dev *to_mock_dev(struct device *dev)
+/* @dev as a mock device, or NULL if it is none */
+struct mock_dev *to_mock_dev(struct device *dev)
 {
 	if (!dev || dev->bus != &mock_bus)
 		return NULL;
@@ -719,7 +720,7 @@ struct mock_dev *mock_dev_create(struct mock_unit *unit,
 				 struct mock_dev *group_peer, u32 flags)
 {
 	struct mock_dev *mdev;
-	int rc;
+	int i, rc;
 
 	/* A group never spans units. */
 	if (group_peer && group_peer->unit != unit)
@@ -737,6 +738,9 @@ struct mock_dev *mock_dev_create(struct mock_unit *unit,
 	atomic_inc(&mock_dev_count);
 	mdev->unit = unit;
 	mdev->flags = flags;
+	/* the device's own cache (DEV_CHECK_CACHE), as a device comes up */
+	for (i = 0; i < MOCK_DEV_CACHE_NUM; i++)
+		mdev->cache[i] = IOMMU_TEST_DEV_CACHE_DEFAULT;
 	mdev->group_peer = group_peer ? &group_peer->dev : NULL;
 	device_initialize(&mdev->dev);
 	mdev->dev.bus = &mock_bus;

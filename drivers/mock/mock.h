@@ -77,6 +77,7 @@ struct mock_dev {
 	struct xiommu_domain *domain;
 	int id;
 	u32 flags;
+	u32 cache[MOCK_DEV_CACHE_NUM];
 };
 
 /*
@@ -137,6 +138,7 @@ struct mock_nested {
 	u32 iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
 };
 
+struct mock_dev *to_mock_dev(struct device *dev);
 struct mock_dev *mock_dev_create(struct mock_unit *unit,
 				 struct mock_dev *group_peer, u32 flags);
 int mock_domain_mark_dirty(struct mock_domain *md, unsigned long iova);

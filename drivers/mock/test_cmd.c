@@ -863,6 +863,32 @@ static int mock_test_access_replace_ioas(int fd, u32 ioas_id)
 	return rc;
 }
 
+/*
+ * IOMMU_TEST_OP_DEV_CHECK_CACHE: does entry @cache_id of the cache of the
+ * mock device behind device object @idev_id hold @want? The entries hold
+ * IOMMU_TEST_DEV_CACHE_DEFAULT from creation: nothing invalidates a mock
+ * device's cache until vIOMMU/vDEVICE objects exist (not implemented).
+ * ENOENT: no such device object; EINVAL: not a mock device, @cache_id
+ * beyond MOCK_DEV_CACHE_ID_MAX or another value.
+ */
+static int mock_test_dev_check_cache(struct xiommu_ictx *ictx, u32 idev_id,
+				     u32 cache_id, u32 want)
+{
+	struct mock_dev *mdev;
+	struct device *dev;
+	int rc = 0;
+
+	dev = xiommu_idev_device_get(ictx, idev_id);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	mdev = to_mock_dev(dev);
+	if (!mdev || cache_id > MOCK_DEV_CACHE_ID_MAX ||
+	    READ_ONCE(mdev->cache[cache_id]) != want)
+		rc = -EINVAL;
+	xiommu_idev_device_put(ictx, idev_id);
+	return rc;
+}
+
 /* IOMMU_TEST_OP_MD_CHECK_IOTLB: does entry @iotlb_id hold @want? */
 static int mock_test_check_iotlb(struct xiommu_ictx *ictx, u32 hwpt_id,
 				 u32 iotlb_id, u32 want)
@@ -1016,6 +1042,10 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 	case IOMMU_TEST_OP_MD_CHECK_IOTLB:
 		return mock_test_check_iotlb(ictx, cmd.id, cmd.check_iotlb.id,
 					     cmd.check_iotlb.iotlb);
+	case IOMMU_TEST_OP_DEV_CHECK_CACHE:
+		return mock_test_dev_check_cache(ictx, cmd.id,
+						 cmd.check_dev_cache.id,
+						 cmd.check_dev_cache.cache);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -191,5 +191,7 @@ struct xiommu_domain *xiommu_hwpt_domain_get(struct xiommu_ictx *ictx,
 void xiommu_hwpt_domain_put(struct xiommu_ictx *ictx, u32 hwpt_id);
 struct xiommu_domain *xiommu_hwpt_nested_domain_get(struct xiommu_ictx *ictx,
 						    u32 hwpt_id);
+struct device *xiommu_idev_device_get(struct xiommu_ictx *ictx, u32 idev_id);
+void xiommu_idev_device_put(struct xiommu_ictx *ictx, u32 idev_id);
 
 #endif /* XIOMMU_XIOMMU_H */

@@ -145,6 +145,39 @@ struct xiommu_idev *xiommu_get_idev(struct xiommu_ictx *ictx, u32 id)
 	return container_of(obj, struct xiommu_idev, obj);
 }
 
+/**
+ * xiommu_idev_device_get() - the device behind a device object ID (test
+ *	support: IOMMU_TEST_OP_DEV_CHECK_CACHE)
+ * @ictx: context
+ * @idev_id: device object ID from user space
+ *
+ * The device object (and so its binding to @dev) stays until
+ * xiommu_idev_device_put().
+ *
+ * Return: the device, or ERR_PTR(-ENOENT) if @idev_id is not a device
+ * object of @ictx.
+ */
+struct device *xiommu_idev_device_get(struct xiommu_ictx *ictx, u32 idev_id)
+{
+	struct xiommu_idev *idev = xiommu_get_idev(ictx, idev_id);
+
+	if (IS_ERR(idev))
+		return ERR_CAST(idev);
+	return idev->dev;
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_device_get);
+
+/**
+ * xiommu_idev_device_put() - release xiommu_idev_device_get()
+ * @ictx: context
+ * @idev_id: the ID given to xiommu_idev_device_get()
+ */
+void xiommu_idev_device_put(struct xiommu_ictx *ictx, u32 idev_id)
+{
+	xiommu_put_object_id(ictx, idev_id);
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_device_put);
+
 /* Object destroy: reached only through xiommu_idev_unbind(), detached. */
 void xiommu_idev_destroy(struct xiommu_object *obj)
 {
