@@ -282,13 +282,23 @@ static int xiommu_probe_one(struct xiommu_device *iommu, struct device *dev)
 		rc = PTR_ERR(group);
 		goto err_release;
 	}
+	/*
+	 * Read under the endpoint spinlock by the bus notifier; set before
+	 * the endpoint joins, so a driver binding meanwhile is checked
+	 * against the group (fail closed) rather than missed.
+	 */
+	spin_lock_irq(&xiommu_ep_lock);
+	ep->group = group;
+	spin_unlock_irq(&xiommu_ep_lock);
 	rc = xiommu_group_add_endpoint(group, ep);
 	if (rc)
 		goto err_put_group;
-	ep->group = group;
 	return 0;
 
 err_put_group:
+	spin_lock_irq(&xiommu_ep_lock);
+	ep->group = NULL;
+	spin_unlock_irq(&xiommu_ep_lock);
 	xiommu_group_put(group);
 err_release:
 	if (iommu->ops->release_device)
@@ -356,7 +366,12 @@ static int xiommu_bus_notify(struct notifier_block *nb, unsigned long action,
 
 		spin_lock_irq(&xiommu_ep_lock);
 		ep = xiommu_ep_lookup(dev);
-		if (ep) {
+		/*
+		 * An endpoint being probed is published before it joins its
+		 * group (probe_device may look it up): no group yet, nothing
+		 * to guard; xiommu_group_add_endpoint() sees the driver.
+		 */
+		if (ep && ep->group) {
 			group = ep->group;
 			kref_get(&group->kref);
 		}
