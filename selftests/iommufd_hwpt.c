@@ -17,6 +17,7 @@
 #include <stdlib.h>
 
 #include "iommufd_utils.h"
+#include "iommufd_nest_utils.h"
 
 static __attribute__((constructor)) void setup_buffer(void)
 {
@@ -27,32 +28,12 @@ static __attribute__((constructor)) void setup_buffer(void)
 #define HWPT_ALLOC_SIZE_V66	24
 #define HW_INFO_SIZE_V66	32
 
-static int _hwpt_alloc(int fd, __u32 flags, __u32 dev_id, __u32 pt_id,
-		       __u32 data_type, __u32 data_len, void *data,
-		       __u32 *hwpt_id)
-{
-	struct iommu_hwpt_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-		.dev_id = dev_id,
-		.pt_id = pt_id,
-		.data_type = data_type,
-		.data_len = data_len,
-		.data_uptr = (uintptr_t)data,
-	};
-	int ret;
-
-	ret = ioctl(fd, IOMMU_HWPT_ALLOC, &cmd);
-	if (!ret && hwpt_id)
-		*hwpt_id = cmd.out_hwpt_id;
-	return ret;
-}
 #define hwpt_alloc(flags, dev_id, pt_id, hwptp)                          \
-	ASSERT_EQ(0, _hwpt_alloc(self->fd, flags, dev_id, pt_id,          \
-				 IOMMU_HWPT_DATA_NONE, 0, NULL, hwptp))
+	ASSERT_EQ(0, _test_hwpt_alloc(self->fd, flags, dev_id, pt_id,     \
+				      IOMMU_HWPT_DATA_NONE, NULL, 0, hwptp))
 #define err_hwpt_alloc(err, flags, dev_id, pt_id)                        \
-	EXPECT_ERRNO(err, _hwpt_alloc(self->fd, flags, dev_id, pt_id,     \
-				      IOMMU_HWPT_DATA_NONE, 0, NULL, NULL))
+	EXPECT_ERRNO(err, _test_hwpt_alloc(self->fd, flags, dev_id, pt_id, \
+					   IOMMU_HWPT_DATA_NONE, NULL, 0, NULL))
 
 /* A mock device with MOCK_FLAGS_DEVICE_* @dev_flags attached to @pt_id */
 static int _mock_domain_flags(int fd, __u32 pt_id, __u32 dev_flags,
@@ -200,12 +181,12 @@ TEST_F(iommufd_hwpt, alloc_inputs)
 
 	/* Upstream's order: __reserved, data_type vs data_len, then ids */
 	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_HWPT_ALLOC, &cmd));
-	EXPECT_ERRNO(EINVAL, _hwpt_alloc(self->fd, 0, dev, self->ioas_id,
-					 IOMMU_HWPT_DATA_NONE, sizeof(data),
-					 &data, NULL));
-	EXPECT_ERRNO(EINVAL, _hwpt_alloc(self->fd, 0, dev, self->ioas_id,
-					 IOMMU_HWPT_DATA_SELFTEST, 0, &data,
-					 NULL));
+	EXPECT_ERRNO(EINVAL, _test_hwpt_alloc(self->fd, 0, dev, self->ioas_id,
+					      IOMMU_HWPT_DATA_NONE, &data,
+					      sizeof(data), NULL));
+	EXPECT_ERRNO(EINVAL, _test_hwpt_alloc(self->fd, 0, dev, self->ioas_id,
+					      IOMMU_HWPT_DATA_SELFTEST, &data, 0,
+					      NULL));
 	if (!variant->mock_domains) {
 		/* The IOAS ID is no device */
 		err_hwpt_alloc(ENOENT, 0, self->ioas_id, self->ioas_id);
@@ -229,14 +210,15 @@ TEST_F(iommufd_hwpt, alloc_inputs)
 	err_hwpt_alloc(EOPNOTSUPP, 1U << 31, dev, self->ioas_id);
 
 	/* Nested-HWPT data on an IOAS: no driver takes it for paging */
-	EXPECT_ERRNO(EOPNOTSUPP, _hwpt_alloc(self->fd, 0, dev, self->ioas_id,
-					     IOMMU_HWPT_DATA_SELFTEST,
-					     sizeof(data), &data, NULL));
-	EXPECT_ERRNO(EOPNOTSUPP, _hwpt_alloc(self->fd,
-					     IOMMU_HWPT_ALLOC_NEST_PARENT, dev,
-					     self->ioas_id,
-					     IOMMU_HWPT_DATA_VTD_S1,
-					     sizeof(data), &data, NULL));
+	EXPECT_ERRNO(EOPNOTSUPP, _test_hwpt_alloc(self->fd, 0, dev,
+						  self->ioas_id,
+						  IOMMU_HWPT_DATA_SELFTEST,
+						  &data, sizeof(data), NULL));
+	EXPECT_ERRNO(EOPNOTSUPP, _test_hwpt_alloc(self->fd,
+						  IOMMU_HWPT_ALLOC_NEST_PARENT,
+						  dev, self->ioas_id,
+						  IOMMU_HWPT_DATA_VTD_S1,
+						  &data, sizeof(data), NULL));
 }
 
 TEST_F(iommufd_hwpt, alloc_flags)

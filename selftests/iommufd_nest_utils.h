@@ -2,7 +2,8 @@
 /*
  * Helpers for the nesting uAPI (IOMMU_HWPT_ALLOC with data, nested HWPTs,
  * IOMMU_HWPT_INVALIDATE, the mock's IOTLB check), shared by
- * iommufd_nest.c and iommufd_fail_nth.c. Include after iommufd_utils.h.
+ * iommufd_nest.c, iommufd_hwpt.c and iommufd_fail_nth.c. Include after
+ * iommufd_utils.h.
  */
 #ifndef XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H
 #define XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H
