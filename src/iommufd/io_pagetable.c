@@ -391,17 +391,59 @@ static void iopt_unmap_slices_until(struct xiommu_iopt *iopt,
 	}
 }
 
-/* Free the areas of the slices before @stop (NULL: all). */
+/*
+ * Memory for an area of @pages: the object's own first_area if it is still
+ * there (only the first map of a new object, which nobody else can see
+ * yet, finds it), else a new allocation.
+ */
+static struct xiommu_area *iopt_area_alloc(struct xiommu_pages *pages)
+{
+	struct xiommu_area *area = pages->first_area;
+
+	if (area) {
+		pages->first_area = NULL;
+		return area;
+	}
+	return kzalloc(sizeof(*area), GFP_KERNEL_ACCOUNT);
+}
+
+/*
+ * Free an unmapped area (in no tree) and drop its page reference. An area
+ * living in its pages object's allocation goes with the object: the
+ * reference is dropped last, as it may free the area.
+ */
+static void iopt_area_free(struct xiommu_area *area)
+{
+	struct xiommu_pages *pages = area->pages;
+
+	if (!area->in_pages)
+		kfree(area);
+	xiommu_pages_put(pages);
+}
+
+/*
+ * Free the areas of the slices before @stop (NULL: all), which were never
+ * published. A pages object's own first area goes back to it, zeroed: the
+ * object is still private (its first map failed).
+ */
 static void iopt_free_slice_areas(struct list_head *slices,
 				  struct xiommu_pages_slice *stop)
 {
 	struct xiommu_pages_slice *slice;
 
 	list_for_each_entry(slice, slices, next) {
+		struct xiommu_area *area = slice->area;
+
 		if (slice == stop)
 			break;
-		kfree(slice->area);
 		slice->area = NULL;
+		if (!area->in_pages) {
+			kfree(area);
+			continue;
+		}
+		memset(area, 0, sizeof(*area));
+		area->in_pages = true;
+		slice->pages->first_area = area;
 	}
 }
 
@@ -492,7 +534,7 @@ int xiommu_iopt_map_slices(struct xiommu_iopt *iopt, struct list_head *slices,
 	int rc = 0;
 
 	list_for_each_entry(slice, slices, next) {
-		slice->area = kzalloc(sizeof(*slice->area), GFP_KERNEL_ACCOUNT);
+		slice->area = iopt_area_alloc(slice->pages);
 		if (!slice->area) {
 			rc = -ENOMEM;
 			goto out_free;
@@ -718,15 +760,17 @@ EXPORT_SYMBOL_IF_KUNIT(xiommu_iopt_free_slices);
 /* ------------------------------------------------------------------------
  * Unmap
  */
-/* Does any access object hold pins of @area? */
-static bool area_has_accesses(struct xiommu_area *area)
+/*
+ * Does any access object hold pins of @area? Every change of
+ * num_accesses happens with iova_rwsem held (read side, plus
+ * pages->mutex), so the write side alone reads it stably: no round trip
+ * on pages->mutex per unmapped area.
+ */
+static bool area_has_accesses(struct xiommu_iopt *iopt,
+			      struct xiommu_area *area)
 {
-	bool ret;
-
-	mutex_lock(&area->pages->mutex);
-	ret = area->num_accesses;
-	mutex_unlock(&area->pages->mutex);
-	return ret;
+	lockdep_assert_held_write(&iopt->iova_rwsem);
+	return READ_ONCE(area->num_accesses);
 }
 
 /* After a failed unmap: let accesses use the areas of the range again. */
@@ -749,16 +793,20 @@ static int iopt_unmap_range(struct xiommu_iopt *iopt, unsigned long first,
 	struct interval_tree_node *node;
 	struct xiommu_area *area, *tmp;
 	unsigned long bytes = 0;
-	bool asked = false;
+	bool asked = false, accesses;
 	LIST_HEAD(removed);
 	int rc;
 
 again:
 	rc = -ENOENT;
+	accesses = false;
 	down_read(&iopt->domains_rwsem);
 	down_write(&iopt->iova_rwsem);
 
-	/* All or nothing: check every area the range touches first. */
+	/*
+	 * All or nothing: check every area the range touches first, noting
+	 * whether access objects pin any of them (one walk for both).
+	 */
 	for (node = interval_tree_iter_first(&iopt->area_itree, first, last);
 	     node; node = interval_tree_iter_next(node, first, last)) {
 		area = container_of(node, struct xiommu_area, node);
@@ -770,6 +818,7 @@ again:
 			rc = -ENOENT;
 			goto out_unlock;
 		}
+		accesses |= area_has_accesses(iopt, area);
 		rc = 0;
 	}
 	if (rc)
@@ -779,12 +828,13 @@ again:
 	 * Areas pinned by access objects: ask the accesses to unpin, one
 	 * area at a time, without any lock held (their callbacks unpin).
 	 */
-	for (node = interval_tree_iter_first(&iopt->area_itree, first, last);
+	for (node = accesses ? interval_tree_iter_first(&iopt->area_itree,
+							first, last) : NULL;
 	     node; node = interval_tree_iter_next(node, first, last)) {
 		unsigned long start, length;
 
 		area = container_of(node, struct xiommu_area, node);
-		if (!area_has_accesses(area))
+		if (!area_has_accesses(iopt, area))
 			continue;
 		if (asked && node->start <= asked_last) {
 			/* Asked already: the access does not let go. */
@@ -827,8 +877,7 @@ out_unlock:
 	/* No domain maps them any more: unpin outside the locks. */
 	list_for_each_entry_safe(area, tmp, &removed, free_item) {
 		iopt_area_unfill(area, area->pages);
-		xiommu_pages_put(area->pages);
-		kfree(area);
+		iopt_area_free(area);
 	}
 	if (unmapped)
 		*unmapped = bytes;

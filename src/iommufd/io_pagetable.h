@@ -77,6 +77,13 @@ enum xiommu_account_mode {
  *	is then NULL and index i is the page at file offset
  *	@file_start + i * PAGE_SIZE
  * @file_start: page-aligned file offset of index 0 (with @file)
+ * @first_area: NULL, or zeroed memory for one struct xiommu_area allocated
+ *	together with the object (xiommu_pages_alloc()): the first
+ *	xiommu_iopt_map_slices() of the object takes it, before the object
+ *	is published (nobody else can see it yet), and gives it back if it
+ *	fails, so a per-call IOAS_MAP makes one allocation, not two. That
+ *	area is freed with the object (area->in_pages), never on its own;
+ *	non-NULL only while the object is private to its creator
  */
 struct xiommu_pages {
 	struct kref kref;
@@ -96,6 +103,7 @@ struct xiommu_pages {
 	unsigned long *pfns;
 	struct file *file;
 	unsigned long file_start;
+	struct xiommu_area *first_area;
 };
 
 struct xiommu_pages *xiommu_pages_alloc(void __user *uptr,
@@ -219,11 +227,15 @@ struct xiommu_iopt {
  * @pages_node: page index range in pages->users_itree while @filled
  * @filled: the area's pages are pinned for (and mapped into) the iopt's
  *	domains; true exactly while the iopt has a domain
- * @num_accesses: access-object pins of this area not yet undone
- *	(pages->mutex); an unmap asks the accesses to unpin first
+ * @num_accesses: access-object pins of this area not yet undone; changed
+ *	with iopt->iova_rwsem held for reading and pages->mutex, so either
+ *	pages->mutex or iova_rwsem held for writing reads it; an unmap asks
+ *	the accesses to unpin first
  * @prevent_access: an unmap is waiting for the accesses to unpin: no new
  *	access pin or read/write of the area (iova_rwsem)
  * @free_item: link in a private list once removed from the tree
+ * @in_pages: the area's memory is part of its pages object's allocation
+ *	(pages->first_area): freed when the object is, never with kfree()
  */
 struct xiommu_area {
 	struct interval_tree_node node;
@@ -235,6 +247,7 @@ struct xiommu_area {
 	unsigned int num_accesses;
 	bool prevent_access;
 	struct list_head free_item;
+	bool in_pages;
 };
 
 static inline unsigned long xiommu_area_length(struct xiommu_area *area)

@@ -150,20 +150,31 @@ static void iopt_test_exit(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic_read(&kfake_violations), 0);
 }
 
+/* The layout xiommu_pages_alloc() gives: the first area's memory inside. */
+struct tpages_with_area {
+	struct xiommu_pages pages;
+	struct xiommu_area area;
+};
+
 /*
  * A pages object of @npages pages at user address @uptr. Nothing is
- * pinned: fine as long as the iopt has no domain.
+ * pinned: fine as long as the iopt has no domain. Like xiommu_pages_alloc()
+ * it carries its first area (pages->first_area); kfree(pages) frees both.
  */
 static struct tpages *tpages_new(struct kunit *test, unsigned long uptr,
 				 unsigned long npages, bool writable)
 {
 	struct iopt_ctx *ctx = test->priv;
+	struct tpages_with_area *pwa;
 	struct xiommu_pages *pages;
 	struct tpages *tp;
 
 	KUNIT_ASSERT_LT(test, ctx->ntp, (unsigned int)MAX_TPAGES);
-	pages = kzalloc(sizeof(*pages), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pages);
+	pwa = kzalloc(sizeof(*pwa), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, pwa);
+	pages = &pwa->pages;
+	pwa->area.in_pages = true;
+	pages->first_area = &pwa->area;
 	kref_init(&pages->kref);
 	mutex_init(&pages->mutex);
 	xa_init(&pages->chunks);
@@ -1432,6 +1443,94 @@ static void iopt_test_large_pages_option(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, fd->pgsizes, (unsigned long)(SZ_4K | SZ_2M));
 }
 
+/* The area at @iova, or NULL. */
+static struct xiommu_area *area_at(struct xiommu_iopt *iopt,
+				   unsigned long iova)
+{
+	struct interval_tree_node *node;
+
+	down_read(&iopt->iova_rwsem);
+	node = interval_tree_iter_first(&iopt->area_itree, iova, iova);
+	up_read(&iopt->iova_rwsem);
+	return node ? container_of(node, struct xiommu_area, node) : NULL;
+}
+
+/*
+ * A pages object's first area lives in the object's own allocation: the
+ * first map takes it, a failed map gives it back, later maps (IOAS_COPY)
+ * and the right half of a split get their own, and each is freed exactly
+ * once whatever order they are unmapped in (the debug tier's KASAN reports
+ * a kfree() of the embedded one, kmemleak a lost one).
+ */
+static void iopt_test_first_area(struct kunit *test)
+{
+	struct iopt_ctx *ctx = test->priv;
+	struct xiommu_iopt *iopt = &ctx->iopt;
+	struct tmodel *m = &ctx->model;
+	struct tpages *tp = tpages_new(test, 0x10000000, 8, true);
+	struct tpages *other = tpages_new(test, 0x20000000, 1, true);
+	struct xiommu_area *first = tp->pages->first_area;
+	struct xiommu_area *lhs, *rhs, *copy;
+	unsigned long cuts[1], iova, unmapped;
+
+	KUNIT_ASSERT_NOT_NULL(test, first);
+	KUNIT_EXPECT_TRUE(test, first->in_pages);
+	KUNIT_ASSERT_EQ(test, xiommu_iopt_set_large_pages(iopt, false), 0);
+
+	/* A failed first map (IOVA in use) gives the memory back, zeroed. */
+	map_fixed(test, iopt, m, other, 0, PAGE_SIZE, 0x100000, XIOMMU_READ);
+	iova = 0x100000;
+	KUNIT_EXPECT_EQ(test, tmap(iopt, tp, 0, 8 * PAGE_SIZE, &iova,
+				   XIOMMU_READ, 0), -EEXIST);
+	KUNIT_EXPECT_PTR_EQ(test, tp->pages->first_area, first);
+	KUNIT_EXPECT_TRUE(test, first->in_pages);
+	KUNIT_EXPECT_NULL(test, first->pages);
+	KUNIT_EXPECT_EQ(test, kref_read(&tp->pages->kref), 1U);
+
+	/* The first successful map uses it. */
+	map_fixed(test, iopt, m, tp, 0, 8 * PAGE_SIZE, 0x200000, XIOMMU_READ);
+	KUNIT_EXPECT_PTR_EQ(test, area_at(iopt, 0x200000), first);
+	KUNIT_EXPECT_NULL(test, tp->pages->first_area);
+
+	/* A second mapping of the same pages (IOAS_COPY) gets its own. */
+	map_fixed(test, iopt, m, tp, PAGE_SIZE, PAGE_SIZE, 0x400000,
+		  XIOMMU_READ);
+	copy = area_at(iopt, 0x400000);
+	KUNIT_ASSERT_NOT_NULL(test, copy);
+	KUNIT_EXPECT_FALSE(test, copy->in_pages);
+
+	/* Split: the left part stays embedded, the right one is new. */
+	cuts[0] = 0x202fff;
+	KUNIT_ASSERT_EQ(test, xiommu_iopt_cut_iova(iopt, cuts, 1), 0);
+	model_remove(m, 0x200000, 0x207fff);
+	model_add(test, m, 0x200000, 3 * PAGE_SIZE, tp, 0, XIOMMU_READ);
+	model_add(test, m, 0x203000, 5 * PAGE_SIZE, tp, 3 * PAGE_SIZE,
+		  XIOMMU_READ);
+	check_areas(test, iopt, m);
+	lhs = area_at(iopt, 0x200000);
+	rhs = area_at(iopt, 0x203000);
+	KUNIT_EXPECT_PTR_EQ(test, lhs, first);
+	KUNIT_ASSERT_NOT_NULL(test, rhs);
+	KUNIT_EXPECT_FALSE(test, rhs->in_pages);
+	KUNIT_EXPECT_EQ(test, kref_read(&tp->pages->kref), 1U + 3);
+
+	/* The embedded area goes first: the others keep the object alive. */
+	KUNIT_EXPECT_EQ(test, xiommu_iopt_unmap(iopt, 0x200000, 3 * PAGE_SIZE,
+						&unmapped), 0);
+	KUNIT_EXPECT_EQ(test, unmapped, model_remove(m, 0x200000, 0x202fff));
+	KUNIT_EXPECT_EQ(test, kref_read(&tp->pages->kref), 1U + 2);
+	KUNIT_EXPECT_NULL(test, tp->pages->first_area);
+	check_areas(test, iopt, m);
+
+	/* The rest in one unmap; tpages_release() frees the object. */
+	KUNIT_EXPECT_EQ(test, xiommu_iopt_unmap(iopt, 0x203000, 0x1fe000,
+						&unmapped), 0);
+	KUNIT_EXPECT_EQ(test, unmapped, model_remove(m, 0x203000, 0x400fff));
+	KUNIT_EXPECT_EQ(test, unmapped, 6 * PAGE_SIZE);
+	KUNIT_EXPECT_EQ(test, kref_read(&tp->pages->kref), 1U);
+	check_areas(test, iopt, m);
+}
+
 static struct kunit_case iopt_test_cases[] = {
 	KUNIT_CASE(iopt_test_hole_walk),
 	KUNIT_CASE(iopt_test_map_fixed),
@@ -1447,6 +1546,7 @@ static struct kunit_case iopt_test_cases[] = {
 	KUNIT_CASE(iopt_test_domain_failures),
 	KUNIT_CASE(iopt_test_sync_per_slice),
 	KUNIT_CASE(iopt_test_large_pages_option),
+	KUNIT_CASE(iopt_test_first_area),
 	{}
 };
 
