@@ -481,6 +481,237 @@ static phys_addr_t pt_iova_to_phys(struct vtd_pgtable *pgt, unsigned long iova)
 	return phys;
 }
 
+/* ---- covered-only freeing (measurement variant) ---- */
+
+/* Free a table never linked (lost an install race): nobody saw it. */
+static void pts_free_unused(struct vtd_pgtable *pgt, u64 *table)
+{
+	atomic_long_dec(&pgt->nr_tables);
+	free_page((unsigned long)table);
+}
+
+/*
+ * For map: the table under the entry for @iova in @parent (level @lvl),
+ * installed if missing. Two maps of disjoint ranges in one new table may
+ * both get here: cmpxchg lets one install it, the other uses that one.
+ */
+static u64 *pts_next_table(struct vtd_pgtable *pgt, u64 *parent,
+			   unsigned int lvl, unsigned long iova, gfp_t gfp)
+{
+	u64 *ptep = &parent[lvl_idx(iova, lvl)];
+	u64 pte = READ_ONCE(*ptep), old;
+	u64 *new;
+
+	if (!vpte_present(pte)) {
+		new = pt_alloc_table(pgt, gfp);
+		if (!new)
+			return ERR_PTR(-ENOMEM);
+		old = cmpxchg64(ptep, pte, pt_table_pte(new));
+		if (old == pte) {
+			pt_sync(pgt, ptep, sizeof(*ptep));
+			return new;
+		}
+		pts_free_unused(pgt, new);
+		pte = old;
+	}
+	if (vpte_leaf(pte, lvl))
+		return ERR_PTR(-EEXIST);
+	return vpte_table(pte);
+}
+
+/* True if a leaf is present anywhere under @table (level @lvl). */
+static bool pts_has_leaf(u64 *table, unsigned int lvl)
+{
+	unsigned int i;
+
+	for (i = 0; i < VTD_PT_ENTRIES; i++) {
+		u64 pte = READ_ONCE(table[i]);
+
+		if (!vpte_present(pte))
+			continue;
+		if (vpte_leaf(pte, lvl) || pts_has_leaf(vpte_table(pte), lvl - 1))
+			return true;
+	}
+	return false;
+}
+
+/* Free @table (level @lvl), unlinked and flushed, and its subtree after RCU. */
+static void pts_free_tree_deferred(struct vtd_pgtable *pgt, u64 *table,
+				   unsigned int lvl)
+{
+	unsigned int i;
+
+	for (i = 0; lvl > 1 && i < VTD_PT_ENTRIES; i++) {
+		u64 pte = READ_ONCE(table[i]);
+
+		if (vpte_present(pte) && !vpte_leaf(pte, lvl))
+			pts_free_tree_deferred(pgt, vpte_table(pte), lvl - 1);
+	}
+	atomic_long_dec(&pgt->nr_tables);
+	pt_free_table_deferred(table);
+}
+
+static int pts_map_pages(struct vtd_pgtable *pgt, unsigned long iova,
+			 phys_addr_t paddr, size_t pgsize, size_t pgcount,
+			 int prot, gfp_t gfp, size_t *mapped)
+{
+	unsigned int leaf_lvl, lvl, idx, n, i;
+	u64 bits = 0;
+	size_t left;
+
+	*mapped = 0;
+	if (!pgcount)
+		return 0;
+	if (!is_power_of_2(pgsize) || !(pgsize & pgt->cfg.pgsize_bitmap) ||
+	    ((iova | paddr) & (pgsize - 1)))
+		return -EINVAL;
+	if (pgcount > (ULONG_MAX >> __ffs(pgsize)))
+		return -EINVAL;
+	left = pgsize * pgcount;
+	if (iova + left - 1 < iova || ((iova + left - 1) >> pgt->cfg.ias) ||
+	    ((u64)(paddr + left - 1) >> pgt->cfg.oas))
+		return -EINVAL;
+
+	if (prot & XIOMMU_READ)
+		bits |= VTD_PTE_R;
+	if (prot & XIOMMU_WRITE)
+		bits |= VTD_PTE_W;
+	if (!bits)
+		return -EINVAL;
+	if (READ_ONCE(pgt->force_snoop))
+		bits |= VTD_PTE_SNP;
+	leaf_lvl = (__ffs(pgsize) - 12) / 9 + 1;
+	if (leaf_lvl > 1)
+		bits |= VTD_PTE_PS;
+
+	while (left) {
+		u64 *table = pgt->root;
+
+		for (lvl = pgt->cfg.levels; lvl > leaf_lvl; lvl--) {
+			table = pts_next_table(pgt, table, lvl, iova, gfp);
+			if (IS_ERR(table))
+				return PTR_ERR(table);
+		}
+		idx = lvl_idx(iova, leaf_lvl);
+		n = min_t(size_t, VTD_PT_ENTRIES - idx, left / pgsize);
+		for (i = 0; i < n; i++) {
+			u64 *ptep = &table[idx + i];
+			u64 pte = READ_ONCE(*ptep);
+
+			if (vpte_present(pte)) {
+				/*
+				 * An empty table a superpage replaces: the
+				 * range covers its span, nobody else is in it.
+				 */
+				if (vpte_leaf(pte, leaf_lvl) ||
+				    pts_has_leaf(vpte_table(pte), leaf_lvl - 1))
+					break;
+				WRITE_ONCE(*ptep, (paddr & VTD_PTE_ADDR) | bits);
+				pt_sync(pgt, ptep, sizeof(*ptep));
+				pgt->cfg.tlb->flush_walk(pgt->cfg.cookie,
+							 iova, pgsize);
+				pts_free_tree_deferred(pgt, vpte_table(pte),
+						       leaf_lvl - 1);
+			} else {
+				WRITE_ONCE(*ptep, (paddr & VTD_PTE_ADDR) | bits);
+			}
+			iova += pgsize;
+			paddr += pgsize;
+			left -= pgsize;
+			*mapped += pgsize;
+		}
+		pt_sync(pgt, &table[idx], i * sizeof(u64));
+		atomic_long_add(i, &pgt->nr_leaves[leaf_lvl]);
+		if (i < n)
+			return -EEXIST;
+	}
+	return 0;
+}
+
+/*
+ * Clear the leaves of [iova, end) under @table (level @lvl). A lower
+ * table whose whole span the range covers is unlinked and gathered (its
+ * subtree first); a table the range covers in part stays, even if empty.
+ */
+static size_t pts_unmap_level(struct vtd_pgtable *pgt, u64 *table,
+			      unsigned int lvl, unsigned long iova,
+			      unsigned long end, struct xiommu_iotlb_gather *gather)
+{
+	unsigned long sz = lvl_size(lvl);
+	unsigned int first = VTD_PT_ENTRIES, last = 0;
+	unsigned long addr, next;
+	size_t cleared = 0;
+
+	for (addr = iova; addr < end; addr = next) {
+		unsigned long slot = addr & ~(sz - 1);
+		unsigned int idx = lvl_idx(addr, lvl);
+		u64 *ptep = &table[idx];
+		u64 pte = READ_ONCE(*ptep);
+		bool covered;
+
+		next = min(slot + sz, end);
+		if (!vpte_present(pte))
+			continue;
+		covered = addr == slot && next == slot + sz;
+		if (!vpte_leaf(pte, lvl)) {
+			u64 *sub = vpte_table(pte);
+			struct page *page = virt_to_page(sub);
+
+			cleared += pts_unmap_level(pgt, sub, lvl - 1, addr, next,
+						   gather);
+			if (!covered)
+				continue;
+			WRITE_ONCE(*ptep, 0);
+			first = min(first, idx);
+			last = max(last, idx);
+			atomic_long_dec(&pgt->nr_tables);
+			atomic_long_inc(&pgt->nr_unlinked);
+			set_page_private(page, (unsigned long)pgt);
+			list_add_tail(&page->lru, &gather->freelist);
+			xiommu_iotlb_gather_add(gather, slot, sz);
+			continue;
+		}
+		/* The core never cuts a leaf in two; clear it anyway. */
+		WARN_ON_ONCE(!covered);
+		WRITE_ONCE(*ptep, 0);
+		atomic_long_dec(&pgt->nr_leaves[lvl]);
+		cleared += sz;
+		if (sz > gather->pgsize)
+			gather->pgsize = sz;
+		first = min(first, idx);
+		last = max(last, idx);
+	}
+	if (first <= last)
+		pt_sync(pgt, &table[first], (last - first + 1) * sizeof(u64));
+	return cleared;
+}
+
+static size_t pts_unmap_pages(struct vtd_pgtable *pgt, unsigned long iova,
+			      size_t pgsize, size_t pgcount,
+			      struct xiommu_iotlb_gather *gather)
+{
+	unsigned long end, limit = 1UL << pgt->cfg.ias;
+	size_t cleared;
+
+	if (!pgsize || !pgcount || iova >= limit)
+		return 0;
+	if (pgcount > (limit - iova) / pgsize)
+		end = limit;
+	else
+		end = iova + pgsize * pgcount;
+	cleared = pts_unmap_level(pgt, pgt->root, pgt->cfg.levels, iova, end,
+				  gather);
+	if (cleared)
+		xiommu_iotlb_gather_add(gather, iova, end - iova);
+	return cleared;
+}
+
+static const struct vtd_pgtable_ops vtd_pgtable_ops_simple = {
+	.map_pages = pts_map_pages,
+	.unmap_pages = pts_unmap_pages,
+	.iova_to_phys = pt_iova_to_phys,
+};
+
 static const struct vtd_pgtable_ops vtd_pgtable_ops = {
 	.map_pages = pt_map_pages,
 	.unmap_pages = pt_unmap_pages,
@@ -513,7 +744,7 @@ struct vtd_pgtable *vtd_pgtable_alloc(const struct vtd_pgtable_cfg *cfg,
 	pgt = kzalloc(sizeof(*pgt), gfp);
 	if (!pgt)
 		return ERR_PTR(-ENOMEM);
-	pgt->ops = &vtd_pgtable_ops;
+	pgt->ops = cfg->simple_free ? &vtd_pgtable_ops_simple : &vtd_pgtable_ops;
 	pgt->cfg = *cfg;
 	pgt->root = pt_alloc_table(pgt, gfp);
 	if (!pgt->root) {

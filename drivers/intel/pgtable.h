@@ -101,6 +101,8 @@ struct vtd_pgtable_cfg {
 	bool snoop_ctl;
 	const struct vtd_pgtable_tlb_ops *tlb;
 	void *cookie;
+	/* TEMPORARY, measurement: free only tables an unmap covers */
+	bool simple_free;
 };
 
 /**
