@@ -25,7 +25,6 @@
 #define pr_fmt(fmt) "xiommu_vtd: " fmt
 
 #include <linux/bitfield.h>
-#include <linux/moduleparam.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 
@@ -218,10 +217,6 @@ static const struct xiommu_domain_ops vtd_paging_ops = {
 	.free = vtd_paging_free,
 };
 
-/* TEMPORARY (measurement): page-table freeing scheme of new domains. */
-static bool vtd_pt_simple_free;
-module_param_named(pt_simple_free, vtd_pt_simple_free, bool, 0644);
-
 /* pgtable callback: a table was replaced by a leaf, flush it now. */
 static void vtd_tlb_flush_walk(void *cookie, unsigned long iova, size_t size)
 {
@@ -277,7 +272,6 @@ struct xiommu_domain *vtd_domain_alloc_paging(struct device *dev, u32 flags)
 	cfg.snoop_ctl = unit->ecap & VTD_ECAP_SC;
 	cfg.tlb = &vtd_tlb_ops;
 	cfg.cookie = vdom;
-	cfg.simple_free = READ_ONCE(vtd_pt_simple_free);
 	vdom->pgt = vtd_pgtable_alloc(&cfg, GFP_KERNEL);
 	if (IS_ERR(vdom->pgt)) {
 		rc = PTR_ERR(vdom->pgt);
