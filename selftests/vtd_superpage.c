@@ -5,9 +5,11 @@
  * "domains" and "pgtable"), DMA works at both ends of it, and unmapping it
  * costs one page-selective invalidation with a 2 MiB address mask
  * (debugfs "stats"). The same buffer at an IOVA that is not 2 MiB aligned
- * takes 512 4 KiB leaves. Once everything is unmapped, the domain holds
- * only its root page table: emptied tables are freed at unmap. (The IOAS side of huge pages, what the core
- * hands the driver, is tested by the core's own selftests.)
+ * takes 512 4 KiB leaves. Page tables are freed only by an unmap that
+ * covers their whole span (or replaced by a superpage): a table an unmap
+ * leaves empty stays, debugfs "domains" counts them. (The IOAS side of
+ * huge pages, what the core hands the driver, is tested by the core's own
+ * selftests.)
  *
  *   scripts/vm --profile vtd --add build/bin/vtd_superpage -- /vtd_superpage
  */
@@ -157,7 +159,7 @@ static int copy_through(FIXTURE_DATA(huge) *self, uint64_t base,
 TEST_F_TIMEOUT(huge, one_2m_leaf_both_ends, TIMEOUT_S)
 {
 	int64_t psi0, dsi0, bytes0, psi1, dsi1, bytes1, faults;
-	long n4k, n2m, n1g;
+	long n4k, n2m, n1g, tables;
 	int did;
 
 	if (!self->unit[0])
@@ -173,6 +175,8 @@ TEST_F_TIMEOUT(huge, one_2m_leaf_both_ends, TIMEOUT_S)
 	ASSERT_EQ(0, n4k);
 	ASSERT_EQ(1, n2m);
 	ASSERT_TRUE(pgtable_has(self->unit, did, " 1 x 2048K"));
+	tables = domain_tables(self->unit, did);
+	ASSERT_LT(1, tables);
 
 	/* First bytes -> device -> last bytes, and back to the first. */
 	ASSERT_EQ(0, copy_through(self, IOVA_HUGE, 0, SZ_2M - DMA_LEN));
@@ -199,8 +203,8 @@ TEST_F_TIMEOUT(huge, one_2m_leaf_both_ends, TIMEOUT_S)
 	ASSERT_EQ(0, dsi1 - dsi0);
 	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
 	ASSERT_EQ(0, n4k + n2m + n1g);
-	/* The tables that held the leaf are gone: the root is left. */
-	ASSERT_EQ(1, domain_tables(self->unit, did));
+	/* The level-2 table spans 1 GiB: not covered, it stays. */
+	ASSERT_EQ(tables, domain_tables(self->unit, did));
 
 	/* Both ends fault now, and the memory stays as it was. */
 	xiommu_fault_sync(self->unit);
@@ -219,7 +223,7 @@ TEST_F_TIMEOUT(huge, one_2m_leaf_both_ends, TIMEOUT_S)
 /* Not 2 MiB aligned in IOVA: 4 KiB leaves only, DMA still works. */
 TEST_F_TIMEOUT(huge, misaligned_iova_uses_4k, TIMEOUT_S)
 {
-	long n4k, n2m, n1g;
+	long n4k, n2m, n1g, tables;
 	int did;
 
 	if (!self->unit[0])
@@ -236,10 +240,12 @@ TEST_F_TIMEOUT(huge, misaligned_iova_uses_4k, TIMEOUT_S)
 	ASSERT_EQ(0, copy_through(self, IOVA_SPLIT, 0, SZ_2M - DMA_LEN));
 	ASSERT_EQ(0, memcmp(self->buf, self->buf + SZ_2M - DMA_LEN, DMA_LEN));
 	/* Two leaf tables (the range crosses 2 MiB) and their parents. */
-	ASSERT_LT(2, domain_tables(self->unit, did));
+	tables = domain_tables(self->unit, did);
+	ASSERT_LT(2, tables);
+	/* The unmap covers neither leaf table's 2 MiB: both stay. */
 	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_SPLIT,
 				   SZ_2M));
-	ASSERT_EQ(1, domain_tables(self->unit, did));
+	ASSERT_EQ(tables, domain_tables(self->unit, did));
 	/* Piecemeal: map the two halves apart, unmap them one by one. */
 	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf,
 				 SZ_2M / 2, IOVA_SPLIT));
@@ -248,10 +254,98 @@ TEST_F_TIMEOUT(huge, misaligned_iova_uses_4k, TIMEOUT_S)
 				 IOVA_SPLIT + SZ_2M / 2));
 	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_SPLIT,
 				   SZ_2M / 2));
-	ASSERT_LT(1, domain_tables(self->unit, did));
+	ASSERT_EQ(tables, domain_tables(self->unit, did));
 	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas,
 				   IOVA_SPLIT + SZ_2M / 2, SZ_2M / 2));
-	ASSERT_EQ(1, domain_tables(self->unit, did));
+	ASSERT_EQ(tables, domain_tables(self->unit, did));
+	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
+	ASSERT_EQ(0, n4k + n2m + n1g);
+}
+
+/*
+ * Sparse mappings, the cost of freeing only the tables an unmap covers:
+ * one 4 KiB page every 2 MiB, each in a leaf table of its own, mapped and
+ * unmapped one call each. No unmap covers a leaf table's 2 MiB span (the
+ * core unmaps area by area, even in one IOAS_UNMAP call over them all), so
+ * every table stays until the domain goes: SPARSE_N leaf tables and their
+ * parents. A 2 MiB superpage then replaces one (empty) leaf table, and a
+ * 4 MiB mapping of 4 KiB leaves over two more, unmapped in one call,
+ * covers them: they go.
+ */
+#define SPARSE_N	64
+#define IOVA_SPARSE	0x8000000ULL	/* 128 MiB .. 256 MiB (edu DMA) */
+
+TEST_F_TIMEOUT(huge, sparse_tables_stay_until_covered, TIMEOUT_S)
+{
+	long before, mapped, after, one_call, super, covered;
+	long n4k, n2m, n1g;
+	unsigned int i;
+	uint8_t *small;
+	int did;
+
+	if (!self->unit[0])
+		return;
+	/* The domain exists once something is mapped: did of the first. */
+	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf, 4096,
+				 IOVA_HUGE));
+	did = xiommu_dev_did(self->unit, self->bdf);
+	ASSERT_LT(0, did);
+	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_HUGE, 4096));
+	before = domain_tables(self->unit, did);
+	ASSERT_LT(0, before);
+	for (i = 0; i < SPARSE_N; i++)
+		ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas,
+					 self->buf + i * 4096, 4096,
+					 IOVA_SPARSE + i * SZ_2M));
+	mapped = domain_tables(self->unit, did);
+	for (i = 0; i < SPARSE_N; i++)
+		ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas,
+					   IOVA_SPARSE + i * SZ_2M, 4096));
+	after = domain_tables(self->unit, did);
+	for (i = 0; i < SPARSE_N; i++)
+		ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas,
+					 self->buf + i * 4096, 4096,
+					 IOVA_SPARSE + i * SZ_2M));
+	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_SPARSE,
+				   SPARSE_N * SZ_2M));
+	one_call = domain_tables(self->unit, did);
+
+	/* A 2 MiB leaf where an empty leaf table is; DMA goes through it. */
+	dma_fill(self->buf, SZ_2M, 0x3d);
+	memset(self->buf + SZ_2M - DMA_LEN, 0, DMA_LEN);
+	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, self->buf, SZ_2M,
+				 IOVA_SPARSE));
+	super = domain_tables(self->unit, did);
+	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
+	ASSERT_EQ(0, n4k);
+	ASSERT_EQ(1, n2m);
+	ASSERT_EQ(0, copy_through(self, IOVA_SPARSE, 0, SZ_2M - DMA_LEN));
+	ASSERT_EQ(0, memcmp(self->buf, self->buf + SZ_2M - DMA_LEN, DMA_LEN));
+	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas, IOVA_SPARSE,
+				   SZ_2M));
+
+	/* 4 KiB leaves over two kept leaf tables, one unmap covering both. */
+	small = mmap(NULL, 2 * SZ_2M, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	ASSERT_NE(MAP_FAILED, small);
+	madvise(small, 2 * SZ_2M, MADV_NOHUGEPAGE);
+	memset(small, 1, 2 * SZ_2M);
+	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, small, 2 * SZ_2M,
+				 IOVA_SPARSE + 2 * SZ_2M));
+	ASSERT_EQ(0, domain_leaves(self->unit, did, &n4k, &n2m, &n1g));
+	ASSERT_EQ(1024, n4k);
+	ASSERT_EQ(0, iommufd_unmap(self->iommufd, self->ioas,
+				   IOVA_SPARSE + 2 * SZ_2M, 2 * SZ_2M));
+	covered = domain_tables(self->unit, did);
+	munmap(small, 2 * SZ_2M);
+	TH_LOG("tables: %ld before; %d sparse pages mapped %ld, unmapped one by one %ld, again in one call %ld; 2M leaf over one %ld; 4M unmap covering two %ld",
+	       before, SPARSE_N, mapped, after, one_call, super, covered);
+	/* A leaf table per page, in the level-2 table of IOVA_HUGE. */
+	ASSERT_EQ(before + SPARSE_N, mapped);
+	ASSERT_EQ(mapped, after);
+	ASSERT_EQ(mapped, one_call);
+	ASSERT_EQ(mapped - 1, super);
+	ASSERT_EQ(mapped - 3, covered);
 }
 
 TEST_HARNESS_MAIN

@@ -2,8 +2,9 @@
 /*
  * Arm stage-1 translation tables (VMSAv8-64, 4 KiB granule) for the SMMUv3
  * driver. See pgtable.h for the terms and the concurrency rules; the table
- * management (use counts, unlinking, deferred freeing) is that of the VT-d
- * format (drivers/intel/pgtable.c), only the descriptors differ.
+ * management (use counts, unlinking, deferred freeing) is the one the VT-d
+ * format had before issue 11 (drivers/intel/pgtable.c now frees only the
+ * tables an unmap covers, Documentation/vtd.md says why).
  *
  * A table is one 4 KiB page of 512 64-bit descriptors. A descriptor is
  * valid when bit 0 is set. At levels 2..4 bit 1 set means "table" (bits

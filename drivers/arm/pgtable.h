@@ -16,9 +16,9 @@
  * entries 1 GiB blocks (Arm level 1), level 4 is the top of a 48-bit table
  * (Arm level 0, tables only). "last" is inclusive, "end" exclusive.
  *
- * Table memory and concurrency follow drivers/intel/pgtable.h exactly
- * (same use counts in the table page's pt_frag_refcount, the same unlink
- * rules, RCU-deferred freeing): a table is unlinked when an unmap leaves
+ * Table memory and concurrency follow what drivers/intel/pgtable.h had
+ * before issue 11 (use counts in the table page's pt_frag_refcount, unlink
+ * by whoever drops a count to 0, RCU-deferred freeing): a table is unlinked when an unmap leaves
  * it with no valid entry, and freed after the owner's TLB invalidation
  * (smmu_pgtable_free_gathered()). The walker must be cache coherent
  * (SMMU_IDR0.COHACC): no cache maintenance is done on table memory.

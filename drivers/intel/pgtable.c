@@ -67,26 +67,12 @@ static void pt_sync(struct vtd_pgtable *pgt, void *addr, size_t size)
 		clflush_cache_range(addr, size);
 }
 
-/*
- * The use count of a table: its present entries plus the walkers (map or
- * unmap calls) holding it, plus one for the root, which is never freed.
- * It lives in the table page's struct page, in pt_frag_refcount (the
- * page-table part of struct page; powerpc's fragment count, unused by x86
- * and by anything else for a page we allocated ourselves). It does not
- * overlap lru and rcu_head, which take over once the table is unlinked.
- * A count that reached 0 never rises again: the table is being unlinked.
- */
-static inline atomic_t *pt_count(u64 *table)
-{
-	return &virt_to_page(table)->pt_frag_refcount;
-}
-
 static inline u64 pt_table_pte(u64 *table)
 {
 	return virt_to_phys(table) | VTD_PTE_R | VTD_PTE_W;
 }
 
-/* A new table, zeroed, with a use count of 1 (the caller's reference). */
+/* A new table, zeroed. */
 static u64 *pt_alloc_table(struct vtd_pgtable *pgt, gfp_t gfp)
 {
 	struct page *page;
@@ -102,7 +88,6 @@ static u64 *pt_alloc_table(struct vtd_pgtable *pgt, gfp_t gfp)
 		return NULL;
 	}
 	table = page_address(page);
-	atomic_set(pt_count(table), 1);
 	pt_sync(pgt, table, VTD_PT_TABLE_SIZE);
 	atomic_long_inc(&pgt->nr_tables);
 	return table;
@@ -125,23 +110,15 @@ static void pt_free_table_deferred(u64 *table)
  * vtd_pgtable_free_gathered() - free the tables an unmap gathered
  * @freelist: gather->freelist, after the IOTLB flush
  *
- * Each page's private field names its page table (set by the unmap that
- * unlinked it), whose nr_unlinked count drops here: from now on a map
- * linking a new table at that place needs no walk-cache flush.
- *
- * Context: any; the pages are released after an RCU grace period.
+ * Context: any; the pages are released after an RCU grace period (for
+ * the lockless readers: iova_to_phys, force_snoop, the debugfs dump).
  */
 void vtd_pgtable_free_gathered(struct list_head *freelist)
 {
 	struct page *page, *next;
 
 	list_for_each_entry_safe(page, next, freelist, lru) {
-		struct vtd_pgtable *pgt = (struct vtd_pgtable *)page->private;
-
 		list_del(&page->lru);
-		/* The IOTLB flush that covers it is done. */
-		atomic_long_dec(&pgt->nr_unlinked);
-		set_page_private(page, 0);
 		call_rcu(&page->rcu_head, pt_free_rcu);
 	}
 }
@@ -163,130 +140,70 @@ static void pt_free_tree(struct vtd_pgtable *pgt, u64 *table, unsigned int lvl)
 }
 
 /*
- * Take a reference on the table the entry for @iova in @parent (level
- * @lvl, held by the caller) points to. NULL if the entry is not present,
- * is a leaf, or points to a table whose count already reached 0.
- */
-static u64 *pt_tryget_table(u64 *parent, unsigned int lvl, unsigned long iova,
-			    u64 *ptep_val)
-{
-	u64 *table = NULL;
-	u64 pte;
-
-	/* The table cannot be freed between reading the entry and the inc. */
-	rcu_read_lock();
-	pte = READ_ONCE(parent[lvl_idx(iova, lvl)]);
-	if (vpte_present(pte) && !vpte_leaf(pte, lvl) &&
-	    atomic_inc_not_zero(pt_count(vpte_table(pte))))
-		table = vpte_table(pte);
-	rcu_read_unlock();
-	*ptep_val = pte;
-	return table;
-}
-
-/*
- * For map: the table under the entry for @iova in @parent (level @lvl,
- * held by the caller), with a reference taken, installing a new one if
- * the entry is not present or its table is being unlinked (count 0).
+ * For map: the table under the entry for @iova in @parent (level @lvl),
+ * installed if missing. Two maps of disjoint ranges in one new table may
+ * both get here: cmpxchg lets one install it, the other frees its own
+ * (never linked, nobody saw it) and uses the winner's.
  * ERR_PTR(-EEXIST) if a leaf is there.
  */
-static u64 *pt_get_table(struct vtd_pgtable *pgt, u64 *parent,
-			 unsigned int lvl, unsigned long iova, gfp_t gfp)
+static u64 *pt_next_table(struct vtd_pgtable *pgt, u64 *parent,
+			  unsigned int lvl, unsigned long iova, gfp_t gfp)
 {
 	u64 *ptep = &parent[lvl_idx(iova, lvl)];
-	u64 *table, *new = NULL;
-	u64 pte, old;
+	u64 pte = READ_ONCE(*ptep), old;
+	u64 *new;
 
-	for (;;) {
-		/*
-		 * Read the entry and replace it in one RCU section: a table
-		 * seen at count 0 cannot be freed and reused at this entry
-		 * (with a count again) before the cmpxchg.
-		 */
-		rcu_read_lock();
-		pte = READ_ONCE(*ptep);
-		if (vpte_present(pte) && vpte_leaf(pte, lvl)) {
-			rcu_read_unlock();
-			table = ERR_PTR(-EEXIST);
-			goto out_free_new;
-		}
-		if (vpte_present(pte) &&
-		    atomic_inc_not_zero(pt_count(vpte_table(pte)))) {
-			rcu_read_unlock();
-			table = vpte_table(pte);
-			goto out_free_new;
-		}
-		if (!new) {
-			/* Missing or dying: allocate, then look again. */
-			rcu_read_unlock();
-			new = pt_alloc_table(pgt, gfp);
-			if (!new)
-				return ERR_PTR(-ENOMEM);
-			continue;
-		}
+	if (!vpte_present(pte)) {
+		new = pt_alloc_table(pgt, gfp);
+		if (!new)
+			return ERR_PTR(-ENOMEM);
 		old = cmpxchg64(ptep, pte, pt_table_pte(new));
-		rcu_read_unlock();
-		if (old == pte)
-			break;
-		/* A concurrent map or unlink changed the entry: look again. */
-	}
-	pt_sync(pgt, ptep, sizeof(*ptep));
-	if (!vpte_present(pte))
-		atomic_inc(pt_count(parent));
-	/*
-	 * The walk caches may still hold the entry pointing to a table just
-	 * unlinked (replaced here, or cleared by an unmap whose IOTLB flush
-	 * has not happened yet): the new table would not be seen until then.
-	 */
-	if (vpte_present(pte) || atomic_long_read(&pgt->nr_unlinked))
-		pgt->cfg.tlb->flush_walk(pgt->cfg.cookie,
-					 iova & ~(lvl_size(lvl) - 1),
-					 lvl_size(lvl));
-	return new;
-
-out_free_new:
-	if (new) {
+		if (old == pte) {
+			pt_sync(pgt, ptep, sizeof(*ptep));
+			return new;
+		}
 		atomic_long_dec(&pgt->nr_tables);
 		free_page((unsigned long)new);
+		pte = old;
 	}
-	return table;
+	if (vpte_leaf(pte, lvl))
+		return ERR_PTR(-EEXIST);
+	return vpte_table(pte);
+}
+
+/* True if a leaf is present anywhere under @table (level @lvl). */
+static bool pt_has_leaf(u64 *table, unsigned int lvl)
+{
+	unsigned int i;
+
+	for (i = 0; i < VTD_PT_ENTRIES; i++) {
+		u64 pte = READ_ONCE(table[i]);
+
+		if (!vpte_present(pte))
+			continue;
+		if (vpte_leaf(pte, lvl) || pt_has_leaf(vpte_table(pte), lvl - 1))
+			return true;
+	}
+	return false;
 }
 
 /*
- * Drop a reference on @table, under the entry for @iova in @parent (level
- * @lvl, held by the caller). The last one unlinks the table: its entry is
- * cleared (unless a map already replaced it) and the table goes to
- * @gather's freelist; without a gather (map) the walk caches are flushed
- * here and the table freed after RCU. Returns true if it was the last.
+ * Free @table (level @lvl) and its subtree, unlinked and flushed, after an
+ * RCU grace period.
  */
-static bool pt_put_table(struct vtd_pgtable *pgt, u64 *parent,
-			 unsigned int lvl, unsigned long iova, u64 *table,
-			 struct xiommu_iotlb_gather *gather)
+static void pt_free_tree_deferred(struct vtd_pgtable *pgt, u64 *table,
+				  unsigned int lvl)
 {
-	unsigned long base = iova & ~(lvl_size(lvl) - 1);
-	u64 *ptep = &parent[lvl_idx(iova, lvl)];
-	struct page *page = virt_to_page(table);
-	u64 pte = pt_table_pte(table);
+	unsigned int i;
 
-	if (!atomic_dec_and_test(pt_count(table)))
-		return false;
-	/* Before the entry changes: see pt_get_table(). */
-	atomic_long_inc(&pgt->nr_unlinked);
-	if (cmpxchg64(ptep, pte, 0ULL) == pte) {
-		pt_sync(pgt, ptep, sizeof(*ptep));
-		/* The caller holds @parent: this is never its last use. */
-		WARN_ON_ONCE(atomic_dec_and_test(pt_count(parent)));
+	for (i = 0; lvl > 1 && i < VTD_PT_ENTRIES; i++) {
+		u64 pte = READ_ONCE(table[i]);
+
+		if (vpte_present(pte) && !vpte_leaf(pte, lvl))
+			pt_free_tree_deferred(pgt, vpte_table(pte), lvl - 1);
 	}
 	atomic_long_dec(&pgt->nr_tables);
-	if (gather) {
-		set_page_private(page, (unsigned long)pgt);
-		list_add_tail(&page->lru, &gather->freelist);
-		return true;
-	}
-	pgt->cfg.tlb->flush_walk(pgt->cfg.cookie, base, lvl_size(lvl));
-	atomic_long_dec(&pgt->nr_unlinked);
 	pt_free_table_deferred(table);
-	return true;
 }
 
 static int pt_map_pages(struct vtd_pgtable *pgt, unsigned long iova,
@@ -296,7 +213,6 @@ static int pt_map_pages(struct vtd_pgtable *pgt, unsigned long iova,
 	unsigned int leaf_lvl, lvl, idx, n, i;
 	u64 bits = 0;
 	size_t left;
-	int rc = 0;
 
 	*mapped = 0;
 	if (!pgcount)
@@ -324,57 +240,56 @@ static int pt_map_pages(struct vtd_pgtable *pgt, unsigned long iova,
 		bits |= VTD_PTE_PS;
 
 	while (left) {
-		u64 *path[VTD_PT_MAX_LEVELS + 1];
-		unsigned long walk_iova = iova;
 		u64 *table = pgt->root;
 
-		/* path[lvl]: the table at level lvl, a reference held. */
-		path[pgt->cfg.levels] = table;
 		for (lvl = pgt->cfg.levels; lvl > leaf_lvl; lvl--) {
-			table = pt_get_table(pgt, table, lvl, iova, gfp);
-			if (IS_ERR(table)) {
-				rc = PTR_ERR(table);
+			table = pt_next_table(pgt, table, lvl, iova, gfp);
+			if (IS_ERR(table))
+				return PTR_ERR(table);
+		}
+		idx = lvl_idx(iova, leaf_lvl);
+		n = min_t(size_t, VTD_PT_ENTRIES - idx, left / pgsize);
+		for (i = 0; i < n; i++) {
+			u64 *ptep = &table[idx + i];
+			u64 pte = READ_ONCE(*ptep);
+
+			/* A leaf, or a table holding one: refused. */
+			if (vpte_present(pte) &&
+			    (vpte_leaf(pte, leaf_lvl) ||
+			     pt_has_leaf(vpte_table(pte), leaf_lvl - 1)))
 				break;
+			WRITE_ONCE(*ptep, (paddr & VTD_PTE_ADDR) | bits);
+			if (vpte_present(pte)) {
+				/*
+				 * A superpage in place of a table left empty
+				 * (kept by partial unmaps): the range covers
+				 * its span, so nobody else is in it. The walk
+				 * caches may hold it: flush, then free.
+				 */
+				pt_sync(pgt, ptep, sizeof(*ptep));
+				pgt->cfg.tlb->flush_walk(pgt->cfg.cookie,
+							 iova, pgsize);
+				pt_free_tree_deferred(pgt, vpte_table(pte),
+						      leaf_lvl - 1);
 			}
-			path[lvl - 1] = table;
+			iova += pgsize;
+			paddr += pgsize;
+			left -= pgsize;
+			*mapped += pgsize;
 		}
-
-		/* Fill as many entries of this table as the range needs. */
-		if (!rc) {
-			idx = lvl_idx(iova, leaf_lvl);
-			n = min_t(size_t, VTD_PT_ENTRIES - idx, left / pgsize);
-			for (i = 0; i < n; i++) {
-				u64 *ptep = &table[idx + i];
-
-				/* A leaf, or a table with something in it. */
-				if (vpte_present(READ_ONCE(*ptep))) {
-					rc = -EEXIST;
-					break;
-				}
-				WRITE_ONCE(*ptep, (paddr & VTD_PTE_ADDR) | bits);
-				iova += pgsize;
-				paddr += pgsize;
-				left -= pgsize;
-				*mapped += pgsize;
-			}
-			pt_sync(pgt, &table[idx], i * sizeof(u64));
-			atomic_add(i, pt_count(table));
-			atomic_long_add(i, &pgt->nr_leaves[leaf_lvl]);
-		}
-		/* Bottom up: a table left empty by a failure is unlinked. */
-		for (; lvl < pgt->cfg.levels; lvl++)
-			pt_put_table(pgt, path[lvl + 1], lvl + 1, walk_iova,
-				     path[lvl], NULL);
-		if (rc)
-			return rc;
+		pt_sync(pgt, &table[idx], i * sizeof(u64));
+		atomic_long_add(i, &pgt->nr_leaves[leaf_lvl]);
+		if (i < n)
+			return -EEXIST;
 	}
 	return 0;
 }
 
 /*
- * Clear the leaves of [iova, end) under @table (level @lvl, whose span
- * contains the range; the caller holds it). Tables left with no present
- * entry are unlinked and added to @gather. Returns the bytes of leaves
+ * Clear the leaves of [iova, end) under @table (level @lvl). A lower
+ * table whose whole span the range covers is unlinked and gathered (its
+ * subtree first), the gather widened to its span; a table the range
+ * covers in part stays, even if left empty. Returns the bytes of leaves
  * cleared.
  */
 static size_t pt_unmap_level(struct vtd_pgtable *pgt, u64 *table,
@@ -391,36 +306,36 @@ static size_t pt_unmap_level(struct vtd_pgtable *pgt, u64 *table,
 		unsigned int idx = lvl_idx(addr, lvl);
 		u64 *ptep = &table[idx];
 		u64 pte = READ_ONCE(*ptep);
-		u64 *sub;
+		bool covered;
 
 		next = min(slot + sz, end);
 		if (!vpte_present(pte))
 			continue;
+		covered = addr == slot && next == slot + sz;
 		if (!vpte_leaf(pte, lvl)) {
-			/* NULL: emptied and being unlinked by someone else. */
-			sub = pt_tryget_table(table, lvl, addr, &pte);
-			if (!sub)
-				continue;
+			u64 *sub = vpte_table(pte);
+
 			cleared += pt_unmap_level(pgt, sub, lvl - 1, addr, next,
 						  gather);
+			if (!covered)
+				continue;
 			/*
-			 * Unlinked: the flush must reach the walk caches'
-			 * copy of this entry. Page-selective invalidation
-			 * (IH = 0) drops the non-leaf entries used for any
-			 * address it covers, so [addr, next), inside the
-			 * table's span, is enough, even when nothing was
-			 * cleared here (a concurrent unmap emptied it).
+			 * Nobody else is in a table this unmap covers
+			 * (pgtable.h). The IOTLB flush of its span, which
+			 * page-selective invalidation (IH = 0) extends to the
+			 * walk caches, comes before the free.
 			 */
-			if (pt_put_table(pgt, table, lvl, addr, sub, gather))
-				xiommu_iotlb_gather_add(gather, addr,
-							next - addr);
+			WRITE_ONCE(*ptep, 0);
+			first = min(first, idx);
+			last = max(last, idx);
+			atomic_long_dec(&pgt->nr_tables);
+			list_add_tail(&virt_to_page(sub)->lru, &gather->freelist);
+			xiommu_iotlb_gather_add(gather, slot, sz);
 			continue;
 		}
 		/* The core never cuts a leaf in two; clear it anyway. */
-		WARN_ON_ONCE(addr != slot || next != slot + sz);
+		WARN_ON_ONCE(!covered);
 		WRITE_ONCE(*ptep, 0);
-		/* The caller holds @table: never its last use. */
-		atomic_dec(pt_count(table));
 		atomic_long_dec(&pgt->nr_leaves[lvl]);
 		cleared += sz;
 		if (sz > gather->pgsize)
@@ -462,7 +377,7 @@ static phys_addr_t pt_iova_to_phys(struct vtd_pgtable *pgt, unsigned long iova)
 
 	if (iova >> pgt->cfg.ias)
 		return 0;
-	/* A table on the way may be emptied and freed by an unmap nearby. */
+	/* A table on the way may be freed by an unmap covering it. */
 	rcu_read_lock();
 	for (lvl = pgt->cfg.levels; lvl; lvl--) {
 		u64 pte = READ_ONCE(table[lvl_idx(iova, lvl)]);

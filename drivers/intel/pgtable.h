@@ -13,36 +13,40 @@
  * so on up to cfg.levels (3: 39-bit, 4: 48-bit, 5: 57-bit IOVA space).
  * "last" is inclusive, "end" exclusive.
  *
- * Table memory: a lower-level table is unlinked (its parent entry cleared)
- * as soon as it holds no present entry, whichever unmap empties it, at
- * every level but the root; it goes to the unmap's gather freelist (the
- * gather then always covers part of the table's span: enough for the
- * page-selective flush, IH = 0, to drop the cached parent entry), and is
- * freed by
- * vtd_pgtable_free_gathered() after the IOTLB flush, then an RCU grace
- * period. So at rest every linked table leads to at least one leaf, and
- * the root is the only table of an empty page table. Each table page
- * carries a use count (struct page pt_frag_refcount, see pgtable.c):
- * present entries plus walkers holding it.
+ * Table memory: a lower-level table is freed only by an unmap that covers
+ * the whole range it translates (its span: 2 MiB for a leaf table, 1 GiB
+ * for a level-2 table, ...), whether or not leaves are left in it before
+ * (none are: the core unmaps only what it mapped), or when a superpage is
+ * mapped where it is and it holds no leaf. A table an unmap covers in part
+ * stays, even if it is left empty, until a covering unmap, a superpage or
+ * vtd_pgtable_free(); the next map there finds it. An unmap unlinks the
+ * tables it covers (parent entry cleared) into its gather's freelist,
+ * widening the gather to their span (the page-selective flush, IH = 0,
+ * then drops the cached parent entries too), and
+ * vtd_pgtable_free_gathered() frees them after the IOTLB flush, then an
+ * RCU grace period. No per-table use count: Documentation/vtd.md has the
+ * measurements against the use-count scheme it replaced.
  *
  * Concurrency (the contract of include/xiommu/driver.h): map, unmap and
  * iova_to_phys may run at the same time on disjoint IOVA ranges, and the
- * core does run them so: src/iommufd/io_pagetable.c maps into the domains holding
- * only iopt->domains_rwsem for read, while an unmap holds domains_rwsem
- * for read and iova_rwsem for write, so a map and an unmap of one domain
- * are not serialised. Disjoint ranges may share a table, so map and unmap
- * take a reference on each table they walk into (atomic_inc_not_zero
- * under rcu_read_lock(), so a table being freed is never revived) and drop
- * it on the way out; whoever drops the count to 0 unlinks the table, with
- * cmpxchg. A map that finds an entry whose table is at 0 installs a new
- * table in its place with cmpxchg (the old one is still unlinked and freed
- * by its last user). Because the walk caches may still point to a table
- * just unlinked until the unmap's IOTLB flush, a map that installs a table
- * while any unlinked table awaits its flush (nr_unlinked) flushes that
- * entry's span with flush_walk. A map that fails after installing an
- * empty table unlinks it the same way, flushing with flush_walk itself.
- * Unlinked tables are freed after an RCU grace period, which lets debugfs
- * and iova_to_phys walk a live table under rcu_read_lock().
+ * core does run them so: src/iommufd/io_pagetable.c maps into the domains
+ * holding only iopt->domains_rwsem for read, after reserving the range as
+ * an area under iova_rwsem; an unmap holds iova_rwsem for write across
+ * the domain unmaps and their IOTLB flush, for areas wholly inside its
+ * range. So the area tree, under iova_rwsem, keeps the ranges of a
+ * concurrent map and unmap apart, and an unmapped range is reused only
+ * after its flush. What that leaves to the format:
+ *  - a table an unmap covers, or a superpage covers, lies inside that
+ *    call's range: no other map or unmap is in it, so it is unlinked and
+ *    freed without any count or lock;
+ *  - two maps of disjoint ranges may need the same new table: it is
+ *    installed with cmpxchg, once; the loser frees its own copy;
+ *  - lockless readers (iova_to_phys, force_snoop, the debugfs dump) walk
+ *    under rcu_read_lock(): tables are freed after a grace period.
+ * Since a freed table's span is reused only after the unmap's IOTLB flush,
+ * a map that installs a table needs no walk-cache flush; replacing an
+ * empty table by a superpage flushes its span (flush_walk) before the
+ * table is freed.
  */
 #ifndef XIOMMU_VTD_PGTABLE_H
 #define XIOMMU_VTD_PGTABLE_H
@@ -67,10 +71,9 @@ struct vtd_pgtable;
 /**
  * struct vtd_pgtable_tlb_ops - hardware callbacks of a page table
  * @flush_walk: invalidate the IOTLB and the paging-structure caches for
- *	[@iova, @iova + @size) and wait for completion. Called by map when it
- *	links a table where the walk caches may still hold an unlinked one,
- *	and before it frees an empty table it linked itself and left unused
- *	(failure). May be called in any context map_pages is.
+ *	[@iova, @iova + @size) and wait for completion. Called by map when a
+ *	superpage replaced an empty table, before the table is freed. May be
+ *	called in any context map_pages is.
  */
 struct vtd_pgtable_tlb_ops {
 	void (*flush_walk)(void *cookie, unsigned long iova, size_t size);
@@ -109,10 +112,11 @@ struct vtd_pgtable_cfg {
  *	with @prot (XIOMMU_READ / XIOMMU_WRITE; XIOMMU_CACHE needs no bit on
  *	VT-d). Sets *@mapped to the bytes mapped, also on failure. Returns 0,
  *	-EINVAL (bad size, alignment, range or no permission), -EEXIST (a
- *	leaf is present in the range) or -ENOMEM.
+ *	leaf is present in the range) or -ENOMEM. Tables it installed stay
+ *	on failure (empty, freed as pgtable.h says).
  * @unmap_pages: clear every leaf in [@iova, @iova + @pgsize * @pgcount),
- *	unlink and gather the tables left with no present entry, widen
- *	@gather to the range (also when a table was gathered but no leaf
+ *	unlink and gather the tables whose whole span the range covers, widen
+ *	@gather to the range (to each gathered table's span when no leaf was
  *	cleared); returns the bytes of the leaves cleared. Never allocates.
  * @iova_to_phys: translate @iova, 0 if not mapped
  */
@@ -135,8 +139,6 @@ struct vtd_pgtable_ops {
  * @force_snoop: new leaves get SNP (vtd_pgtable_force_snoop())
  * @nr_leaves: present leaves per level (index 1..levels): 4K, 2M, 1G, ...
  * @nr_tables: page-table pages linked in, the root included
- * @nr_unlinked: tables unlinked whose IOTLB flush has not completed yet
- *	(gathered, not yet passed to vtd_pgtable_free_gathered())
  */
 struct vtd_pgtable {
 	const struct vtd_pgtable_ops *ops;
@@ -145,7 +147,6 @@ struct vtd_pgtable {
 	bool force_snoop;
 	atomic_long_t nr_leaves[VTD_PT_MAX_LEVELS + 1];
 	atomic_long_t nr_tables;
-	atomic_long_t nr_unlinked;
 };
 
 struct vtd_pgtable *vtd_pgtable_alloc(const struct vtd_pgtable_cfg *cfg,
