@@ -840,6 +840,7 @@ err_put_unit:
 	xiommu_device_put(iommu);
 	return domain;
 }
+EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging_user);
 
 /**
  * xiommu_domain_alloc_nested() - allocate a nested domain on a parent
