@@ -4,8 +4,9 @@
  *
  * For each path (IOAS alloc, IOAS map at a fixed and at an allocated IOVA,
  * IOAS map of a memfd, a domain attach that pins one, CHANGE_PROCESS,
- * IOAS map in many small pinning batches, IOAS copy, HWPT alloc (plain and
- * with NEST_PARENT | DIRTY_TRACKING), dirty bitmap read and tracking
+ * IOAS map in many small pinning batches, IOAS copy, HWPT alloc (plain,
+ * with NEST_PARENT | DIRTY_TRACKING, with the mock's page-table format
+ * data), dirty bitmap read and tracking
  * enable, mock device bind + attach, replace, access pin and access rw,
  * NEST_PARENT and nested HWPT alloc, attach to a nested HWPT, HWPT
  * invalidate) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
@@ -527,6 +528,47 @@ static const char *hwpt_alloc_flags_before(struct fn_ctx *c)
 }
 
 static const char *hwpt_alloc_flags_after(struct fn_ctx *c)
+{
+	return hwpt_alloc_after(c);
+}
+
+/*
+ * IOMMU_HWPT_ALLOC on an IOAS with driver data: the mock's huge page-table
+ * format (struct iommu_hwpt_selftest), dirty tracking on top
+ */
+static int hwpt_alloc_data_setup(struct fn_ctx *c)
+{
+	return hwpt_alloc_setup(c);
+}
+
+static int hwpt_alloc_data_call(struct fn_ctx *c)
+{
+	struct iommu_hwpt_selftest data = {
+		.pagetable_type = MOCK_IOMMUPT_HUGE,
+	};
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+		.dev_id = c->idev_id,
+		.pt_id = c->ioas_id,
+		.data_type = IOMMU_HWPT_DATA_SELFTEST,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)&data,
+	};
+	int rc;
+
+	rc = ioctl(c->fd, IOMMU_HWPT_ALLOC, &cmd);
+	if (!rc)
+		c->out_id[0] = cmd.out_hwpt_id;
+	return rc;
+}
+
+static const char *hwpt_alloc_data_before(struct fn_ctx *c)
+{
+	return hwpt_alloc_before(c);
+}
+
+static const char *hwpt_alloc_data_after(struct fn_ctx *c)
 {
 	return hwpt_alloc_after(c);
 }
@@ -1518,6 +1560,7 @@ FN_PATH(map_batched)
 FN_PATH(copy)
 FN_PATH(hwpt_alloc)
 FN_PATH(hwpt_alloc_flags)
+FN_PATH(hwpt_alloc_data)
 FN_PATH(get_dirty)
 FN_PATH(set_dirty)
 FN_PATH(mock_domain)

@@ -119,6 +119,17 @@ static void bit_set(uint8_t *map, unsigned long n)
 	map[n / 8] |= 1U << (n % 8);
 }
 
+/* IOMMU_HWPT_ALLOC on @pt_id with the mock's page-table format @type */
+static int _hwpt_alloc_fmt(int fd, __u32 flags, __u32 dev_id, __u32 pt_id,
+			   __u32 type, __u32 *hwpt_id)
+{
+	struct iommu_hwpt_selftest data = { .pagetable_type = type };
+
+	return _test_hwpt_alloc(fd, flags, dev_id, pt_id,
+				IOMMU_HWPT_DATA_SELFTEST, &data, sizeof(data),
+				hwpt_id);
+}
+
 FIXTURE(iommufd_hwpt)
 {
 	int fd;
@@ -172,6 +183,7 @@ TEST_F(iommufd_hwpt, alloc_inputs)
 {
 	__u32 data = IOMMU_TEST_IOTLB_DEFAULT;
 	__u32 dev = variant->mock_domains ? self->idev_ids[0] : self->ioas_id;
+	__u32 id;
 	struct iommu_hwpt_alloc cmd = {
 		.size = sizeof(cmd),
 		.dev_id = dev,
@@ -209,11 +221,15 @@ TEST_F(iommufd_hwpt, alloc_inputs)
 	err_hwpt_alloc(EOPNOTSUPP, 1U << 4, dev, self->ioas_id);
 	err_hwpt_alloc(EOPNOTSUPP, 1U << 31, dev, self->ioas_id);
 
-	/* Nested-HWPT data on an IOAS: no driver takes it for paging */
-	EXPECT_ERRNO(EOPNOTSUPP, _test_hwpt_alloc(self->fd, 0, dev,
-						  self->ioas_id,
-						  IOMMU_HWPT_DATA_SELFTEST,
-						  &data, sizeof(data), NULL));
+	/*
+	 * Driver data on an IOAS is the mock's page-table format (the
+	 * 4-byte v1 layout: the default format); another driver's type:
+	 * EOPNOTSUPP
+	 */
+	ASSERT_EQ(0, _test_hwpt_alloc(self->fd, 0, dev, self->ioas_id,
+				      IOMMU_HWPT_DATA_SELFTEST, &data,
+				      sizeof(data), &id));
+	test_ioctl_destroy(id);
 	EXPECT_ERRNO(EOPNOTSUPP, _test_hwpt_alloc(self->fd,
 						  IOMMU_HWPT_ALLOC_NEST_PARENT,
 						  dev, self->ioas_id,
@@ -702,6 +718,183 @@ TEST_F(iommufd_hwpt, dirty_bitmap_windows)
 	test_ioctl_destroy(dirty);
 	free(in);
 	free(out);
+}
+
+/*
+ * IOMMU_HWPT_ALLOC with IOMMU_HWPT_DATA_SELFTEST on an IOAS: a paging HWPT
+ * in the page-table format the data names. The data follows the
+ * size-extensible rules; unknown formats and other drivers' types are
+ * EOPNOTSUPP; a failed allocation leaves nothing behind.
+ */
+TEST_F(iommufd_hwpt, paging_data)
+{
+	struct {
+		struct iommu_hwpt_selftest cfg;
+		__u32 more;
+	} big = { .cfg = { .pagetable_type = MOCK_IOMMUPT_HUGE } };
+	struct iommu_hwpt_selftest cfg = {};
+	__u32 dev, id, id2, nodirty_stdev, nodirty_idev;
+	__u64 iova = self->base_iova;
+
+	if (!variant->mock_domains) {
+		/* No device: ENOENT, after the data_type/data_len check */
+		EXPECT_ERRNO(ENOENT, _hwpt_alloc_fmt(self->fd, 0,
+						     self->ioas_id,
+						     self->ioas_id,
+						     MOCK_IOMMUPT_DEFAULT,
+						     NULL));
+		return;
+	}
+	dev = self->idev_ids[0];
+	test_ioctl_ioas_map_fixed(buffer, BUFFER_SIZE, iova);
+
+	/* Both formats, with and without dirty tracking */
+	ASSERT_EQ(0, _hwpt_alloc_fmt(self->fd, 0, dev, self->ioas_id,
+				     MOCK_IOMMUPT_DEFAULT, &id));
+	test_cmd_check_map(id, iova, BUFFER_SIZE, buffer);
+	test_ioctl_destroy(id);
+	ASSERT_EQ(0, _hwpt_alloc_fmt(self->fd, IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+				     dev, self->ioas_id, MOCK_IOMMUPT_HUGE,
+				     &id));
+	test_cmd_check_map(id, iova, BUFFER_SIZE, buffer);
+	ASSERT_EQ(0, _set_dirty(self->fd, id,
+				IOMMU_HWPT_DIRTY_TRACKING_ENABLE));
+	/* A device attaches to it and leaves again */
+	test_cmd_mock_domain(id, &nodirty_stdev, &id2, NULL);
+	EXPECT_EQ(id, id2);
+	test_ioctl_destroy(nodirty_stdev);
+	test_ioctl_destroy(id);
+
+	/* Only the v1 field (iotlb, ignored for paging): the default format */
+	ASSERT_EQ(0, _test_hwpt_alloc(self->fd, 0, dev, self->ioas_id,
+				      IOMMU_HWPT_DATA_SELFTEST, &cfg,
+				      offsetofend(struct iommu_hwpt_selftest,
+						  iotlb), &id));
+	test_ioctl_destroy(id);
+	/* Longer than the kernel's struct: zero tail fine, else E2BIG */
+	ASSERT_EQ(0, _test_hwpt_alloc(self->fd, 0, dev, self->ioas_id,
+				      IOMMU_HWPT_DATA_SELFTEST, &big,
+				      sizeof(big), &id));
+	test_ioctl_destroy(id);
+	big.more = 1;
+	EXPECT_ERRNO(E2BIG, _test_hwpt_alloc(self->fd, 0, dev, self->ioas_id,
+					     IOMMU_HWPT_DATA_SELFTEST, &big,
+					     sizeof(big), &id));
+	/* Shorter than the first field */
+	EXPECT_ERRNO(EINVAL, _test_hwpt_alloc(self->fd, 0, dev, self->ioas_id,
+					      IOMMU_HWPT_DATA_SELFTEST, &cfg,
+					      3, &id));
+	/* Unreadable */
+	EXPECT_ERRNO(EFAULT, _test_hwpt_alloc(self->fd, 0, dev, self->ioas_id,
+					      IOMMU_HWPT_DATA_SELFTEST,
+					      (void *)8, sizeof(cfg), &id));
+	/* Formats the mock has not (2: upstream's removed AMDv1) */
+	EXPECT_ERRNO(EOPNOTSUPP, _hwpt_alloc_fmt(self->fd, 0, dev,
+						 self->ioas_id, 2, &id));
+	EXPECT_ERRNO(EOPNOTSUPP, _hwpt_alloc_fmt(self->fd, 0, dev,
+						 self->ioas_id, ~0U, &id));
+	/* Another driver's type */
+	EXPECT_ERRNO(EOPNOTSUPP, _test_hwpt_alloc(self->fd, 0, dev,
+						  self->ioas_id,
+						  IOMMU_HWPT_DATA_VTD_S1, &cfg,
+						  sizeof(cfg), &id));
+	/* Flags keep their rules with data */
+	EXPECT_ERRNO(EOPNOTSUPP, _hwpt_alloc_fmt(self->fd, 1U << 31, dev,
+						 self->ioas_id,
+						 MOCK_IOMMUPT_DEFAULT, &id));
+	ASSERT_EQ(0, _mock_domain_flags(self->fd, self->ioas_id,
+					MOCK_FLAGS_DEVICE_NO_DIRTY,
+					&nodirty_stdev, NULL, &nodirty_idev));
+	EXPECT_ERRNO(EOPNOTSUPP,
+		     _hwpt_alloc_fmt(self->fd, IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+				     nodirty_idev, self->ioas_id,
+				     MOCK_IOMMUPT_HUGE, &id));
+	test_ioctl_destroy(nodirty_stdev);
+
+	/* Nothing was left behind: the IOAS unmaps and goes */
+	test_ioctl_ioas_unmap(iova, BUFFER_SIZE);
+}
+
+/*
+ * Dirty state is per IOPTE: in the huge format a 2 MiB hugetlb page mapped
+ * at a 1 MiB aligned IOVA sits in MOCK_HUGE_PAGE_SIZE IOPTEs, so one device
+ * write makes its whole 1 MiB dirty; in the default format only the 2 KiB
+ * IO page written. NO_CLEAR keeps the state, a plain read clears it.
+ */
+TEST_F(iommufd_hwpt, dirty_huge_iopte)
+{
+	const size_t huge = 2UL << 20;
+	const unsigned long npte = MOCK_HUGE_PAGE_SIZE / MOCK_PAGE_SIZE;
+	const unsigned long nbits = huge / MOCK_PAGE_SIZE;
+	__u64 iova = self->base_iova, nr;
+	uint8_t in[128], out[128];
+	unsigned int fmt;
+	unsigned long i;
+	void *mem;
+
+	if (!variant->mock_domains)
+		SKIP(return, "needs a mock device");
+	ASSERT_EQ(nbits / 8, sizeof(out));
+	mem = mmap(NULL, huge, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_HUGETLB | MAP_POPULATE, -1,
+		   0);
+	if (mem == MAP_FAILED)
+		SKIP(return, "no 2 MiB hugetlb page (vm.nr_hugepages)");
+	test_ioctl_ioas_map_fixed(mem, huge, iova);
+
+	for (fmt = MOCK_IOMMUPT_DEFAULT; fmt <= MOCK_IOMMUPT_HUGE; fmt++) {
+		unsigned long written = fmt == MOCK_IOMMUPT_HUGE ? npte : 1;
+		__u32 id;
+
+		ASSERT_EQ(0, _hwpt_alloc_fmt(self->fd,
+					     IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
+					     self->idev_ids[0], self->ioas_id,
+					     fmt, &id)) {
+			TH_LOG("format %u: %s", fmt, strerror(errno));
+		}
+		test_cmd_check_map(id, iova, huge, mem);
+		ASSERT_EQ(0, _set_dirty(self->fd, id,
+					IOMMU_HWPT_DIRTY_TRACKING_ENABLE));
+
+		/* One IO page written in each 1 MiB half, not at its start */
+		memset(in, 0, sizeof(in));
+		bit_set(in, 5);
+		bit_set(in, npte + npte - 1);
+		ASSERT_EQ(0, _mock_dirty(self->fd, id, iova, huge,
+					 MOCK_PAGE_SIZE, in, &nr));
+		EXPECT_EQ(2, nr);
+
+		memset(out, 0, sizeof(out));
+		ASSERT_EQ(0, _get_dirty(self->fd, id,
+					IOMMU_HWPT_GET_DIRTY_BITMAP_NO_CLEAR,
+					iova, huge, MOCK_PAGE_SIZE, out));
+		for (i = 0; i != nbits; i++) {
+			bool want = written == npte || i == 5 ||
+				    i == 2 * npte - 1;
+
+			if (bit_get(out, i) != want) {
+				EXPECT_EQ(want, bit_get(out, i));
+				break;
+			}
+		}
+		/* At 1 MiB granule: both halves, whatever the format */
+		memset(out, 0, sizeof(out));
+		ASSERT_EQ(0, _get_dirty(self->fd, id, 0, iova, huge,
+					MOCK_HUGE_PAGE_SIZE, out));
+		EXPECT_EQ(0x3, out[0]);
+		/* That read cleared everything */
+		memset(out, 0, sizeof(out));
+		ASSERT_EQ(0, _get_dirty(self->fd, id, 0, iova, huge,
+					MOCK_PAGE_SIZE, out));
+		for (i = 0; i != nbits; i++)
+			if (bit_get(out, i)) {
+				EXPECT_FALSE(bit_get(out, i));
+				break;
+			}
+		test_ioctl_destroy(id);
+	}
+	test_ioctl_ioas_unmap(iova, huge);
+	munmap(mem, huge);
 }
 
 TEST_HARNESS_MAIN

@@ -532,10 +532,15 @@ TEST_F(map_file, hugetlb)
 	char *mem;
 	int mfd, sys;
 
-	sys = open("/proc/sys/vm/nr_hugepages", O_WRONLY);
+	/* Grow the pool to 4 if needed; never shrink a boot-time reserve */
+	sys = open("/proc/sys/vm/nr_hugepages", O_RDWR);
 	if (sys != -1) {
-		if (write(sys, "4", 1) != 1)
-			TH_LOG("cannot reserve huge pages");
+		char cur[16] = "";
+
+		if (read(sys, cur, sizeof(cur) - 1) <= 0 || atoi(cur) < 4) {
+			if (pwrite(sys, "4", 1, 0) != 1)
+				TH_LOG("cannot reserve huge pages");
+		}
 		close(sys);
 	}
 	mfd = memfd_create("huge", MFD_HUGETLB);

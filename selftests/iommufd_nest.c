@@ -179,15 +179,21 @@ TEST_F(iommufd_nest, alloc_errors)
 	EXPECT_ERRNO(EINVAL, _test_hwpt_alloc(self->fd, 0, self->idev_ids[0],
 					      0xfffffff, IOMMU_HWPT_DATA_NONE,
 					      NULL, 0, &id));
-	/* Paging: unknown flags, or data the driver has no use for */
+	/*
+	 * Paging: unknown flags; selftest data on an IOAS is a paging HWPT
+	 * (the mock's page-table format), not a nested one
+	 */
 	EXPECT_ERRNO(EOPNOTSUPP,
 		     _test_hwpt_alloc(self->fd, 1U << 31, self->idev_ids[0],
 				      self->ioas_id, IOMMU_HWPT_DATA_NONE,
 				      NULL, 0, &id));
-	EXPECT_ERRNO(EOPNOTSUPP,
-		     _test_hwpt_alloc(self->fd, 0, self->idev_ids[0],
+	ASSERT_EQ(0, _test_hwpt_alloc(self->fd, 0, self->idev_ids[0],
 				      self->ioas_id, IOMMU_HWPT_DATA_SELFTEST,
 				      &data, sizeof(data), &id));
+	/* ... and no parent for nested ones (no NEST_PARENT) */
+	EXPECT_ERRNO(EINVAL, _test_hwpt_nested(self->fd, self->idev_ids[0],
+					       id, 1, NULL));
+	test_ioctl_destroy(id);
 
 	/* Nested: only on an explicit NEST_PARENT HWPT, with data */
 	EXPECT_ERRNO(EOPNOTSUPP, _test_hwpt_alloc(self->fd, 0,

@@ -243,7 +243,8 @@ static int mock_domain_map_pages(struct xiommu_domain *domain,
 	unsigned long size, last;
 	int rc;
 
-	if (!is_power_of_2(pgsize) || !(pgsize & cfg->pgsize_bitmap) ||
+	/* The domain's sizes: the unit's plus those of its format */
+	if (!is_power_of_2(pgsize) || !(pgsize & domain->pgsize_bitmap) ||
 	    !IS_ALIGNED(iova | paddr, pgsize) || !pgcount)
 		return -EINVAL;
 	if (check_mul_overflow((unsigned long)pgsize, (unsigned long)pgcount,
@@ -466,8 +467,14 @@ static const struct xiommu_domain_ops mock_paging_ops = {
 	.free = mock_domain_free,
 };
 
-static struct xiommu_domain *mock_domain_alloc_paging(struct device *dev,
-						      u32 flags)
+/*
+ * @pagetable_type (MOCK_IOMMUPT_*, IOMMU_HWPT_ALLOC data): HUGE adds
+ * XIOMMU_MOCK_HUGE_PAGE_SIZE IOPTEs to the unit's sizes, as a device with
+ * MOCK_FLAGS_DEVICE_HUGE_IOVA does for all its domains; dirty state is
+ * kept per IOPTE either way.
+ */
+static struct xiommu_domain *mock_paging_new(struct device *dev, u32 flags,
+					     u32 pagetable_type)
 {
 	struct mock_dev *mdev = to_mock_dev(dev);
 	struct mock_domain *md;
@@ -492,11 +499,45 @@ static struct xiommu_domain *mock_domain_alloc_paging(struct device *dev,
 	md->domain.owner = &mdev->unit->iommu;
 	md->dirty_capable = flags & XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING;
 	md->domain.pgsize_bitmap = mdev->unit->cfg->pgsize_bitmap;
-	if (mdev->flags & MOCK_FLAGS_DEVICE_HUGE_IOVA)
+	if ((mdev->flags & MOCK_FLAGS_DEVICE_HUGE_IOVA) ||
+	    pagetable_type == MOCK_IOMMUPT_HUGE)
 		md->domain.pgsize_bitmap |= XIOMMU_MOCK_HUGE_PAGE_SIZE;
 	md->domain.geometry.aperture_start = mdev->unit->cfg->aperture_start;
 	md->domain.geometry.aperture_end = mdev->unit->cfg->aperture_last;
 	return &md->domain;
+}
+
+static struct xiommu_domain *mock_domain_alloc_paging(struct device *dev,
+						      u32 flags)
+{
+	return mock_paging_new(dev, flags, MOCK_IOMMUPT_DEFAULT);
+}
+
+/*
+ * IOMMU_HWPT_ALLOC on an IOAS with data: IOMMU_HWPT_DATA_SELFTEST (struct
+ * iommu_hwpt_selftest, at least up to @iotlb, which a paging domain
+ * ignores) choosing the page-table format; another type, or a format the
+ * mock does not have: EOPNOTSUPP, as upstream's selftest driver.
+ */
+static struct xiommu_domain *
+mock_domain_alloc_paging_user(struct device *dev, u32 flags,
+			      const struct xiommu_user_data *data)
+{
+	struct iommu_hwpt_selftest cfg;
+	int rc;
+
+	if (data->type != IOMMU_HWPT_DATA_SELFTEST)
+		return ERR_PTR(-EOPNOTSUPP);
+	rc = xiommu_copy_struct_from_user(&cfg, sizeof(cfg),
+					  offsetofend(struct iommu_hwpt_selftest,
+						      iotlb),
+					  data, IOMMU_HWPT_DATA_SELFTEST);
+	if (rc)
+		return ERR_PTR(rc);
+	if (cfg.pagetable_type != MOCK_IOMMUPT_DEFAULT &&
+	    cfg.pagetable_type != MOCK_IOMMUPT_HUGE)
+		return ERR_PTR(-EOPNOTSUPP);
+	return mock_paging_new(dev, flags, cfg.pagetable_type);
 }
 
 /* ---- nested domains ---- */
@@ -683,6 +724,7 @@ static const struct xiommu_ops mock_ops_template = {
 	.device_group = mock_device_group,
 	.capable = mock_capable,
 	.domain_alloc_paging = mock_domain_alloc_paging,
+	.domain_alloc_paging_user = mock_domain_alloc_paging_user,
 	.domain_alloc_nested = mock_domain_alloc_nested,
 	.get_resv_regions = mock_get_resv_regions,
 	.hw_info = mock_hw_info,

@@ -483,6 +483,13 @@ struct xiommu_resv_region {
  *	(@flags: XIOMMU_DOMAIN_ALLOC_*, each passed only when capable()
  *	reports its capability; others -EOPNOTSUPP). Returns
  *	ERR_PTR(-ENOMEM) etc.
+ * @domain_alloc_paging_user: optional: allocate an empty paging domain
+ *	usable by @dev as @domain_alloc_paging does (same @flags rules), shaped
+ *	by the driver-typed user data @data (IOMMU_HWPT_ALLOC with data_type
+ *	on an IOAS; read it with xiommu_copy_struct_from_user()). Drivers
+ *	without it refuse such data (the core answers -EOPNOTSUPP). Returns
+ *	the domain or ERR_PTR: -EOPNOTSUPP unknown @data->type or a format the
+ *	driver cannot build; -EINVAL, -E2BIG, -EFAULT bad @data; -ENOMEM.
  * @domain_alloc_nested: optional: allocate a nested (stage-1) domain for
  *	@dev on top of @parent, a NEST_PARENT paging domain of the same unit,
  *	from the driver-typed user data @data (struct xiommu_user_data, read
@@ -518,6 +525,9 @@ struct xiommu_ops {
 	bool (*capable)(struct device *dev, enum xiommu_cap cap);
 	struct xiommu_domain *(*domain_alloc_paging)(struct device *dev,
 						     u32 flags);
+	struct xiommu_domain *(*domain_alloc_paging_user)(
+		struct device *dev, u32 flags,
+		const struct xiommu_user_data *data);
 	struct xiommu_domain *(*domain_alloc_nested)(
 		struct device *dev, struct xiommu_domain *parent, u32 flags,
 		const struct xiommu_user_data *data);

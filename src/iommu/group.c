@@ -771,6 +771,28 @@ void xiommu_group_driver_unbound(struct xiommu_group *group,
  */
 struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 {
+	return xiommu_domain_alloc_paging_user(dev, flags, NULL);
+}
+EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging);
+
+/**
+ * xiommu_domain_alloc_paging_user() - allocate a paging domain described by
+ *	driver-typed user data
+ * @dev: an endpoint
+ * @flags: XIOMMU_DOMAIN_ALLOC_* (as xiommu_domain_alloc_paging())
+ * @data: the driver-typed description from user space (IOMMU_HWPT_ALLOC
+ *	data on an IOAS), or NULL for none (then exactly
+ *	xiommu_domain_alloc_paging())
+ *
+ * Return: as xiommu_domain_alloc_paging(), and -EOPNOTSUPP when @data is
+ * given but the driver takes no data for paging domains
+ * (xiommu_ops.domain_alloc_paging_user) or refuses its type; the driver's
+ * errno for bad @data (-EINVAL, -E2BIG, -EFAULT).
+ */
+struct xiommu_domain *
+xiommu_domain_alloc_paging_user(struct device *dev, u32 flags,
+				const struct xiommu_user_data *data)
+{
 	struct xiommu_device *iommu = xiommu_endpoint_iommu_get(dev);
 	const struct xiommu_ops *ops;
 	struct xiommu_domain *domain;
@@ -779,6 +801,7 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 		return ERR_PTR(-ENODEV);
 	ops = iommu->ops;
 	if (!ops->domain_alloc_paging ||
+	    (data && !ops->domain_alloc_paging_user) ||
 	    (flags & ~(XIOMMU_DOMAIN_ALLOC_NEST_PARENT |
 		       XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING)) ||
 	    ((flags & XIOMMU_DOMAIN_ALLOC_NEST_PARENT) &&
@@ -792,7 +815,10 @@ struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags)
 		domain = ERR_PTR(-ENODEV);
 		goto err_put_unit;
 	}
-	domain = ops->domain_alloc_paging(dev, flags);
+	if (data)
+		domain = ops->domain_alloc_paging_user(dev, flags, data);
+	else
+		domain = ops->domain_alloc_paging(dev, flags);
 	if (IS_ERR_OR_NULL(domain)) {
 		module_put(ops->owner);
 		if (!domain)
@@ -814,7 +840,7 @@ err_put_unit:
 	xiommu_device_put(iommu);
 	return domain;
 }
-EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging);
+EXPORT_SYMBOL_IF_KUNIT(xiommu_domain_alloc_paging_user);
 
 /**
  * xiommu_domain_alloc_nested() - allocate a nested domain on a parent

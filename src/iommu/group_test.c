@@ -491,6 +491,27 @@ static void group_test_domain_alloc(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, PTR_ERR(xiommu_domain_alloc_paging(&b->dev, 1)),
 			-EOPNOTSUPP);
+	/*
+	 * User data for a paging domain goes only to a driver with
+	 * domain_alloc_paging_user (kfake has none): nothing allocated, the
+	 * module and unit references given back.
+	 */
+	{
+		const struct xiommu_user_data data = { .type = 1, .len = 4 };
+
+		KUNIT_EXPECT_EQ(test,
+				PTR_ERR(xiommu_domain_alloc_paging_user(
+					&b->dev, 0, &data)),
+				-EOPNOTSUPP);
+		KUNIT_EXPECT_EQ(test, atomic_read(&u0->domains_alive), 0);
+		KUNIT_EXPECT_EQ(test, module_refcount(THIS_MODULE),
+				ctx->module_refs);
+		/* Without data it is the plain allocation */
+		domain = xiommu_domain_alloc_paging_user(&b->dev, 0, NULL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, domain);
+		KUNIT_EXPECT_EQ(test, atomic_read(&u0->domains_alive), 1);
+		xiommu_domain_free(domain);
+	}
 	/* A device no unit translates. */
 	nodev = kunit_kzalloc(test, sizeof(*nodev), GFP_KERNEL);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, nodev);

@@ -117,6 +117,9 @@ void xiommu_dev_get_resv_regions(struct device *dev, struct list_head *head);
 void xiommu_put_resv_regions(struct list_head *head);
 
 struct xiommu_domain *xiommu_domain_alloc_paging(struct device *dev, u32 flags);
+struct xiommu_domain *
+xiommu_domain_alloc_paging_user(struct device *dev, u32 flags,
+				const struct xiommu_user_data *data);
 struct xiommu_domain *xiommu_domain_alloc_nested(struct device *dev,
 						 struct xiommu_domain *parent,
 						 u32 flags,

@@ -36,6 +36,31 @@ struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 				      struct xiommu_idev *idev, u32 flags,
 				      bool auto_domain)
 {
+	return xiommu_hwpt_alloc_user(ictx, ioas, idev, flags, NULL,
+				      auto_domain);
+}
+EXPORT_SYMBOL_IF_KUNIT(xiommu_hwpt_alloc);
+
+/**
+ * xiommu_hwpt_alloc_user() - xiommu_hwpt_alloc() with driver-typed data
+ * @ictx: context
+ * @ioas: the IOAS to mirror; the caller holds @ioas->mutex
+ * @idev: device the domain must suit
+ * @flags: as xiommu_hwpt_alloc()
+ * @data: IOMMU_HWPT_ALLOC's driver data for the paging domain
+ *	(xiommu_domain_alloc_paging_user()), or NULL for none
+ * @auto_domain: created by an automatic attach
+ *
+ * Return: as xiommu_hwpt_alloc(); with @data also -EOPNOTSUPP (the driver
+ * takes no data for paging domains, or not of this type) and the driver's
+ * -EINVAL/-E2BIG/-EFAULT for bad data.
+ */
+struct xiommu_hwpt *xiommu_hwpt_alloc_user(struct xiommu_ictx *ictx,
+					   struct xiommu_ioas *ioas,
+					   struct xiommu_idev *idev, u32 flags,
+					   const struct xiommu_user_data *data,
+					   bool auto_domain)
+{
 	u32 domain_flags = 0;
 	struct xiommu_hwpt *hwpt;
 	int rc;
@@ -56,7 +81,8 @@ struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 	hwpt->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
 	hwpt->dirty_tracking = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
 
-	hwpt->domain = xiommu_domain_alloc_paging(idev->dev, domain_flags);
+	hwpt->domain = xiommu_domain_alloc_paging_user(idev->dev, domain_flags,
+						       data);
 	if (IS_ERR(hwpt->domain)) {
 		rc = PTR_ERR(hwpt->domain);
 		goto err_abort;
@@ -84,7 +110,7 @@ err_abort:
 	xiommu_object_abort(ictx, &hwpt->obj);
 	return ERR_PTR(rc);
 }
-EXPORT_SYMBOL_IF_KUNIT(xiommu_hwpt_alloc);
+EXPORT_SYMBOL_IF_KUNIT(xiommu_hwpt_alloc_user);
 
 /**
  * xiommu_hwpt_enforce_cc() - make an HWPT's domain force cache snooping
@@ -160,22 +186,24 @@ void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt)
 
 /*
  * A kernel-managed (paging) HWPT mirroring @ioas. FAULT_ID_VALID (fault
- * queues) and PASID are not implemented yet: EOPNOTSUPP. Driver data is
- * for nested HWPTs only: no xiommu driver takes data for a paging domain,
- * as no upstream driver does (EOPNOTSUPP).
+ * queues) and PASID are not implemented yet: EOPNOTSUPP. Driver data
+ * (@data, NULL for IOMMU_HWPT_DATA_NONE) goes to the driver's
+ * domain_alloc_paging_user (only the mock has one, as upstream's selftest
+ * driver; other drivers: EOPNOTSUPP).
  */
 static struct xiommu_hwpt *hwpt_alloc_paging(struct xiommu_ucmd *ucmd,
 					     struct xiommu_ioas *ioas,
-					     struct xiommu_idev *idev)
+					     struct xiommu_idev *idev,
+					     const struct xiommu_user_data *data)
 {
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
 
 	lockdep_assert_held(&ioas->mutex);
 	if (cmd->flags & ~XIOMMU_HWPT_PAGING_FLAGS)
 		return ERR_PTR(-EOPNOTSUPP);
-	if (cmd->data_len)
-		return ERR_PTR(-EOPNOTSUPP);
-	return xiommu_hwpt_alloc(ucmd->ictx, ioas, idev, cmd->flags, false);
+	return xiommu_hwpt_alloc_user(ucmd->ictx, ioas, idev, cmd->flags,
+				      cmd->data_type == IOMMU_HWPT_DATA_NONE ?
+				      NULL : data, false);
 }
 
 /**
@@ -225,7 +253,7 @@ int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 	case XIOMMU_OBJ_IOAS:
 		ioas = container_of(pt_obj, struct xiommu_ioas, obj);
 		mutex_lock(&ioas->mutex);
-		hwpt = hwpt_alloc_paging(ucmd, ioas, idev);
+		hwpt = hwpt_alloc_paging(ucmd, ioas, idev, &data);
 		break;
 	case XIOMMU_OBJ_HWPT:
 		/* a nested HWPT on a NEST_PARENT paging HWPT (hwpt_nested.c) */

@@ -298,6 +298,11 @@ struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 				      struct xiommu_ioas *ioas,
 				      struct xiommu_idev *idev, u32 flags,
 				      bool auto_domain);
+struct xiommu_hwpt *xiommu_hwpt_alloc_user(struct xiommu_ictx *ictx,
+					   struct xiommu_ioas *ioas,
+					   struct xiommu_idev *idev, u32 flags,
+					   const struct xiommu_user_data *data,
+					   bool auto_domain);
 int xiommu_hwpt_enforce_cc(struct xiommu_hwpt *hwpt);
 void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt);
 void xiommu_hwpt_destroy(struct xiommu_object *obj);
