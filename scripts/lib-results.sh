@@ -41,7 +41,9 @@ test_bins() {
 
 # tap_records NAME STATUS SECONDS LOG: records for one binary's TAP output.
 # Each top-level result line is one record: "ok" passed ("# SKIP" skipped),
-# "not ok" failed ("# TODO" skipped). One more failure for a timeout, a
+# "not ok" failed ("# TODO" skipped); the "# @@time S" comment that
+# scripts/vm-run-tests writes after it becomes the record's third field
+# (guest seconds the case took). One more failure for a timeout, a
 # kill by a signal (crash), a missing plan, fewer results than planned, a
 # bail-out, or a non-zero exit (other than kselftest's 4, skip) without a
 # failed case. "1..0" with no result is one skip.
@@ -51,26 +53,39 @@ tap_records() {
 		sub(/^(not )?ok [0-9]+ ?/, "", line)
 		return line == "" ? "(unnamed)" : line
 	}
+	function flush_rec() {
+		if (rec != "")
+			print rec
+		rec = ""
+	}
+	/^# @@time [0-9.]+$/ {
+		if (rec != "")
+			print rec "\t" $3
+		rec = ""
+		next
+	}
+	{ flush_rec() }
 	/^ok [0-9]+/ {
 		n++
 		d = desc($0)
-		print (toupper(d) ~ /# *SKIP/ ? "skip" : "pass") "\t" name ": " d
+		rec = (toupper(d) ~ /# *SKIP/ ? "skip" : "pass") "\t" name ": " d
 		next
 	}
 	/^not ok [0-9]+/ {
 		n++
 		d = desc($0)
 		if (toupper(d) ~ /# *TODO/) {
-			print "skip\t" name ": " d
+			rec = "skip\t" name ": " d
 		} else {
 			nfail++
-			print "fail\t" name ": " d
+			rec = "fail\t" name ": " d
 		}
 		next
 	}
 	/^1\.\.[0-9]+/ { plan = substr($0, 4) + 0; hasplan = 1; next }
 	/^Bail out!/ { bail = 1 }
 	END {
+		flush_rec()
 		if ((rc == 137 || rc == 143) && secs >= limit)
 			print "fail\t" name ": timed out after " secs " s"
 		else if (rc > 128)
