@@ -34,7 +34,7 @@ modules-arm64: kernel-arm64
 
 tools-arm64: deps
 	$(MAKE) --no-print-directory tools BUILD=$(BUILD)/arm64 \
-		TOOLS_CC=$(ARM64_CROSS)gcc
+		KSFT_DIR=$(BUILD)/kselftest TOOLS_CC=$(ARM64_CROSS)gcc
 
 check-arm64: deps
 	@rm -rf $(CHECK_RESULTS)/arm64
