@@ -12,6 +12,11 @@
 # the 6.1 harness itself is not -Wextra clean (unused parameters in its
 # macros); our own code still gets every warning.
 
+# KSFT_DIR: where the harness headers go; tools-arm64 shares the native
+# build's (the headers are the same, and extracting them scans the whole
+# tarball: about 14 CPU seconds).
+KSFT_DIR ?= $(BUILD)/kselftest
+
 TOOLS_CC ?= gcc
 TOOLS_CFLAGS ?= -O2 -g
 TOOLS_CFLAGS += -Wall -Wextra -Werror -MMD -MP
@@ -20,10 +25,6 @@ TOOLS_CPPFLAGS := -I$(CURDIR)/include/uapi -I$(CURDIR)/include \
 	-I$(CURDIR)/selftests -isystem $(KSFT_DIR)
 
 LINUX_SOURCE_TAR ?= /usr/src/linux-source-6.1.tar.xz
-# KSFT_DIR: where the harness headers go; tools-arm64 shares the native
-# build's (the headers are the same, and extracting them scans the whole
-# tarball: about 14 CPU seconds).
-KSFT_DIR ?= $(BUILD)/kselftest
 KSFT_STAMP := $(KSFT_DIR)/.extracted
 
 SELFTEST_BINS := $(patsubst selftests/%.c,$(BUILD)/bin/%,$(wildcard selftests/*.c))
