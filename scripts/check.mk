@@ -80,15 +80,20 @@ check-clients: deps
 	+@scripts/check-clients --backend $(CLIENTS_BACKEND) || true
 	@scripts/check-summary $(CHECK_RESULTS)/clients
 
-# The modules and programs are built once; then every tier runs side by
-# side: their guests share CHECK_JOBS machine-wide slots (scripts/lib-jobs.sh;
-# default: one per CPU) and their compiles the one jobserver, so the host
-# tier's builds and checkpatch fill the CPU time the guests leave idle. The
-# arm64 tier follows the host tier, whose arm64 W=1 build is its tree.
+# First the modules and programs, and beside them (one jobserver) the
+# debug tier's kernel and W=1 modules, so that the debug guests, the
+# longest, are ready first. Then every tier runs side by side: their guests
+# share CHECK_JOBS machine-wide slots (scripts/lib-jobs.sh; default: one per
+# CPU; the debug guests go first) and their compiles the one jobserver, so
+# the host tier's builds and checkpatch fill the CPU time the guests leave
+# idle. The arm64 tier follows the host tier, whose arm64 W=1 build is its
+# tree. scripts/check-times lists where the time went.
 check: deps
 	@rm -rf $(CHECK_RESULTS)
-	+@scripts/check-stock --build-only || true
-	+@{ scripts/check-debug $(foreach t,$(DEBUG_TESTS),'$(t)') || true; } & \
+	+@{ scripts/check-stock --build-only || true; } & \
+	{ scripts/check-debug --build-only || true; } & \
+	wait
+	+@{ scripts/check-debug --no-build $(foreach t,$(DEBUG_TESTS),'$(t)') || true; } & \
 	{ scripts/check-stock --no-build $(foreach t,$(STOCK_TESTS),'$(t)') || true; } & \
 	{ scripts/check-host || true; \
 	  scripts/check-arm64 $(foreach t,$(ARM64_TESTS),'$(t)') || true; } & \
