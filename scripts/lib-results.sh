@@ -14,12 +14,13 @@ record() {	# record FILE pass|fail|skip NAME
 }
 
 # test_bins GLOBS: the build/bin/ programs whose name matches one of the
-# comma-separated GLOBS, one a line, in name order. Only programs that
+# comma-separated GLOBS and no GLOB written !GLOB, one a line, in name
+# order. Only programs that
 # `make tools` builds from a source that still exists (selftests/NAME.c or
 # tools/NAME.c) count: a binary left behind by a renamed or deleted source
 # is ignored, so a working tree runs what a clean clone runs.
 test_bins() {
-	local f name g patterns
+	local f name g patterns hit
 	IFS=, read -r -a patterns <<<"$1"
 	for f in "$BUILD"/bin/*; do
 		name=$(basename "$f")
@@ -29,13 +30,16 @@ test_bins() {
 		if [ ! -f "$ROOT/selftests/$name.c" ] && [ ! -f "$ROOT/tools/$name.c" ]; then
 			continue
 		fi
+		hit=0
 		for g in "${patterns[@]}"; do
 			# shellcheck disable=SC2053 # glob match on purpose
-			if [[ "$name" == $g ]]; then
-				echo "$name"
-				break
+			if [[ "$g" == '!'* ]]; then
+				[[ "$name" != ${g#!} ]] || continue 2
+			elif [[ "$name" == $g ]]; then
+				hit=1
 			fi
 		done
+		[ $hit = 0 ] || echo "$name"
 	done
 }
 
