@@ -190,14 +190,19 @@ static bool table_exists(struct pt_ctx *ctx, unsigned int lvl,
 	return xa_load(&ctx->tables, table_key(lvl, iova));
 }
 
-static unsigned long tables_count(struct pt_ctx *ctx)
+static unsigned long xa_entries(struct xarray *xa)
 {
 	unsigned long key, n = 0;
 	void *entry;
 
-	xa_for_each(&ctx->tables, key, entry)
+	xa_for_each(xa, key, entry)
 		n++;
 	return n;
+}
+
+static unsigned long tables_count(struct pt_ctx *ctx)
+{
+	return xa_entries(&ctx->tables);
 }
 
 static unsigned long chunk_end(const struct chunk *c)
@@ -206,31 +211,56 @@ static unsigned long chunk_end(const struct chunk *c)
 }
 
 /*
- * The tables the chunks need into @xa: for a leaf at level L, the tables
+ * The tables chunk @c needs into @xa: for a leaf at level L, the tables
  * at levels L .. levels - 1 whose span holds it (the root is not counted).
+ */
+static void tables_add(struct kunit *test, struct pt_ctx *ctx,
+		       struct xarray *xa, const struct chunk *c)
+{
+	unsigned int lvl;
+
+	for (lvl = pgsize_lvl(c->pgsize); lvl < ctx->cfg.levels; lvl++) {
+		unsigned int shift = lvl_shift(lvl + 1);
+		unsigned long k;
+
+		for (k = c->iova >> shift; k <= (chunk_end(c) - 1) >> shift; k++)
+			KUNIT_ASSERT_EQ(test,
+					xa_err(xa_store(xa, k << 3 | lvl,
+							xa_mk_value(1),
+							GFP_KERNEL)),
+					0);
+	}
+}
+
+/*
+ * The tables all the chunks need into @xa, from scratch. do_map() and
+ * do_unmap() keep ctx->tables in step one chunk at a time (rebuilding it
+ * on every call made the 512-map tests take minutes under KASAN);
+ * check_all() compares the two.
  */
 static void tables_build(struct kunit *test, struct pt_ctx *ctx,
 			 struct xarray *xa)
 {
-	unsigned int i, lvl;
+	unsigned int i;
 
 	xa_destroy(xa);
+	for (i = 0; i < ctx->nchunks; i++)
+		tables_add(test, ctx, xa, &ctx->chunks[i]);
+}
+
+/* Whether a chunk needs the table at level @lvl, number @k (tables_add()). */
+static bool table_needed(struct pt_ctx *ctx, unsigned int lvl, unsigned long k)
+{
+	unsigned int shift = lvl_shift(lvl + 1), i;
+
 	for (i = 0; i < ctx->nchunks; i++) {
 		const struct chunk *c = &ctx->chunks[i];
 
-		for (lvl = pgsize_lvl(c->pgsize); lvl < ctx->cfg.levels; lvl++) {
-			unsigned int shift = lvl_shift(lvl + 1);
-			unsigned long k;
-
-			for (k = c->iova >> shift; k <= (chunk_end(c) - 1) >> shift;
-			     k++)
-				KUNIT_ASSERT_EQ(test,
-						xa_err(xa_store(xa, k << 3 | lvl,
-								xa_mk_value(1),
-								GFP_KERNEL)),
-						0);
-		}
+		if (pgsize_lvl(c->pgsize) <= lvl && c->iova >> shift <= k &&
+		    (chunk_end(c) - 1) >> shift >= k)
+			return true;
 	}
+	return false;
 }
 
 /* The chunk holding @iova, or NULL. */
@@ -339,10 +369,12 @@ static int do_map(struct kunit *test, struct pt_ctx *ctx, unsigned long iova,
 		KUNIT_EXPECT_EQ(test, ctx->flush_iova, iova);
 		KUNIT_EXPECT_EQ(test, ctx->flush_size, pgsize);
 	}
-	if (mapped && mapped == want_mapped)
+	if (mapped && mapped == want_mapped) {
 		chunk_add(test, ctx, iova, paddr, pgsize, mapped / pgsize, prot);
+		tables_add(test, ctx, &ctx->tables,
+			   &ctx->chunks[ctx->nchunks - 1]);
+	}
 	/* A failed map leaves no empty table behind. */
-	tables_build(test, ctx, &ctx->tables);
 	KUNIT_EXPECT_EQ(test, atomic_long_read(&ctx->pgt->nr_tables),
 			(long)tables_count(ctx) + 1);
 	return rc;
@@ -360,7 +392,6 @@ static size_t do_unmap(struct kunit *test, struct pt_ctx *ctx,
 	unsigned long end = iova + pgsize * count, want_tables = 0, key;
 	struct xiommu_iotlb_gather gather;
 	size_t want = 0, got, ntables = 0;
-	struct xarray before;
 	struct list_head *pos;
 	unsigned int i, j;
 	void *entry;
@@ -377,21 +408,19 @@ static size_t do_unmap(struct kunit *test, struct pt_ctx *ctx,
 		ctx->chunks[j++] = *c;
 	}
 	ctx->nchunks = j;
-	xa_init(&before);
-	tables_build(test, ctx, &before);
+	/* The tables no remaining chunk needs are freed. */
 	xa_for_each(&ctx->tables, key, entry) {
 		unsigned int lvl = key & 7;
 		unsigned long base = (key >> 3) << lvl_shift(lvl + 1);
 
-		if (xa_load(&before, key))
+		if (table_needed(ctx, lvl, key >> 3))
 			continue;
 		want_tables++;
 		/* The flush reaches the cached entry pointing to it. */
 		KUNIT_EXPECT_TRUE(test, base < end &&
 					iova <= base + (lvl_size(lvl + 1) - 1));
+		xa_erase(&ctx->tables, key);
 	}
-	xa_destroy(&before);
-	tables_build(test, ctx, &ctx->tables);
 
 	xiommu_iotlb_gather_init(&gather);
 	got = ctx->pgt->ops->unmap_pages(ctx->pgt, iova, pgsize, count,
@@ -485,6 +514,18 @@ static void check_all(struct kunit *test, struct pt_ctx *ctx)
 	unsigned long want_leaves[VTD_PT_MAX_LEVELS + 1] = {};
 	struct walk_count wc = {};
 	unsigned int i, lvl;
+	unsigned long key;
+	struct xarray all;
+	void *entry;
+
+	/* The model's tables, kept in step call by call, are what it says. */
+	xa_init(&all);
+	tables_build(test, ctx, &all);
+	xa_for_each(&all, key, entry)
+		KUNIT_EXPECT_TRUE_MSG(test, xa_load(&ctx->tables, key),
+				      "model table %#lx missing", key);
+	KUNIT_EXPECT_EQ(test, tables_count(ctx), xa_entries(&all));
+	xa_destroy(&all);
 
 	walk(test, ctx, pgt->root, ctx->cfg.levels, 0, &wc);
 	for (i = 0; i < ctx->nchunks; i++)
