@@ -26,15 +26,24 @@ ARM64_TREE := $(BUILD)/arm64/tree
 kernel-arm64: deps
 	+@scripts/kernel/build-arm64
 
+# The sources only, with their modification times (unchanged files do not
+# rebuild): not the objects of a native `make modules` in the working tree,
+# whose .cmd files would make Kbuild rebuild all of them here (in `make
+# check` that was the arm64 tier compiling again what the host tier had
+# just built).
+ARM64_COPY_EXCLUDES := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
+	--exclude='*.mod.c' --exclude='.*.cmd' --exclude='.*.d' --exclude='*.a' \
+	--exclude=modules.order --exclude=Module.symvers
+
 modules-arm64: kernel-arm64
-	@# cp -a keeps modification times: unchanged files do not rebuild
-	@mkdir -p $(ARM64_TREE) && cp -a Kbuild src drivers include kunit $(ARM64_TREE)/
+	@mkdir -p $(ARM64_TREE) && tar -c $(ARM64_COPY_EXCLUDES) Kbuild src drivers include kunit | \
+		tar -x -C $(ARM64_TREE)
 	$(MAKE) -C $$(cat $(BUILD)/arm64-kernel.path) M=$(ARM64_TREE) \
 		ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS) W=$(or $(W),1) modules
 
 tools-arm64: deps
 	$(MAKE) --no-print-directory tools BUILD=$(BUILD)/arm64 \
-		TOOLS_CC=$(ARM64_CROSS)gcc
+		KSFT_DIR=$(BUILD)/kselftest TOOLS_CC=$(ARM64_CROSS)gcc
 
 check-arm64: deps
 	@rm -rf $(CHECK_RESULTS)/arm64

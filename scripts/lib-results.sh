@@ -14,12 +14,13 @@ record() {	# record FILE pass|fail|skip NAME
 }
 
 # test_bins GLOBS: the build/bin/ programs whose name matches one of the
-# comma-separated GLOBS, one a line, in name order. Only programs that
+# comma-separated GLOBS and no GLOB written !GLOB, one a line, in name
+# order. Only programs that
 # `make tools` builds from a source that still exists (selftests/NAME.c or
 # tools/NAME.c) count: a binary left behind by a renamed or deleted source
 # is ignored, so a working tree runs what a clean clone runs.
 test_bins() {
-	local f name g patterns
+	local f name g patterns hit
 	IFS=, read -r -a patterns <<<"$1"
 	for f in "$BUILD"/bin/*; do
 		name=$(basename "$f")
@@ -29,19 +30,24 @@ test_bins() {
 		if [ ! -f "$ROOT/selftests/$name.c" ] && [ ! -f "$ROOT/tools/$name.c" ]; then
 			continue
 		fi
+		hit=0
 		for g in "${patterns[@]}"; do
 			# shellcheck disable=SC2053 # glob match on purpose
-			if [[ "$name" == $g ]]; then
-				echo "$name"
-				break
+			if [[ "$g" == '!'* ]]; then
+				[[ "$name" != ${g#!} ]] || continue 2
+			elif [[ "$name" == $g ]]; then
+				hit=1
 			fi
 		done
+		[ $hit = 0 ] || echo "$name"
 	done
 }
 
 # tap_records NAME STATUS SECONDS LOG: records for one binary's TAP output.
 # Each top-level result line is one record: "ok" passed ("# SKIP" skipped),
-# "not ok" failed ("# TODO" skipped). One more failure for a timeout, a
+# "not ok" failed ("# TODO" skipped); the "# @@time S" comment that
+# scripts/vm-run-tests writes after it becomes the record's third field
+# (guest seconds the case took). One more failure for a timeout, a
 # kill by a signal (crash), a missing plan, fewer results than planned, a
 # bail-out, or a non-zero exit (other than kselftest's 4, skip) without a
 # failed case. "1..0" with no result is one skip.
@@ -51,26 +57,39 @@ tap_records() {
 		sub(/^(not )?ok [0-9]+ ?/, "", line)
 		return line == "" ? "(unnamed)" : line
 	}
+	function flush_rec() {
+		if (rec != "")
+			print rec
+		rec = ""
+	}
+	/^# @@time [0-9.]+$/ {
+		if (rec != "")
+			print rec "\t" $3
+		rec = ""
+		next
+	}
+	{ flush_rec() }
 	/^ok [0-9]+/ {
 		n++
 		d = desc($0)
-		print (toupper(d) ~ /# *SKIP/ ? "skip" : "pass") "\t" name ": " d
+		rec = (toupper(d) ~ /# *SKIP/ ? "skip" : "pass") "\t" name ": " d
 		next
 	}
 	/^not ok [0-9]+/ {
 		n++
 		d = desc($0)
 		if (toupper(d) ~ /# *TODO/) {
-			print "skip\t" name ": " d
+			rec = "skip\t" name ": " d
 		} else {
 			nfail++
-			print "fail\t" name ": " d
+			rec = "fail\t" name ": " d
 		}
 		next
 	}
 	/^1\.\.[0-9]+/ { plan = substr($0, 4) + 0; hasplan = 1; next }
 	/^Bail out!/ { bail = 1 }
 	END {
+		flush_rec()
 		if ((rc == 137 || rc == 143) && secs >= limit)
 			print "fail\t" name ": timed out after " secs " s"
 		else if (rc > 128)
