@@ -13,6 +13,7 @@
  *   xiommu_ictx_put(ictx);                      (idev keeps its own ref)
  *   xiommu_idev_attach(idev, &pt_id);           VFIO_DEVICE_ATTACH_IOMMUFD_PT
  *   xiommu_idev_detach(idev);                   VFIO_DEVICE_DETACH_IOMMUFD_PT
+ *   xiommu_idev_pasid_attach/_replace/_detach   the same with VFIO_DEVICE_*_PASID
  *   xiommu_idev_unbind(idev);                   close of the device fd
  */
 #ifndef XIOMMU_XIOMMU_H
@@ -38,6 +39,10 @@ struct xiommu_idev *xiommu_idev_bind(struct xiommu_ictx *ictx,
 void xiommu_idev_unbind(struct xiommu_idev *idev);
 int xiommu_idev_attach(struct xiommu_idev *idev, u32 *pt_id);
 void xiommu_idev_detach(struct xiommu_idev *idev);
+int xiommu_idev_pasid_attach(struct xiommu_idev *idev, u32 pasid, u32 *pt_id);
+int xiommu_idev_pasid_replace(struct xiommu_idev *idev, u32 pasid, u32 *pt_id);
+void xiommu_idev_pasid_detach(struct xiommu_idev *idev, u32 pasid);
+bool xiommu_idev_pasid_attached(struct xiommu_idev *idev, u32 pasid);
 struct xiommu_ictx *xiommu_idev_ictx(struct xiommu_idev *idev);
 
 /*

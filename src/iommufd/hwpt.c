@@ -15,8 +15,8 @@
  * @ictx: context
  * @ioas: the IOAS to mirror; the caller holds @ioas->mutex
  * @idev: device the domain must suit (its unit allocates the domain)
- * @flags: IOMMU_HWPT_ALLOC_NEST_PARENT and/or _DIRTY_TRACKING (checked by
- *	the caller: no other flag)
+ * @flags: IOMMU_HWPT_ALLOC_NEST_PARENT, _DIRTY_TRACKING and/or _PASID
+ *	(checked by the caller: no other flag)
  * @auto_domain: created by an automatic attach
  *
  * The domain is filled with every mapping of the IOAS and the HWPT is put
@@ -25,7 +25,8 @@
  * @ioas->mutex.
  *
  * Return: the HWPT, or ERR_PTR: -ENODEV/-EOPNOTSUPP the device's unit has
- * no paging domains or cannot honour @flags; -EINVAL the domain cannot
+ * no paging domains or cannot honour @flags (PASID: its driver has no
+ * PASID attach); -EINVAL the domain cannot
  * enforce cache coherency although the device requires it, or its smallest IOPTE exceeds
  * PAGE_SIZE; -EADDRINUSE existing mappings collide with the aperture or
  * are misaligned for it; -EFAULT/-ENOMEM from pinning the IOAS's memory;
@@ -46,6 +47,8 @@ struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 		domain_flags |= XIOMMU_DOMAIN_ALLOC_NEST_PARENT;
 	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
 		domain_flags |= XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING;
+	if (flags & IOMMU_HWPT_ALLOC_PASID)
+		domain_flags |= XIOMMU_DOMAIN_ALLOC_PASID;
 
 	hwpt = xiommu_object_alloc(ictx, hwpt, XIOMMU_OBJ_HWPT);
 	if (IS_ERR(hwpt))
@@ -55,6 +58,7 @@ struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 	hwpt->auto_domain = auto_domain;
 	hwpt->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
 	hwpt->dirty_tracking = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+	hwpt->pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
 
 	hwpt->domain = xiommu_domain_alloc_paging(idev->dev, domain_flags);
 	if (IS_ERR(hwpt->domain)) {
@@ -156,11 +160,14 @@ void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt)
 
 /* Flags of a paging HWPT xiommu implements (the others: EOPNOTSUPP). */
 #define XIOMMU_HWPT_PAGING_FLAGS	(IOMMU_HWPT_ALLOC_NEST_PARENT |	\
-					 IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+					 IOMMU_HWPT_ALLOC_DIRTY_TRACKING | \
+					 IOMMU_HWPT_ALLOC_PASID)
 
 /*
  * A kernel-managed (paging) HWPT mirroring @ioas. FAULT_ID_VALID (fault
- * queues) and PASID are not implemented yet: EOPNOTSUPP. Driver data is
+ * queues) is not implemented yet: EOPNOTSUPP. PASID needs a driver that
+ * can attach PASIDs (EOPNOTSUPP otherwise, as a driver refusing the flag
+ * upstream). Driver data is
  * for nested HWPTs only: no xiommu driver takes data for a paging domain,
  * as no upstream driver does (EOPNOTSUPP).
  */

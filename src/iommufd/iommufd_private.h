@@ -279,6 +279,9 @@ long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,
  * @dirty_tracking: allocated with IOMMU_HWPT_ALLOC_DIRTY_TRACKING (fixed):
  *	the domain has the dirty ops, and only devices whose unit reports
  *	XIOMMU_CAP_DIRTY_TRACKING may attach
+ * @pasid_compat: allocated with IOMMU_HWPT_ALLOC_PASID (fixed): the only
+ *	HWPTs a PASID may attach to, and while a group has PASIDs attached
+ *	the only ones its RID may use
  */
 struct xiommu_hwpt {
 	struct xiommu_object obj;
@@ -290,6 +293,7 @@ struct xiommu_hwpt {
 	bool nest_parent;
 	struct xiommu_hwpt *parent;
 	bool dirty_tracking;
+	bool pasid_compat;
 };
 
 struct xiommu_idev;
@@ -359,6 +363,8 @@ int xiommu_hwpt_invalidate_array(struct xiommu_domain *domain,
  * @group: the iommu-lite group (reference held)
  * @hwpt: the HWPT the group is attached to, NULL while blocked
  * @device_list: devices of the group attached to @hwpt (->group_item)
+ * @pasids: PASID -> struct xiommu_pasid_attach, the PASIDs of the group
+ *	attached to an HWPT (device.c, "PASID attach")
  *
  * The group is the unit the hardware attaches, so every attached device of
  * the group is on the same @hwpt.
@@ -370,6 +376,20 @@ struct xiommu_igroup {
 	struct xiommu_group *group;
 	struct xiommu_hwpt *hwpt;
 	struct list_head device_list;
+	struct xarray pasids;
+};
+
+/**
+ * struct xiommu_pasid_attach - one PASID of a group attached to an HWPT
+ * @hwpt: the HWPT (a users reference per device in @devs)
+ * @devs: device object ID -> struct xiommu_idev: the devices of the group
+ *	attached at this PASID (all to @hwpt)
+ *
+ * Under the igroup's lock.
+ */
+struct xiommu_pasid_attach {
+	struct xiommu_hwpt *hwpt;
+	struct xarray devs;
 };
 
 /**
@@ -396,6 +416,7 @@ struct xiommu_idev {
 
 struct xiommu_idev *xiommu_get_idev(struct xiommu_ictx *ictx, u32 id);
 void xiommu_idev_destroy(struct xiommu_object *obj);
+void xiommu_idev_pasid_detach_all(struct xiommu_idev *idev);
 int xiommu_get_hw_info(struct xiommu_ucmd *ucmd);
 
 /**
