@@ -1120,6 +1120,12 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 	case IOMMU_TEST_OP_MD_CHECK_IOTLB:
 		return mock_test_check_iotlb(ictx, cmd.id, cmd.check_iotlb.id,
 					     cmd.check_iotlb.iotlb);
+	case IOMMU_TEST_OP_TRIGGER_IOPF:
+		return xiommu_test_trigger_iopf(ictx, cmd.trigger_iopf.dev_id,
+						cmd.trigger_iopf.pasid,
+						cmd.trigger_iopf.grpid,
+						cmd.trigger_iopf.perm,
+						cmd.trigger_iopf.addr);
 	case IOMMU_TEST_OP_PASID_ATTACH:
 	case IOMMU_TEST_OP_PASID_REPLACE:
 	case IOMMU_TEST_OP_PASID_DETACH:

@@ -189,6 +189,8 @@ void xiommu_ext_obj_put(struct xiommu_ictx *ictx, u32 id);
 int xiommu_test_add_reserved(struct xiommu_ictx *ictx, u32 ioas_id,
 			     u64 start, u64 length);
 int xiommu_test_set_temp_memory_limit(u32 limit);
+int xiommu_test_trigger_iopf(struct xiommu_ictx *ictx, u32 idev_id, u32 pasid,
+			     u32 grpid, u32 perm, u64 addr);
 int xiommu_test_access_syz_iova(struct xiommu_access *access, u64 *iova);
 
 struct xiommu_domain *xiommu_hwpt_domain_get(struct xiommu_ictx *ictx,

@@ -472,8 +472,11 @@ static struct xiommu_hwpt *igroup_replace(struct xiommu_igroup *igroup,
 	igroup->hwpt = hwpt;
 
 	/* Move the devices' references; the caller drops the last old one. */
-	list_for_each_entry(cur, &igroup->device_list, group_item)
+	list_for_each_entry(cur, &igroup->device_list, group_item) {
+		/* The faults raised through the old HWPT are answered. */
+		xiommu_fault_auto_respond(old, cur, 0);
 		ndevs++;
+	}
 	refcount_add(ndevs, &hwpt->obj.users);
 	if (ndevs > 1)
 		WARN_ON(refcount_sub_and_test(ndevs - 1, &old->obj.users));
@@ -647,6 +650,7 @@ void xiommu_idev_detach(struct xiommu_idev *idev)
 		xiommu_group_block(igroup->group);
 		igroup->hwpt = NULL;
 	}
+	xiommu_fault_auto_respond(hwpt, idev, 0);
 	xiommu_iopt_remove_reserved(&hwpt->ioas->iopt, idev);
 	mutex_unlock(&igroup->lock);
 
@@ -843,8 +847,10 @@ static struct xiommu_hwpt *idev_pasid_replace_locked(struct xiommu_idev *idev,
 		return ERR_PTR(rc);
 	attach->hwpt = hwpt;
 	*n = 0;
-	xa_for_each(&attach->devs, index, cur)
+	xa_for_each(&attach->devs, index, cur) {
+		xiommu_fault_auto_respond(old, cur, pasid);
 		(*n)++;
+	}
 	refcount_add(*n, &hwpt->obj.users);
 	return old;
 }
@@ -916,6 +922,7 @@ void xiommu_idev_pasid_detach(struct xiommu_idev *idev, u32 pasid)
 		xa_destroy(&attach->devs);
 		kfree(attach);
 	}
+	xiommu_fault_auto_respond(hwpt, idev, pasid);
 	mutex_unlock(&igroup->lock);
 
 	xiommu_hwpt_put(idev->ictx, hwpt);

@@ -114,6 +114,8 @@ int xiommu_hwpt_enforce_cc(struct xiommu_hwpt *hwpt)
 
 static void xiommu_hwpt_teardown(struct xiommu_hwpt *hwpt)
 {
+	if (hwpt->fault)
+		refcount_dec(&hwpt->fault->common.obj.users);
 	xiommu_iopt_remove_domain(&hwpt->ioas->iopt, hwpt->domain);
 	xiommu_domain_free(hwpt->domain);
 	refcount_dec(&hwpt->ioas->obj.users);
@@ -164,8 +166,9 @@ void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt)
 					 IOMMU_HWPT_ALLOC_PASID)
 
 /*
- * A kernel-managed (paging) HWPT mirroring @ioas. FAULT_ID_VALID (fault
- * queues) is not implemented yet: EOPNOTSUPP. PASID needs a driver that
+ * A kernel-managed (paging) HWPT mirroring @ioas. FAULT_ID_VALID (a fault
+ * queue) is refused with NEST_PARENT (a parent's faults are not the
+ * user's to answer), as upstream: EOPNOTSUPP. PASID needs a driver that
  * can attach PASIDs (EOPNOTSUPP otherwise, as a driver refusing the flag
  * upstream). Driver data is
  * for nested HWPTs only: no xiommu driver takes data for a paging domain,
@@ -178,11 +181,17 @@ static struct xiommu_hwpt *hwpt_alloc_paging(struct xiommu_ucmd *ucmd,
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
 
 	lockdep_assert_held(&ioas->mutex);
-	if (cmd->flags & ~XIOMMU_HWPT_PAGING_FLAGS)
+	if (cmd->flags & ~(XIOMMU_HWPT_PAGING_FLAGS |
+			   IOMMU_HWPT_FAULT_ID_VALID))
+		return ERR_PTR(-EOPNOTSUPP);
+	if ((cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) &&
+	    (cmd->flags & IOMMU_HWPT_ALLOC_NEST_PARENT))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (cmd->data_len)
 		return ERR_PTR(-EOPNOTSUPP);
-	return xiommu_hwpt_alloc(ucmd->ictx, ioas, idev, cmd->flags, false);
+	return xiommu_hwpt_alloc(ucmd->ictx, ioas, idev,
+				 cmd->flags & ~IOMMU_HWPT_FAULT_ID_VALID,
+				 false);
 }
 
 /**
@@ -249,6 +258,22 @@ int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 	if (IS_ERR(hwpt)) {
 		rc = PTR_ERR(hwpt);
 		goto out_unlock;
+	}
+
+	/* The queue of the HWPT's I/O page faults: ENOENT if @fault_id is none */
+	if (cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) {
+		struct xiommu_fault *fault;
+
+		fault = xiommu_get_fault(ucmd->ictx, cmd->fault_id);
+		if (IS_ERR(fault)) {
+			rc = PTR_ERR(fault);
+			xiommu_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
+			goto out_unlock;
+		}
+		/* Dropped by the HWPT's destroy and abort. */
+		refcount_inc(&fault->common.obj.users);
+		hwpt->fault = fault;
+		xiommu_put_object(ucmd->ictx, &fault->common.obj);
 	}
 
 	cmd->out_hwpt_id = hwpt->obj.id;

@@ -22,7 +22,8 @@
  * @ictx: context
  * @parent: paging HWPT (short-term reference held by the caller)
  * @idev: device whose unit allocates the domain
- * @flags: IOMMU_HWPT_ALLOC flags (only IOMMU_HWPT_ALLOC_PASID is valid)
+ * @flags: IOMMU_HWPT_ALLOC flags (only IOMMU_HWPT_ALLOC_PASID and
+ *	IOMMU_HWPT_FAULT_ID_VALID are valid; the caller attaches the queue)
  * @data: driver-typed stage-1 description; @data->len is not 0
  *
  * Not finalized: the caller finalizes it or aborts it with
@@ -42,7 +43,8 @@ struct xiommu_hwpt *xiommu_hwpt_nested_alloc(struct xiommu_ictx *ictx,
 	struct xiommu_domain *domain;
 	struct xiommu_hwpt *hwpt;
 
-	if ((flags & ~IOMMU_HWPT_ALLOC_PASID) || !data->len)
+	if ((flags & ~(IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_FAULT_ID_VALID)) ||
+	    !data->len)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (parent->auto_domain || !parent->nest_parent)
 		return ERR_PTR(-EINVAL);
@@ -75,6 +77,8 @@ void xiommu_hwpt_nested_destroy(struct xiommu_object *obj)
 {
 	struct xiommu_hwpt *hwpt = container_of(obj, struct xiommu_hwpt, obj);
 
+	if (hwpt->fault)
+		refcount_dec(&hwpt->fault->common.obj.users);
 	xiommu_domain_free(hwpt->domain);
 	refcount_dec(&hwpt->parent->obj.users);
 }

@@ -57,6 +57,7 @@
  * @XIOMMU_OBJ_ACCESS: struct xiommu_access (in-kernel software device)
  * @XIOMMU_OBJ_HWPT_NESTED: struct xiommu_hwpt with a nested domain
  *	(hwpt_nested.c)
+ * @XIOMMU_OBJ_FAULT: struct xiommu_fault (IOPF fault queue, fault.c)
  * @XIOMMU_OBJ_MAX: number of types
  */
 enum xiommu_obj_type {
@@ -68,6 +69,7 @@ enum xiommu_obj_type {
 	XIOMMU_OBJ_EXT,
 	XIOMMU_OBJ_ACCESS,
 	XIOMMU_OBJ_HWPT_NESTED,
+	XIOMMU_OBJ_FAULT,
 	XIOMMU_OBJ_MAX,
 };
 
@@ -280,6 +282,9 @@ long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,
  * @dirty_tracking: allocated with IOMMU_HWPT_ALLOC_DIRTY_TRACKING (fixed):
  *	the domain has the dirty ops, and only devices whose unit reports
  *	XIOMMU_CAP_DIRTY_TRACKING may attach
+ * @fault: the fault queue given at IOMMU_HWPT_ALLOC
+ *	(IOMMU_HWPT_FAULT_ID_VALID), users reference held; NULL for none. I/O
+ *	page faults of devices attached to the HWPT go there
  * @pasid_compat: allocated with IOMMU_HWPT_ALLOC_PASID (fixed): the only
  *	HWPTs a PASID may attach to, and while a group has PASIDs attached
  *	the only ones its RID may use
@@ -294,6 +299,7 @@ struct xiommu_hwpt {
 	bool nest_parent;
 	struct xiommu_hwpt *parent;
 	bool dirty_tracking;
+	struct xiommu_fault *fault;
 	bool pasid_compat;
 };
 
@@ -559,5 +565,29 @@ int xiommu_eventq_get_fd(struct xiommu_eventq *eventq, const char *name);
 void xiommu_eventq_install_fd(struct xiommu_eventq *eventq, int fdno);
 void xiommu_eventq_put_fd(struct xiommu_eventq *eventq, int fdno);
 
+
+/**
+ * struct xiommu_fault - an IOPF fault queue (IOMMU_FAULT_QUEUE_ALLOC)
+ * @common: the event queue (its obj is the object's base), no depth limit
+ * @mutex: serialises read(), write() and the auto-responses of detach;
+ *	protects @response and each queued fault's @dead. Nests inside
+ *	igroup->lock, outside the event queue's spinlock
+ * @response: cookie -> struct xiommu_iopf read by user space and not yet
+ *	answered
+ *
+ * HWPTs allocated with the queue hold a users reference on it, and so does
+ * its file while open: IOMMU_DESTROY answers EBUSY until both are gone.
+ */
+struct xiommu_fault {
+	struct xiommu_eventq common;
+	struct mutex mutex;
+	struct xarray response;
+};
+
+int xiommu_fault_alloc_ioctl(struct xiommu_ucmd *ucmd);
+void xiommu_fault_destroy(struct xiommu_object *obj);
+struct xiommu_fault *xiommu_get_fault(struct xiommu_ictx *ictx, u32 id);
+void xiommu_fault_auto_respond(struct xiommu_hwpt *hwpt,
+			       struct xiommu_idev *idev, u32 pasid);
 
 #endif /* XIOMMU_IOMMUFD_PRIVATE_H */
