@@ -171,14 +171,12 @@ int mock_set_dev_pasid(struct xiommu_domain *domain, struct device *dev,
 	}
 	blocking = domain == &mdev->unit->blocked;
 	if (pasid == IOMMU_TEST_PASID_RESERVED) {
-		if (blocking) {
-			WRITE_ONCE(mdev->pasid_fail_next, false);
-		} else if (READ_ONCE(mdev->pasid_fail_next)) {
-			WRITE_ONCE(mdev->pasid_fail_next, false);
+		/* Blocking disarms, a failing set too; a good one arms. */
+		bool fail = !blocking && READ_ONCE(mdev->pasid_fail_next);
+
+		WRITE_ONCE(mdev->pasid_fail_next, !blocking && !fail);
+		if (fail)
 			return -ENOMEM;
-		} else {
-			WRITE_ONCE(mdev->pasid_fail_next, true);
-		}
 	}
 	if (blocking) {
 		xa_erase(&mdev->pasids, pasid);
