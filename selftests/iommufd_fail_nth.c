@@ -9,7 +9,8 @@
  * data), dirty bitmap read and tracking
  * enable, mock device bind + attach, replace, access pin and access rw,
  * NEST_PARENT and nested HWPT alloc, attach to a nested HWPT, HWPT
- * invalidate) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
+ * invalidate, PASID attach and replace, fault queue alloc, and the IOPF
+ * path: HWPT with a queue, fault, read, response, detach) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
  * call reaches fail, through the per-thread /proc/self/task/TID/fail-nth
  * counter of the kernel's fault injection (failslab and fail_page_alloc),
  * until the call gets through without reaching the armed site. At each step:
@@ -33,7 +34,8 @@
  * injection, so a step never depends on the previous one.
  *
  * Without fault injection (Debian's stock kernel) the program reports one
- * TAP skip for everything. Paths whose IOMMU_TEST_CMD ops the mock does not
+ * TAP skip for everything. FN_ONLY="path ..." in the environment sweeps
+ * only the paths named (the others skip). Paths whose IOMMU_TEST_CMD ops the mock does not
  * implement yet (EOPNOTSUPP) are skipped.
  */
 #include <assert.h>
@@ -238,6 +240,9 @@ struct fn_ctx {
 	__u32 stdev3_id, hwpt3_id;
 	__u32 access_pages_id;
 	int access_fd;
+	/* fault queues: the setup's and the call's, closed with the step */
+	__u32 fault_id;
+	int fault_fd, fault_fd2;
 	/* outputs of the call under test, compared with a clean run's */
 	__u32 out_id[3];
 	__u64 out_iova;
@@ -1092,6 +1097,8 @@ static int fn_open(struct fn_ctx *c, const struct fn_path *p)
 {
 	memset(c, 0, sizeof(*c));
 	c->access_fd = -1;
+	c->fault_fd = -1;
+	c->fault_fd2 = -1;
 	c->fd = open("/dev/iommu", O_RDWR);
 	if (c->fd < 0)
 		return -1;
@@ -1103,6 +1110,12 @@ static void fn_close(struct fn_ctx *c)
 	if (c->access_fd >= 0)
 		close(c->access_fd);
 	c->access_fd = -1;
+	if (c->fault_fd >= 0)
+		close(c->fault_fd);
+	c->fault_fd = -1;
+	if (c->fault_fd2 >= 0)
+		close(c->fault_fd2);
+	c->fault_fd2 = -1;
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
@@ -1185,6 +1198,18 @@ static bool fn_same_outputs(const struct fn_ctx *a, const struct fn_ctx *b)
 	       a->out_iova == b->out_iova;
 }
 
+/* Is @name one of the space-separated words of @list? */
+static bool fn_listed(const char *list, const char *name)
+{
+	size_t len = strlen(name);
+	const char *p;
+
+	for (p = strstr(list, name); p; p = strstr(p + 1, name))
+		if ((p == list || p[-1] == ' ') && (!p[len] || p[len] == ' '))
+			return true;
+	return false;
+}
+
 static void fn_sweep(struct __test_metadata *_metadata,
 		     FIXTURE_DATA(fail_nth) *self, const struct fn_path *p)
 {
@@ -1198,6 +1223,10 @@ static void fn_sweep(struct __test_metadata *_metadata,
 	const char *why;
 	long left;
 	int rc, err;
+
+	/* FN_ONLY="name1 name2": sweep only these paths (a quick rerun). */
+	if (getenv("FN_ONLY") && !fn_listed(getenv("FN_ONLY"), _metadata->name))
+		SKIP(return, "not in FN_ONLY");
 
 	/* A clean run gives the outputs every later success must repeat. */
 	if (fn_open(c, p)) {
@@ -1541,6 +1570,227 @@ static const char *change_process_after(struct fn_ctx *c)
 	return map_file_after(c);
 }
 
+/* ---- PASID attach and fault queues ---- */
+
+static int fn_hwpt_pasid(struct fn_ctx *c, __u32 flags, __u32 *id)
+{
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_HWPT_ALLOC_PASID | flags,
+		.dev_id = c->idev_id,
+		.pt_id = c->ioas_id,
+		.fault_id = c->fault_id,
+	};
+
+	if (ioctl(c->fd, IOMMU_HWPT_ALLOC, &cmd))
+		return -1;
+	*id = cmd.out_hwpt_id;
+	return 0;
+}
+
+/* A PASID-capable mock device, its RID on a PASID-capable HWPT hwpt2_id */
+static int fn_pasid_setup(struct fn_ctx *c)
+{
+	if (_test_ioctl_ioas_alloc(c->fd, &c->ioas_id) ||
+	    fn_map(c, c->ioas_id, FN_IOVA) ||
+	    _test_mock_domain_flags(c->fd, c->ioas_id, MOCK_FLAGS_DEVICE_PASID,
+				    &c->stdev_id, &c->hwpt_id, &c->idev_id) ||
+	    fn_hwpt_pasid(c, 0, &c->hwpt2_id))
+		return -1;
+	return _test_cmd_mock_domain_replace(c->fd, c->stdev_id, c->hwpt2_id,
+					     NULL);
+}
+
+/* IOMMU_TEST_OP_PASID_ATTACH */
+static int pasid_attach_setup(struct fn_ctx *c)
+{
+	return fn_pasid_setup(c);
+}
+
+static int pasid_attach_call(struct fn_ctx *c)
+{
+	return _test_pasid_attach(c->fd, c->stdev_id, 100, c->hwpt2_id);
+}
+
+static const char *pasid_attach_before(struct fn_ctx *c)
+{
+	if (_test_pasid_check(c->fd, c->stdev_id, 100, 0))
+		return "the PASID is attached after a failed attach";
+	if (_test_pasid_detach(c->fd, c->stdev_id, 100) ||
+	    _test_pasid_attach(c->fd, c->stdev_id, 100, c->hwpt2_id) ||
+	    _test_pasid_detach(c->fd, c->stdev_id, 100))
+		return "the core's PASID state is not clean after a failed attach";
+	return fn_refs(c, 1);
+}
+
+static const char *pasid_attach_after(struct fn_ctx *c)
+{
+	if (_test_pasid_check(c->fd, c->stdev_id, 100, c->hwpt2_id))
+		return "the PASID is not on the HWPT";
+	return fn_refs(c, 1);
+}
+
+/* IOMMU_TEST_OP_PASID_REPLACE onto another PASID-capable HWPT */
+static int pasid_replace_setup(struct fn_ctx *c)
+{
+	if (fn_pasid_setup(c) || fn_hwpt_pasid(c, 0, &c->hwpt3_id))
+		return -1;
+	return _test_pasid_attach(c->fd, c->stdev_id, 100, c->hwpt2_id);
+}
+
+static int pasid_replace_call(struct fn_ctx *c)
+{
+	return _test_pasid_replace(c->fd, c->stdev_id, 100, c->hwpt3_id);
+}
+
+static const char *pasid_replace_before(struct fn_ctx *c)
+{
+	if (_test_pasid_check(c->fd, c->stdev_id, 100, c->hwpt2_id))
+		return "the PASID left its HWPT in a failed replace";
+	/* no reference leaked onto the target */
+	if (_test_ioctl_destroy(c->fd, c->hwpt3_id) ||
+	    fn_hwpt_pasid(c, 0, &c->hwpt3_id))
+		return "the replace target is still held";
+	return fn_refs(c, 1);
+}
+
+static const char *pasid_replace_after(struct fn_ctx *c)
+{
+	if (_test_pasid_check(c->fd, c->stdev_id, 100, c->hwpt3_id))
+		return "the PASID is not on the new HWPT";
+	return fn_refs(c, 1);
+}
+
+/* IOMMU_FAULT_QUEUE_ALLOC */
+static int fault_alloc_setup(struct fn_ctx *c)
+{
+	return _test_ioctl_ioas_alloc(c->fd, &c->ioas_id);
+}
+
+static int fault_alloc_call(struct fn_ctx *c)
+{
+	struct iommu_fault_alloc cmd = { .size = sizeof(cmd) };
+
+	if (ioctl(c->fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd))
+		return -1;
+	c->out_id[0] = cmd.out_fault_id;
+	c->fault_fd2 = cmd.out_fault_fd;
+	return 0;
+}
+
+static const char *fault_alloc_before(struct fn_ctx *c)
+{
+	/* A queue from the failed call would hold id 2, after the IOAS. */
+	if (_test_ioctl_destroy(c->fd, 2) != -1 || errno != ENOENT)
+		return "an object exists after the failed fault queue alloc";
+	return NULL;
+}
+
+static const char *fault_alloc_after(struct fn_ctx *c)
+{
+	if (_test_ioctl_destroy(c->fd, c->out_id[0]) != -1 || errno != EBUSY)
+		return "the fault queue is not held by its file";
+	return NULL;
+}
+
+/*
+ * A fault raised through an HWPT with a queue, read and answered: the
+ * whole IOPF path, then a detach with one fault outstanding.
+ */
+static int iopf_setup(struct fn_ctx *c)
+{
+	struct iommu_fault_alloc cmd = { .size = sizeof(cmd) };
+
+	if (_test_ioctl_ioas_alloc(c->fd, &c->ioas_id) ||
+	    fn_map(c, c->ioas_id, FN_IOVA) ||
+	    _test_mock_domain_flags(c->fd, c->ioas_id, MOCK_FLAGS_DEVICE_PASID,
+				    &c->stdev_id, &c->hwpt_id, &c->idev_id) ||
+	    ioctl(c->fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd))
+		return -1;
+	c->fault_id = cmd.out_fault_id;
+	c->fault_fd = cmd.out_fault_fd;
+	return 0;
+}
+
+static int fn_trigger(struct fn_ctx *c, __u32 grpid)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_TRIGGER_IOPF,
+		.trigger_iopf = { .dev_id = c->idev_id, .grpid = grpid },
+	};
+
+	return ioctl(c->fd, IOMMU_TEST_CMD, &cmd);
+}
+
+static int iopf_call(struct fn_ctx *c)
+{
+	struct iommu_hwpt_page_response r = {};
+	struct iommu_hwpt_pgfault f;
+
+	/* each step is undone on failure, so the retry starts over */
+	if (fn_hwpt_pasid(c, IOMMU_HWPT_FAULT_ID_VALID, &c->hwpt2_id))
+		return -1;
+	c->out_id[0] = c->hwpt2_id;
+	if (_test_cmd_mock_domain_replace(c->fd, c->stdev_id, c->hwpt2_id,
+					  NULL))
+		goto err_destroy;
+	if (fn_trigger(c, 1))
+		goto err_back;
+	if (read(c->fault_fd, &f, sizeof(f)) != sizeof(f)) {
+		if (!errno)
+			errno = EIO;
+		goto err_back;
+	}
+	r.cookie = f.cookie;
+	if (write(c->fault_fd, &r, sizeof(r)) != sizeof(r))
+		goto err_back;
+	/* one more, left outstanding for the detach to answer */
+	if (fn_trigger(c, 2) || read(c->fault_fd, &f, sizeof(f)) != sizeof(f))
+		goto err_back;
+	if (_test_cmd_mock_domain_replace(c->fd, c->stdev_id, c->ioas_id,
+					  NULL))
+		goto err_back;
+	return 0;
+
+err_back:
+	{
+		int err = errno;
+
+		_test_cmd_mock_domain_replace(c->fd, c->stdev_id, c->ioas_id,
+					      NULL);
+		errno = err;
+	}
+err_destroy:
+	{
+		int err = errno;
+
+		_test_ioctl_destroy(c->fd, c->hwpt2_id);
+		errno = err;
+	}
+	return -1;
+}
+
+static const char *iopf_before(struct fn_ctx *c)
+{
+	struct iommu_hwpt_pgfault f;
+
+	if (read(c->fault_fd, &f, sizeof(f)) != 0)
+		return "a fault stayed queued after a failed path";
+	return fn_refs(c, 1);
+}
+
+static const char *iopf_after(struct fn_ctx *c)
+{
+	struct iommu_hwpt_pgfault f;
+
+	if (read(c->fault_fd, &f, sizeof(f)) != 0)
+		return "a fault stayed queued after the detach";
+	if (_test_ioctl_destroy(c->fd, c->hwpt2_id))
+		return "the HWPT with the queue is still held";
+	return fn_refs(c, 1);
+}
+
 #define FN_PATH(name)							\
 	static const struct fn_path name##_path = {			\
 		.setup = name##_setup,					\
@@ -1582,6 +1832,10 @@ FN_PATH(nest_parent)
 FN_PATH(nested)
 FN_PATH(nested_attach)
 FN_PATH(invalidate)
+FN_PATH(pasid_attach)
+FN_PATH(pasid_replace)
+FN_PATH(fault_alloc)
+FN_PATH(iopf)
 
 /*
  * Random allocation failures, several in one call (the fail-nth sweeps

@@ -213,10 +213,11 @@ TEST_F(iommufd_hwpt, alloc_inputs)
 	/* A paging HWPT as pt_id is a nested request: needs data */
 	err_hwpt_alloc(EOPNOTSUPP, 0, dev, self->hwpt_ids[0]);
 
-	/* Flags not implemented (fault queues, PASID) or unknown */
-	err_hwpt_alloc(EOPNOTSUPP, IOMMU_HWPT_FAULT_ID_VALID, dev,
-		       self->ioas_id);
-	err_hwpt_alloc(EOPNOTSUPP, IOMMU_HWPT_ALLOC_PASID, dev,
+	/* FAULT_ID_VALID with fault_id 0: no queue (iommufd_fault.c) */
+	err_hwpt_alloc(ENOENT, IOMMU_HWPT_FAULT_ID_VALID, dev, self->ioas_id);
+	/* unknown flags */
+	/* PASID (iommufd_pasid.c) is accepted, not with an unknown flag */
+	err_hwpt_alloc(EOPNOTSUPP, IOMMU_HWPT_ALLOC_PASID | 1U << 4, dev,
 		       self->ioas_id);
 	err_hwpt_alloc(EOPNOTSUPP, 1U << 4, dev, self->ioas_id);
 	err_hwpt_alloc(EOPNOTSUPP, 1U << 31, dev, self->ioas_id);

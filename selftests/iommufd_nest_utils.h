@@ -85,4 +85,77 @@ static inline int _test_cmd_dev_check_cache(int fd, __u32 idev_id,
 	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
+/* IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS: a mock device with @dev_flags on @pt_id */
+static inline int _test_mock_domain_flags(int fd, __u32 pt_id, __u32 dev_flags,
+					  __u32 *stdev_id, __u32 *hwpt_id,
+					  __u32 *idev_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
+		.id = pt_id,
+		.mock_domain_flags = { .dev_flags = dev_flags },
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_TEST_CMD, &cmd);
+	if (ret)
+		return ret;
+	if (stdev_id)
+		*stdev_id = cmd.mock_domain_flags.out_stdev_id;
+	if (hwpt_id)
+		*hwpt_id = cmd.mock_domain_flags.out_hwpt_id;
+	if (idev_id)
+		*idev_id = cmd.mock_domain_flags.out_idev_id;
+	return 0;
+}
+
+/*
+ * IOMMU_TEST_OP_PASID_ATTACH / _REPLACE (@op) of PASID @pasid of selftest
+ * device @stdev_id to @pt_id.
+ */
+static inline int _test_pasid_set(int fd, __u32 op, __u32 stdev_id,
+				  __u32 pasid, __u32 pt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = op,
+		.id = stdev_id,
+		.pasid_attach = { .pasid = pasid, .pt_id = pt_id },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+#define _test_pasid_attach(fd, stdev, pasid, pt)                              \
+	_test_pasid_set(fd, IOMMU_TEST_OP_PASID_ATTACH, stdev, pasid, pt)
+#define _test_pasid_replace(fd, stdev, pasid, pt)                             \
+	_test_pasid_set(fd, IOMMU_TEST_OP_PASID_REPLACE, stdev, pasid, pt)
+
+static inline int _test_pasid_detach(int fd, __u32 stdev_id, __u32 pasid)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_PASID_DETACH,
+		.id = stdev_id,
+		.pasid_detach = { .pasid = pasid },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+/* 0 if the mock "hardware" of @stdev_id has @pasid on @hwpt_id (0: none) */
+static inline int _test_pasid_check(int fd, __u32 stdev_id, __u32 pasid,
+				    __u32 hwpt_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_PASID_CHECK_HWPT,
+		.id = stdev_id,
+		.pasid_check = { .pasid = pasid, .hwpt_id = hwpt_id },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
 #endif /* XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H */

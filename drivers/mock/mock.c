@@ -141,6 +141,56 @@ static const struct xiommu_domain_ops mock_static_domain_ops = {
 	.attach_dev = mock_nop_attach,
 };
 
+/**
+ * mock_set_dev_pasid() - the "hardware" of a PASID: DMA of @dev tagged with
+ *	@pasid goes through @domain from now on (driver.h set_dev_pasid)
+ * @domain: a PASID-capable mock domain, or the unit's blocking domain
+ *	(removes the PASID's translation)
+ * @dev: a mock device with MOCK_FLAGS_DEVICE_PASID
+ * @pasid: the PASID
+ * @old: the domain it used so far, NULL for none
+ *
+ * Return: 0; -EINVAL not a PASID-capable device of the domain's unit, or
+ * the PASID is not on @old (a core bug, counted as a violation); -ENOMEM
+ * (the designed failure of IOMMU_TEST_PASID_RESERVED, or the xarray).
+ */
+int mock_set_dev_pasid(struct xiommu_domain *domain, struct device *dev,
+		       u32 pasid, struct xiommu_domain *old)
+{
+	struct mock_dev *mdev = to_mock_dev(dev);
+	bool blocking;
+
+	if (!mdev || domain->owner != &mdev->unit->iommu ||
+	    !(mdev->flags & MOCK_FLAGS_DEVICE_PASID) ||
+	    pasid >= (1U << MOCK_PASID_WIDTH))
+		return -EINVAL;
+	if (xa_load(&mdev->pasids, pasid) != old) {
+		mock_violation(mdev->unit, "set_dev_pasid from a wrong old domain",
+			       pasid);
+		return -EINVAL;
+	}
+	blocking = domain == &mdev->unit->blocked;
+	if (pasid == IOMMU_TEST_PASID_RESERVED) {
+		/* Blocking disarms, a failing set too; a good one arms. */
+		bool fail = !blocking && READ_ONCE(mdev->pasid_fail_next);
+
+		WRITE_ONCE(mdev->pasid_fail_next, !blocking && !fail);
+		if (fail)
+			return -ENOMEM;
+	}
+	if (blocking) {
+		xa_erase(&mdev->pasids, pasid);
+		return 0;
+	}
+	return xa_err(xa_store(&mdev->pasids, pasid, domain,
+			       GFP_KERNEL_ACCOUNT));
+}
+
+static const struct xiommu_domain_ops mock_blocked_domain_ops = {
+	.attach_dev = mock_nop_attach,
+	.set_dev_pasid = mock_set_dev_pasid,
+};
+
 /* ---- paging domains ---- */
 
 static const struct xiommu_domain_ops mock_paging_ops;
@@ -465,6 +515,7 @@ static const struct xiommu_domain_ops mock_paging_ops = {
 	.set_dirty_tracking = mock_domain_set_dirty_tracking,
 	.read_and_clear_dirty = mock_domain_read_and_clear_dirty,
 	.free = mock_domain_free,
+	.set_dev_pasid = mock_set_dev_pasid,
 };
 
 /*
@@ -481,7 +532,8 @@ static struct xiommu_domain *mock_paging_new(struct device *dev, u32 flags,
 
 	/* Any mock domain can be a nest parent, as upstream's. */
 	if (flags & ~(XIOMMU_DOMAIN_ALLOC_NEST_PARENT |
-		      XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING))
+		      XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING |
+		      XIOMMU_DOMAIN_ALLOC_PASID))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!mdev)
 		return ERR_PTR(-EINVAL);
@@ -611,6 +663,7 @@ static const struct xiommu_domain_ops mock_nested_ops = {
 	.attach_dev = mock_nop_attach,
 	.cache_invalidate_user = mock_nested_invalidate,
 	.free = mock_nested_free,
+	.set_dev_pasid = mock_set_dev_pasid,
 };
 
 static struct xiommu_domain *
@@ -622,7 +675,7 @@ mock_domain_alloc_nested(struct device *dev, struct xiommu_domain *parent,
 	struct mock_nested *mn;
 	int rc, i;
 
-	if (flags)
+	if (flags & ~XIOMMU_DOMAIN_ALLOC_PASID)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (data->type != IOMMU_HWPT_DATA_SELFTEST)
 		return ERR_PTR(-EOPNOTSUPP);
@@ -737,6 +790,11 @@ static void mock_dev_release(struct device *dev)
 {
 	struct mock_dev *mdev = container_of(dev, struct mock_dev, dev);
 
+	/* The core removed every PASID before the device could go. */
+	if (!xa_empty(&mdev->pasids))
+		mock_violation(mdev->unit, "device released with a PASID attached",
+			       0);
+	xa_destroy(&mdev->pasids);
 	ida_free(&mock_dev_ida, mdev->id);
 	kfree(mdev);
 	if (atomic_dec_and_test(&mock_dev_count))
@@ -780,6 +838,7 @@ struct mock_dev *mock_dev_create(struct mock_unit *unit,
 	atomic_inc(&mock_dev_count);
 	mdev->unit = unit;
 	mdev->flags = flags;
+	xa_init(&mdev->pasids);
 	/* the device's own cache (DEV_CHECK_CACHE), as a device comes up */
 	for (i = 0; i < MOCK_DEV_CACHE_NUM; i++)
 		mdev->cache[i] = IOMMU_TEST_DEV_CACHE_DEFAULT;
@@ -877,7 +936,7 @@ static int mock_unit_register(struct mock_unit *unit,
 	unit->cfg = cfg;
 	unit->ops = mock_ops_template;
 	unit->blocked.type = XIOMMU_DOMAIN_BLOCKED;
-	unit->blocked.ops = &mock_static_domain_ops;
+	unit->blocked.ops = &mock_blocked_domain_ops;
 	unit->blocked.owner = &unit->iommu;
 	unit->identity.type = XIOMMU_DOMAIN_IDENTITY;
 	unit->identity.ops = &mock_static_domain_ops;

@@ -69,6 +69,13 @@ struct mock_unit {
  *	tracking for it, HUGE_IOVA its paging domains also take
  *	XIOMMU_MOCK_HUGE_PAGE_SIZE IOPTEs, PASID it has MOCK_PASID_WIDTH bits
  *	of PASID
+ * @pasids: PASID -> the domain DMA with that PASID goes through (the
+ *	"hardware" set_dev_pasid programs; IOMMU_TEST_OP_PASID_CHECK_HWPT
+ *	reads it); the xarray's lock serialises, readers use RCU
+ * @pasid_fail_next: the next set_dev_pasid of a non-blocking domain for
+ *	IOMMU_TEST_PASID_RESERVED fails with -ENOMEM (armed by the one
+ *	before it, disarmed by blocking), so the core's replace failure path
+ *	can be tested, like upstream's mock
  */
 struct mock_dev {
 	struct device dev;
@@ -78,6 +85,8 @@ struct mock_dev {
 	int id;
 	u32 flags;
 	u32 cache[MOCK_DEV_CACHE_NUM];
+	struct xarray pasids;
+	bool pasid_fail_next;
 };
 
 /*
@@ -148,6 +157,8 @@ struct mock_unit *mock_default_unit(void);
 struct mock_unit *mock_unit_get(unsigned int index);
 struct mock_domain *to_mock_paging(struct xiommu_domain *domain);
 struct mock_nested *to_mock_nested(struct xiommu_domain *domain);
+int mock_set_dev_pasid(struct xiommu_domain *domain, struct device *dev,
+		       u32 pasid, struct xiommu_domain *old);
 
 int mock_test_init(void);
 void mock_test_exit(void);

@@ -216,8 +216,11 @@ static int mock_test_mock_device(struct xiommu_ictx *ictx,
 	int rc;
 
 	if (nd.flags & ~(XIOMMU_MOCK_DEVICE_NO_BIND |
-			 XIOMMU_MOCK_DEVICE_NO_ATTACH))
+			 XIOMMU_MOCK_DEVICE_NO_ATTACH |
+			 XIOMMU_MOCK_DEVICE_PASID))
 		return -EOPNOTSUPP;
+	if (nd.flags & XIOMMU_MOCK_DEVICE_PASID)
+		nd.dev_flags = MOCK_FLAGS_DEVICE_PASID;
 	if (!nd.unit)
 		return -EINVAL;
 	if (group_id) {
@@ -369,6 +372,81 @@ static int mock_test_mock_domain_replace(struct xiommu_ictx *ictx,
 		return rc;
 	cmd->mock_domain_replace.pt_id = pt_id;
 	return mock_respond(uarg, usize, cmd);
+}
+
+/*
+ * IOMMU_TEST_OP_PASID_ATTACH / _REPLACE / _DETACH: the core's PASID attach
+ * of selftest device @cmd->id, as a VFIO-style driver calls it.
+ */
+static int mock_test_pasid(struct xiommu_ictx *ictx,
+			   struct iommu_test_cmd *cmd)
+{
+	struct mock_stdev *stdev;
+	u32 pt_id;
+	int rc = 0;
+
+	stdev = xiommu_ext_obj_get(ictx, cmd->id, &mock_stdev_ops);
+	if (IS_ERR(stdev))
+		return PTR_ERR(stdev);
+	if (!stdev->idev) {
+		rc = -EINVAL;
+		goto out_put;
+	}
+	switch (cmd->op) {
+	case IOMMU_TEST_OP_PASID_ATTACH:
+		pt_id = cmd->pasid_attach.pt_id;
+		rc = xiommu_idev_pasid_attach(stdev->idev,
+					      cmd->pasid_attach.pasid, &pt_id);
+		break;
+	case IOMMU_TEST_OP_PASID_REPLACE:
+		pt_id = cmd->pasid_replace.pt_id;
+		rc = xiommu_idev_pasid_replace(stdev->idev,
+					       cmd->pasid_replace.pasid,
+					       &pt_id);
+		break;
+	case IOMMU_TEST_OP_PASID_DETACH:
+		xiommu_idev_pasid_detach(stdev->idev, cmd->pasid_detach.pasid);
+		break;
+	}
+out_put:
+	xiommu_ext_obj_put(ictx, cmd->id);
+	return rc;
+}
+
+/*
+ * IOMMU_TEST_OP_PASID_CHECK_HWPT: what the mock "hardware" of the device
+ * translates PASID @pasid through is HWPT @hwpt_id's domain (0: nothing).
+ * 0 if so, -EINVAL if not.
+ */
+static int mock_test_pasid_check(struct xiommu_ictx *ictx, u32 stdev_id,
+				 u32 pasid, u32 hwpt_id)
+{
+	struct xiommu_domain *domain, *want;
+	struct mock_stdev *stdev;
+	int rc = 0;
+
+	stdev = xiommu_ext_obj_get(ictx, stdev_id, &mock_stdev_ops);
+	if (IS_ERR(stdev))
+		return PTR_ERR(stdev);
+	domain = xa_load(&stdev->mdev->pasids, pasid);
+	if (!hwpt_id) {
+		if (domain)
+			rc = -EINVAL;
+		goto out_put;
+	}
+	want = xiommu_hwpt_domain_get(ictx, hwpt_id);
+	if (PTR_ERR_OR_ZERO(want) == -ENOENT)
+		want = xiommu_hwpt_nested_domain_get(ictx, hwpt_id);
+	if (IS_ERR(want)) {
+		rc = PTR_ERR(want);
+		goto out_put;
+	}
+	if (domain != want)
+		rc = -EINVAL;
+	xiommu_hwpt_domain_put(ictx, hwpt_id);
+out_put:
+	xiommu_ext_obj_put(ictx, stdev_id);
+	return rc;
 }
 
 /* Physical address backing user address @uptr, or a negative errno. */
@@ -1042,6 +1120,20 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 	case IOMMU_TEST_OP_MD_CHECK_IOTLB:
 		return mock_test_check_iotlb(ictx, cmd.id, cmd.check_iotlb.id,
 					     cmd.check_iotlb.iotlb);
+	case IOMMU_TEST_OP_TRIGGER_IOPF:
+		return xiommu_test_trigger_iopf(ictx, cmd.trigger_iopf.dev_id,
+						cmd.trigger_iopf.pasid,
+						cmd.trigger_iopf.grpid,
+						cmd.trigger_iopf.perm,
+						cmd.trigger_iopf.addr);
+	case IOMMU_TEST_OP_PASID_ATTACH:
+	case IOMMU_TEST_OP_PASID_REPLACE:
+	case IOMMU_TEST_OP_PASID_DETACH:
+		return mock_test_pasid(ictx, &cmd);
+	case IOMMU_TEST_OP_PASID_CHECK_HWPT:
+		return mock_test_pasid_check(ictx, cmd.id,
+					     cmd.pasid_check.pasid,
+					     cmd.pasid_check.hwpt_id);
 	case IOMMU_TEST_OP_DEV_CHECK_CACHE:
 		return mock_test_dev_check_cache(ictx, cmd.id,
 						 cmd.check_dev_cache.id,

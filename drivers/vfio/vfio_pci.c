@@ -388,24 +388,51 @@ static long xvfio_ioctl_bind(struct xvfio_file *df, void __user *uarg)
 	return 0;
 }
 
+/* Attach (or replace) the RID or, with @pasid_flag, PASID @pasid. */
+static int xvfio_attach_pt(struct xvfio_file *df, bool pasid_flag, u32 pasid,
+			   u32 *pt_id)
+{
+	if (!pasid_flag)
+		return xiommu_idev_attach(df->idev, pt_id);
+	if (xiommu_idev_pasid_attached(df->idev, pasid))
+		return xiommu_idev_pasid_replace(df->idev, pasid, pt_id);
+	return xiommu_idev_pasid_attach(df->idev, pasid, pt_id);
+}
+
+/*
+ * VFIO_DEVICE_ATTACH_IOMMUFD_PT, upstream's rules: the 12-byte head must
+ * fit argsz, unknown flags are EINVAL, and VFIO_DEVICE_ATTACH_PASID needs
+ * argsz to cover @pasid (EINVAL).
+ */
 static long xvfio_ioctl_attach(struct xvfio_file *df, void __user *uarg)
 {
 	unsigned long minsz =
 		offsetofend(struct vfio_device_attach_iommufd_pt, pt_id);
-	struct vfio_device_attach_iommufd_pt attach;
+	unsigned long pasidsz =
+		offsetofend(struct vfio_device_attach_iommufd_pt, pasid);
+	struct vfio_device_attach_iommufd_pt attach = {};
 	struct vfio_device_attach_iommufd_pt __user *uattach = uarg;
 	struct xvfio_device *vdev = df->vdev;
+	bool pasid_flag;
 	int ret;
 
 	if (copy_from_user(&attach, uarg, minsz))
 		return -EFAULT;
-	if (attach.argsz < minsz || attach.flags)
+	if (attach.argsz < minsz || (attach.flags & ~VFIO_DEVICE_ATTACH_PASID))
 		return -EINVAL;
+	pasid_flag = attach.flags & VFIO_DEVICE_ATTACH_PASID;
+	if (pasid_flag) {
+		if (attach.argsz < pasidsz)
+			return -EINVAL;
+		if (get_user(attach.pasid, &uattach->pasid))
+			return -EFAULT;
+	}
 
 	mutex_lock(&vdev->state_lock);
 	ret = xvfio_check_access(df);
 	if (!ret)
-		ret = xiommu_idev_attach(df->idev, &attach.pt_id);
+		ret = xvfio_attach_pt(df, pasid_flag, attach.pasid,
+				      &attach.pt_id);
 	mutex_unlock(&vdev->state_lock);
 	if (ret)
 		return ret;
@@ -413,8 +440,13 @@ static long xvfio_ioctl_attach(struct xvfio_file *df, void __user *uarg)
 	if (put_user(attach.pt_id, &uattach->pt_id)) {
 		/* As upstream: a failed reply leaves the device detached. */
 		mutex_lock(&vdev->state_lock);
-		if (!xvfio_check_access(df))
-			xiommu_idev_detach(df->idev);
+		if (!xvfio_check_access(df)) {
+			if (pasid_flag)
+				xiommu_idev_pasid_detach(df->idev,
+							 attach.pasid);
+			else
+				xiommu_idev_detach(df->idev);
+		}
 		mutex_unlock(&vdev->state_lock);
 		return -EFAULT;
 	}
@@ -425,19 +457,34 @@ static long xvfio_ioctl_detach(struct xvfio_file *df, void __user *uarg)
 {
 	unsigned long minsz =
 		offsetofend(struct vfio_device_detach_iommufd_pt, flags);
-	struct vfio_device_detach_iommufd_pt detach;
+	unsigned long pasidsz =
+		offsetofend(struct vfio_device_detach_iommufd_pt, pasid);
+	struct vfio_device_detach_iommufd_pt detach = {};
+	struct vfio_device_detach_iommufd_pt __user *udetach = uarg;
 	struct xvfio_device *vdev = df->vdev;
+	bool pasid_flag;
 	int ret;
 
 	if (copy_from_user(&detach, uarg, minsz))
 		return -EFAULT;
-	if (detach.argsz < minsz || detach.flags)
+	if (detach.argsz < minsz || (detach.flags & ~VFIO_DEVICE_DETACH_PASID))
 		return -EINVAL;
+	pasid_flag = detach.flags & VFIO_DEVICE_DETACH_PASID;
+	if (pasid_flag) {
+		if (detach.argsz < pasidsz)
+			return -EINVAL;
+		if (get_user(detach.pasid, &udetach->pasid))
+			return -EFAULT;
+	}
 
 	mutex_lock(&vdev->state_lock);
 	ret = xvfio_check_access(df);
-	if (!ret)
-		xiommu_idev_detach(df->idev);
+	if (!ret) {
+		if (pasid_flag)
+			xiommu_idev_pasid_detach(df->idev, detach.pasid);
+		else
+			xiommu_idev_detach(df->idev);
+	}
 	mutex_unlock(&vdev->state_lock);
 	return ret;
 }

@@ -130,9 +130,15 @@ enum xiommu_cap {
  *  DIRTY_TRACKING: the domain must record device writes once
  *	set_dirty_tracking(true) is called; its ops must have
  *	set_dirty_tracking and read_and_clear_dirty.
+ *  PASID: the domain may be attached to a PASID of an endpoint
+ *	(set_dev_pasid, which its ops must have) as well as to the RID.
+ *	Passed only if the driver's blocked_domain has set_dev_pasid (the
+ *	driver can attach PASIDs at all); also a flag of
+ *	domain_alloc_nested.
  */
 #define XIOMMU_DOMAIN_ALLOC_NEST_PARENT		BIT(0)
 #define XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING	BIT(1)
+#define XIOMMU_DOMAIN_ALLOC_PASID		BIT(2)
 
 /**
  * enum xiommu_domain_type - what a domain does to DMA
@@ -387,6 +393,15 @@ void xiommu_dirty_bitmap_record(struct xiommu_dirty_bitmap *dirty,
  *	-EOPNOTSUPP unknown entry flags; -E2BIG/-EFAULT from copying.
  *	Called without any core lock; the driver serialises against its own
  *	attach/free (the core keeps the domain alive across the call).
+ * @set_dev_pasid: optional: make DMA of @dev tagged with PASID @pasid (1 ..
+ *	2^max_pasid_log2 - 1) go through @domain, replacing @old (the domain
+ *	the PASID used so far, NULL for none) without a window. Only for
+ *	domains allocated with XIOMMU_DOMAIN_ALLOC_PASID and for the
+ *	driver's blocked_domain, whose set_dev_pasid removes the PASID's
+ *	translation (@old then is the domain it had) and must not fail.
+ *	Called with the group mutex held, only for endpoints with a
+ *	max_pasid_log2 above 0. Returns 0, -EINVAL incompatible, -ENOMEM, or
+ *	a hardware errno; on failure the PASID must still use @old.
  */
 struct xiommu_domain_ops {
 	int (*attach_dev)(struct xiommu_domain *domain, struct device *dev);
@@ -411,6 +426,8 @@ struct xiommu_domain_ops {
 	void (*free)(struct xiommu_domain *domain);
 	int (*cache_invalidate_user)(struct xiommu_domain *domain,
 				     struct xiommu_user_data_array *array);
+	int (*set_dev_pasid)(struct xiommu_domain *domain, struct device *dev,
+			     u32 pasid, struct xiommu_domain *old);
 };
 
 /**
@@ -493,7 +510,8 @@ struct xiommu_resv_region {
  * @domain_alloc_nested: optional: allocate a nested (stage-1) domain for
  *	@dev on top of @parent, a NEST_PARENT paging domain of the same unit,
  *	from the driver-typed user data @data (struct xiommu_user_data, read
- *	with xiommu_copy_struct_from_user()). @flags: 0 (others -EOPNOTSUPP).
+ *	with xiommu_copy_struct_from_user()). @flags: 0 or
+ *	XIOMMU_DOMAIN_ALLOC_PASID (others -EOPNOTSUPP).
  *	Returns the domain or ERR_PTR: -EOPNOTSUPP unknown @data->type;
  *	-EINVAL bad @data or @parent not usable; -E2BIG, -EFAULT, -ENOMEM.
  *	The core keeps @parent alive until the nested domain is freed.
@@ -512,6 +530,9 @@ struct xiommu_resv_region {
  * @max_pasid_log2: the number of PASID bits @dev can use through this unit
  *	(PASID support found and enabled at probe time), 0 for none.
  *	Optional (none). IOMMU_GET_HW_INFO reports it as out_max_pasid_log2.
+ *	The core attaches PASIDs only below 2^max_pasid_log2 and only on
+ *	endpoints reporting more than 0 (and only if @blocked_domain has
+ *	set_dev_pasid).
  * @identity_domain: a static identity (passthrough) domain, or NULL if the
  *	driver has none (then kernel-owned endpoints sit in @blocked_domain).
  * @blocked_domain: a static blocking domain. Required.

@@ -13,6 +13,7 @@
  *   xiommu_ictx_put(ictx);                      (idev keeps its own ref)
  *   xiommu_idev_attach(idev, &pt_id);           VFIO_DEVICE_ATTACH_IOMMUFD_PT
  *   xiommu_idev_detach(idev);                   VFIO_DEVICE_DETACH_IOMMUFD_PT
+ *   xiommu_idev_pasid_attach/_replace/_detach   the same with VFIO_DEVICE_*_PASID
  *   xiommu_idev_unbind(idev);                   close of the device fd
  */
 #ifndef XIOMMU_XIOMMU_H
@@ -38,6 +39,10 @@ struct xiommu_idev *xiommu_idev_bind(struct xiommu_ictx *ictx,
 void xiommu_idev_unbind(struct xiommu_idev *idev);
 int xiommu_idev_attach(struct xiommu_idev *idev, u32 *pt_id);
 void xiommu_idev_detach(struct xiommu_idev *idev);
+int xiommu_idev_pasid_attach(struct xiommu_idev *idev, u32 pasid, u32 *pt_id);
+int xiommu_idev_pasid_replace(struct xiommu_idev *idev, u32 pasid, u32 *pt_id);
+void xiommu_idev_pasid_detach(struct xiommu_idev *idev, u32 pasid);
+bool xiommu_idev_pasid_attached(struct xiommu_idev *idev, u32 pasid);
 struct xiommu_ictx *xiommu_idev_ictx(struct xiommu_idev *idev);
 
 /*
@@ -184,6 +189,8 @@ void xiommu_ext_obj_put(struct xiommu_ictx *ictx, u32 id);
 int xiommu_test_add_reserved(struct xiommu_ictx *ictx, u32 ioas_id,
 			     u64 start, u64 length);
 int xiommu_test_set_temp_memory_limit(u32 limit);
+int xiommu_test_trigger_iopf(struct xiommu_ictx *ictx, u32 idev_id, u32 pasid,
+			     u32 grpid, u32 perm, u64 addr);
 int xiommu_test_access_syz_iova(struct xiommu_access *access, u64 *iova);
 
 struct xiommu_domain *xiommu_hwpt_domain_get(struct xiommu_ictx *ictx,

@@ -49,6 +49,7 @@ static struct xiommu_group *xiommu_group_alloc(void)
 	kref_init(&group->kref);
 	mutex_init(&group->mutex);
 	INIT_LIST_HEAD(&group->devices);
+	xa_init(&group->pasids);
 	return group;
 }
 
@@ -57,7 +58,9 @@ static void xiommu_group_release(struct kref *kref)
 	struct xiommu_group *group = container_of(kref, struct xiommu_group,
 						  kref);
 
-	WARN_ON(!list_empty(&group->devices) || group->owner);
+	WARN_ON(!list_empty(&group->devices) || group->owner ||
+		!xa_empty(&group->pasids));
+	xa_destroy(&group->pasids);
 	xiommu_group_sysfs_release(group);
 	ida_free(&xiommu_group_ida, group->id);
 	mutex_destroy(&group->mutex);
@@ -579,6 +582,204 @@ bool xiommu_group_viable_for(struct xiommu_group *group, void *owner)
 	return viable;
 }
 
+/* PASIDs @ep can carry: 0 for none (the core then never sets any). */
+static u8 ep_max_pasid_log2(struct xiommu_endpoint *ep)
+{
+	const struct xiommu_ops *ops = ep->iommu->ops;
+
+	return ops->max_pasid_log2 ? ops->max_pasid_log2(ep->dev) : 0;
+}
+
+/*
+ * Set PASID @pasid of every PASID-capable member to @domain, from @old
+ * (NULL: none). On failure the members done go back to @old (or are
+ * removed, @old NULL) and the PASID is unchanged. Group mutex held.
+ */
+static int __group_set_pasid(struct xiommu_group *group, u32 pasid,
+			     struct xiommu_domain *domain,
+			     struct xiommu_domain *old)
+{
+	struct xiommu_domain *blocked = group->blocking_domain;
+	struct xiommu_endpoint *ep, *done;
+	int rc;
+
+	lockdep_assert_held(&group->mutex);
+	list_for_each_entry(ep, &group->devices, group_node) {
+		if (!ep_max_pasid_log2(ep))
+			continue;
+		rc = domain->ops->set_dev_pasid(domain, ep->dev, pasid, old);
+		if (rc)
+			goto err_rollback;
+	}
+	return 0;
+
+err_rollback:
+	list_for_each_entry(done, &group->devices, group_node) {
+		if (done == ep)
+			break;
+		if (!ep_max_pasid_log2(done))
+			continue;
+		if (old && !old->ops->set_dev_pasid(old, done->dev, pasid,
+						    domain))
+			continue;
+		/* Blocking never fails (driver.h); removal is the fallback. */
+		blocked->ops->set_dev_pasid(blocked, done->dev, pasid, domain);
+	}
+	return rc;
+}
+
+/* Remove every PASID translation of @group (revoke, last release). */
+static void __group_remove_all_pasids(struct xiommu_group *group)
+{
+	struct xiommu_domain *blocked = group->blocking_domain;
+	struct xiommu_domain *domain;
+	struct xiommu_endpoint *ep;
+	unsigned long pasid;
+
+	lockdep_assert_held(&group->mutex);
+	xa_for_each(&group->pasids, pasid, domain) {
+		list_for_each_entry(ep, &group->devices, group_node)
+			if (ep_max_pasid_log2(ep))
+				blocked->ops->set_dev_pasid(blocked, ep->dev,
+							    pasid, domain);
+		xa_erase(&group->pasids, pasid);
+	}
+}
+
+/**
+ * xiommu_group_set_pasid() - attach or replace a PASID of an owned group
+ * @group: a group claimed by xiommu_group_claim_dma_owner()
+ * @pasid: the PASID, 1 or more
+ * @domain: a domain of the group's unit allocated with
+ *	XIOMMU_DOMAIN_ALLOC_PASID (it has set_dev_pasid)
+ *
+ * Every member that can carry PASIDs (max_pasid_log2 above 0) gets
+ * @pasid translated through @domain, straight from what it used before
+ * (no window); members without PASID support cannot issue such DMA and are
+ * skipped, as upstream's iommu_attach_device_pasid(). Onto the current
+ * domain it does nothing.
+ *
+ * Return: 0; -EINVAL the group is not owned, @pasid is 0 or at or above
+ * 2^max_pasid_log2 of a PASID-capable member, or @domain belongs to
+ * another unit or cannot take PASIDs; -EOPNOTSUPP the driver has no PASID
+ * attach; -EBUSY the group was revoked; -ENOMEM; a driver errno (the
+ * PASID then keeps its old translation).
+ */
+int xiommu_group_set_pasid(struct xiommu_group *group, u32 pasid,
+			   struct xiommu_domain *domain)
+{
+	struct xiommu_domain *old;
+	struct xiommu_endpoint *ep;
+	int rc;
+
+	mutex_lock(&group->mutex);
+	if (!group->owner || !pasid || domain->owner != group->iommu ||
+	    !domain->ops->set_dev_pasid) {
+		rc = -EINVAL;
+		goto out_unlock;
+	}
+	if (!group->blocking_domain->ops->set_dev_pasid) {
+		rc = -EOPNOTSUPP;
+		goto out_unlock;
+	}
+	if (group->revoked) {
+		rc = -EBUSY;
+		goto out_unlock;
+	}
+	list_for_each_entry(ep, &group->devices, group_node) {
+		u8 bits = ep_max_pasid_log2(ep);
+
+		if (bits && bits < 32 && pasid >= (1U << bits)) {
+			rc = -EINVAL;
+			goto out_unlock;
+		}
+	}
+	old = xa_load(&group->pasids, pasid);
+	rc = 0;
+	if (old == domain)
+		goto out_unlock;
+	/* Reserve the slot first: storing into it later cannot fail. */
+	if (!old) {
+		rc = xa_insert(&group->pasids, pasid, XA_ZERO_ENTRY,
+			       GFP_KERNEL);
+		if (rc)
+			goto out_unlock;
+	}
+	rc = __group_set_pasid(group, pasid, domain, old);
+	if (rc) {
+		if (!old)
+			xa_release(&group->pasids, pasid);
+		goto out_unlock;
+	}
+	xa_store(&group->pasids, pasid, domain, GFP_KERNEL);
+out_unlock:
+	mutex_unlock(&group->mutex);
+	return rc;
+}
+EXPORT_SYMBOL_IF_KUNIT(xiommu_group_set_pasid);
+
+/**
+ * xiommu_group_remove_pasid() - remove a PASID's translation of a group
+ * @group: a claimed group
+ * @pasid: the PASID; nothing happens if it has none (also after a revoke
+ *	removed it already)
+ *
+ * The PASID-capable members' @pasid go to the blocking domain: DMA with
+ * that PASID is refused.
+ */
+void xiommu_group_remove_pasid(struct xiommu_group *group, u32 pasid)
+{
+	struct xiommu_domain *blocked = group->blocking_domain;
+	struct xiommu_domain *old;
+	struct xiommu_endpoint *ep;
+
+	mutex_lock(&group->mutex);
+	old = xa_load(&group->pasids, pasid);
+	if (old) {
+		list_for_each_entry(ep, &group->devices, group_node)
+			if (ep_max_pasid_log2(ep))
+				blocked->ops->set_dev_pasid(blocked, ep->dev,
+							    pasid, old);
+		xa_erase(&group->pasids, pasid);
+	}
+	mutex_unlock(&group->mutex);
+}
+EXPORT_SYMBOL_IF_KUNIT(xiommu_group_remove_pasid);
+
+/**
+ * xiommu_group_pasid_domain() - the domain a PASID of a group uses
+ * @group: a group
+ * @pasid: the PASID
+ *
+ * Return: the domain, or NULL for none; only stable while the caller owns
+ * the group.
+ */
+struct xiommu_domain *xiommu_group_pasid_domain(struct xiommu_group *group,
+						u32 pasid)
+{
+	struct xiommu_domain *domain;
+
+	mutex_lock(&group->mutex);
+	domain = xa_load(&group->pasids, pasid);
+	mutex_unlock(&group->mutex);
+	return domain;
+}
+
+/**
+ * xiommu_domain_pasid_capable() - can @dev's driver attach PASIDs at all
+ * @dev: an endpoint
+ *
+ * Return: true if its unit's blocked_domain has set_dev_pasid (so paging
+ * and nested domains may be allocated with XIOMMU_DOMAIN_ALLOC_PASID).
+ */
+bool xiommu_domain_pasid_capable(struct device *dev)
+{
+	struct xiommu_device *iommu = xiommu_endpoint_iommu(dev);
+
+	return iommu && iommu->ops->blocked_domain &&
+	       iommu->ops->blocked_domain->ops->set_dev_pasid;
+}
+
 /**
  * xiommu_group_release_dma_owner() - undo one xiommu_group_claim_dma_owner()
  * @group: the group
@@ -597,6 +798,9 @@ void xiommu_group_release_dma_owner(struct xiommu_group *group, void *owner)
 		goto out_unlock;
 	if (--group->owner_cnt)
 		goto out_unlock;
+	/* The owner detached its PASIDs; a revoke removed them otherwise. */
+	WARN_ON(!xa_empty(&group->pasids));
+	__group_remove_all_pasids(group);
 	if (__group_set_domain(group, group->default_domain))
 		dev_err_ratelimited(group->iommu->dev,
 			"xiommu: group %d: cannot restore the default domain\n",
@@ -726,6 +930,7 @@ void xiommu_group_driver_bind(struct xiommu_group *group, struct device *dev)
 			    "xiommu: kernel driver %s binding to a member of user-owned group %d: blocking the group's DMA before it probes (fail closed)\n",
 			    dev->driver ? dev->driver->name : "?", group->id);
 	group->revoked = true;
+	__group_remove_all_pasids(group);
 	if (group->domain != group->blocking_domain &&
 	    __group_set_domain(group, group->blocking_domain))
 		pr_err_ratelimited("group %d: cannot attach the blocking domain\n",
@@ -803,7 +1008,10 @@ xiommu_domain_alloc_paging_user(struct device *dev, u32 flags,
 	if (!ops->domain_alloc_paging ||
 	    (data && !ops->domain_alloc_paging_user) ||
 	    (flags & ~(XIOMMU_DOMAIN_ALLOC_NEST_PARENT |
-		       XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING)) ||
+		       XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING |
+		       XIOMMU_DOMAIN_ALLOC_PASID)) ||
+	    ((flags & XIOMMU_DOMAIN_ALLOC_PASID) &&
+	     !xiommu_domain_pasid_capable(dev)) ||
 	    ((flags & XIOMMU_DOMAIN_ALLOC_NEST_PARENT) &&
 	     !ops->capable(dev, XIOMMU_CAP_NEST_PARENT)) ||
 	    ((flags & XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING) &&
@@ -831,6 +1039,11 @@ xiommu_domain_alloc_paging_user(struct device *dev, u32 flags,
 	if ((flags & XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING) &&
 	    WARN_ON_ONCE(!domain->ops->set_dirty_tracking ||
 			 !domain->ops->read_and_clear_dirty)) {
+		xiommu_domain_free(domain);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
+	if ((flags & XIOMMU_DOMAIN_ALLOC_PASID) &&
+	    WARN_ON_ONCE(!domain->ops->set_dev_pasid)) {
 		xiommu_domain_free(domain);
 		return ERR_PTR(-EOPNOTSUPP);
 	}
@@ -871,7 +1084,10 @@ struct xiommu_domain *xiommu_domain_alloc_nested(struct device *dev,
 	if (!iommu)
 		return ERR_PTR(-ENODEV);
 	ops = iommu->ops;
-	if (!ops->domain_alloc_nested) {
+	if (!ops->domain_alloc_nested ||
+	    (flags & ~XIOMMU_DOMAIN_ALLOC_PASID) ||
+	    ((flags & XIOMMU_DOMAIN_ALLOC_PASID) &&
+	     !xiommu_domain_pasid_capable(dev))) {
 		domain = ERR_PTR(-EOPNOTSUPP);
 		goto err_put_unit;
 	}
@@ -892,6 +1108,11 @@ struct xiommu_domain *xiommu_domain_alloc_nested(struct device *dev,
 	}
 	domain->type = XIOMMU_DOMAIN_NESTED;
 	domain->owner = iommu;	/* the unit reference goes with the domain */
+	if ((flags & XIOMMU_DOMAIN_ALLOC_PASID) &&
+	    WARN_ON_ONCE(!domain->ops->set_dev_pasid)) {
+		xiommu_domain_free(domain);
+		return ERR_PTR(-EOPNOTSUPP);
+	}
 	return domain;
 
 err_put_unit:

@@ -16,6 +16,7 @@
 #define XIOMMU_IOMMU_LITE_H
 
 #include <linux/kref.h>
+#include <linux/xarray.h>
 #include <xiommu/driver.h>
 
 /**
@@ -38,6 +39,8 @@
  *	XIOMMU_GROUP_NUM_BASE + @id (sysfs, /dev/vfio/N)
  * @kobj: /sys/kernel/xiommu_groups/<number>, or NULL (src/iommu/group_user.c)
  * @devices_kobj: its devices/ directory of links, or NULL
+ * @pasids: PASID -> the domain that PASID of every PASID-capable member
+ *	translates through (xiommu_group_set_pasid()); empty while not owned
  */
 struct xiommu_group {
 	struct kref kref;
@@ -54,6 +57,7 @@ struct xiommu_group {
 	int id;
 	struct kobject *kobj;
 	struct kobject *devices_kobj;
+	struct xarray pasids;
 };
 
 /**
@@ -109,6 +113,12 @@ int xiommu_group_replace_domain(struct xiommu_group *group,
 void xiommu_group_block(struct xiommu_group *group);
 bool xiommu_group_revoked(struct xiommu_group *group);
 struct xiommu_domain *xiommu_group_domain(struct xiommu_group *group);
+int xiommu_group_set_pasid(struct xiommu_group *group, u32 pasid,
+			   struct xiommu_domain *domain);
+void xiommu_group_remove_pasid(struct xiommu_group *group, u32 pasid);
+struct xiommu_domain *xiommu_group_pasid_domain(struct xiommu_group *group,
+						u32 pasid);
+bool xiommu_domain_pasid_capable(struct device *dev);
 
 bool xiommu_dev_capable(struct device *dev, enum xiommu_cap cap);
 int xiommu_dev_hw_info(struct device *dev, void *data, size_t len, u32 *type);

@@ -65,7 +65,9 @@ static void xiommu_igroup_release(struct kref *kref)
 						    ref);
 	struct xiommu_ictx *ictx = igroup->ictx;
 
-	WARN_ON(igroup->hwpt || !list_empty(&igroup->device_list));
+	WARN_ON(igroup->hwpt || !list_empty(&igroup->device_list) ||
+		!xa_empty(&igroup->pasids));
+	xa_destroy(&igroup->pasids);
 	xa_erase(&ictx->groups, igroup->group->id);
 	mutex_unlock(&ictx->groups_lock);
 
@@ -105,6 +107,7 @@ static struct xiommu_igroup *xiommu_igroup_get(struct xiommu_ictx *ictx,
 	kref_init(&igroup->ref);
 	mutex_init(&igroup->lock);
 	INIT_LIST_HEAD(&igroup->device_list);
+	xa_init(&igroup->pasids);
 	igroup->ictx = ictx;
 	igroup->group = group;
 	rc = xa_err(xa_store(&ictx->groups, group->id, igroup,
@@ -301,7 +304,7 @@ EXPORT_SYMBOL_GPL(xiommu_idev_bind);
  * xiommu_idev_unbind() - undo xiommu_idev_bind()
  * @idev: the device object; invalid after the call
  *
- * Detaches the device if it is attached, waits for ioctls using the device
+ * Detaches the device (its RID and every PASID) if attached, waits for ioctls using the device
  * object, destroys it and releases the group's ownership (the last device
  * of the group in the context returns the group to its default domain).
  * Safe against concurrent ioctls on the context's file and against the
@@ -314,6 +317,7 @@ void xiommu_idev_unbind(struct xiommu_idev *idev)
 {
 	struct xiommu_ictx *ictx = idev->ictx;
 
+	xiommu_idev_pasid_detach_all(idev);
 	xiommu_idev_detach(idev);
 	xiommu_object_destroy_user(ictx, &idev->obj);
 	/* Last: the context may go away with this reference. */
@@ -377,6 +381,9 @@ static void igroup_unreserve_all(struct xiommu_igroup *igroup,
 static int idev_check_hwpt(struct xiommu_idev *idev, struct xiommu_hwpt *hwpt)
 {
 	if (!xiommu_domain_compatible(hwpt->domain, idev->dev))
+		return -EINVAL;
+	/* With PASIDs attached the RID must stay on a PASID-capable HWPT. */
+	if (!hwpt->pasid_compat && !xa_empty(&idev->igroup->pasids))
 		return -EINVAL;
 	/* A dirty-tracking HWPT must see every write: as upstream, EINVAL. */
 	if (hwpt->dirty_tracking &&
@@ -465,8 +472,11 @@ static struct xiommu_hwpt *igroup_replace(struct xiommu_igroup *igroup,
 	igroup->hwpt = hwpt;
 
 	/* Move the devices' references; the caller drops the last old one. */
-	list_for_each_entry(cur, &igroup->device_list, group_item)
+	list_for_each_entry(cur, &igroup->device_list, group_item) {
+		/* The faults raised through the old HWPT are answered. */
+		xiommu_fault_auto_respond(old, cur, 0);
 		ndevs++;
+	}
 	refcount_add(ndevs, &hwpt->obj.users);
 	if (ndevs > 1)
 		WARN_ON(refcount_sub_and_test(ndevs - 1, &old->obj.users));
@@ -640,6 +650,7 @@ void xiommu_idev_detach(struct xiommu_idev *idev)
 		xiommu_group_block(igroup->group);
 		igroup->hwpt = NULL;
 	}
+	xiommu_fault_auto_respond(hwpt, idev, 0);
 	xiommu_iopt_remove_reserved(&hwpt->ioas->iopt, idev);
 	mutex_unlock(&igroup->lock);
 
@@ -647,6 +658,326 @@ void xiommu_idev_detach(struct xiommu_idev *idev)
 	refcount_dec(&idev->obj.users);
 }
 EXPORT_SYMBOL_GPL(xiommu_idev_detach);
+
+/* ------------------------------------------------------------------------
+ * PASID attach
+ *
+ * A PASID of a device attaches to an HWPT of its own, apart from the RID:
+ * DMA tagged with the PASID goes through that HWPT (xiommu_group_set_pasid()
+ * sets it on every PASID-capable member of the group, as the hardware cannot
+ * tell them apart any better than for the RID). The rules are upstream's:
+ *  - only HWPTs allocated with IOMMU_HWPT_ALLOC_PASID (pasid_compat) take
+ *    a PASID, and while the RID is on an HWPT without it no PASID can be
+ *    attached; while a PASID is attached the RID can only move to
+ *    pasid_compat HWPTs (EINVAL otherwise). An IOAS is not accepted for a
+ *    PASID (its automatic HWPTs are not pasid_compat): EINVAL;
+ *  - the device needs PASID support (max_pasid_log2 > 0) and the PASID is
+ *    1 .. 2^max_pasid_log2 - 1 (EINVAL);
+ *  - attach of a PASID the device has attached already: EBUSY; to an HWPT
+ *    other than the one the group's PASID is on: EINVAL;
+ *  - replace needs an attached PASID (EINVAL) and moves the group's PASID
+ *    in one step; detach of a PASID not attached does nothing;
+ *  - no reserved regions are taken: they belong to the RID's IOAS.
+ * Unbind detaches every PASID of the device first.
+ */
+
+/* May @idev put @pasid on @hwpt? Device and HWPT rules, igroup->lock held */
+static int idev_check_pasid_hwpt(struct xiommu_idev *idev, u32 pasid,
+				 struct xiommu_hwpt *hwpt)
+{
+	struct xiommu_igroup *igroup = idev->igroup;
+	u8 bits = xiommu_dev_max_pasid_log2(idev->dev);
+
+	lockdep_assert_held(&igroup->lock);
+	if (!pasid || !bits || (bits < 32 && pasid >= (1U << bits)))
+		return -EINVAL;
+	if (!hwpt->pasid_compat)
+		return -EINVAL;
+	if (igroup->hwpt && !igroup->hwpt->pasid_compat)
+		return -EINVAL;
+	if (!xiommu_domain_compatible(hwpt->domain, idev->dev))
+		return -EINVAL;
+	if (hwpt->dirty_tracking &&
+	    !xiommu_dev_capable(idev->dev, XIOMMU_CAP_DIRTY_TRACKING))
+		return -EINVAL;
+	if (idev->enforce_cache_coherency)
+		return xiommu_hwpt_enforce_cc(hwpt->parent ?: hwpt);
+	return 0;
+}
+
+/* The HWPT behind @pt_id for a PASID (short-term reference), or ERR_PTR. */
+static struct xiommu_hwpt *pasid_get_hwpt(struct xiommu_ictx *ictx, u32 pt_id)
+{
+	struct xiommu_object *obj;
+
+	obj = xiommu_get_object(ictx, pt_id, XIOMMU_OBJ_ANY);
+	if (IS_ERR(obj))
+		return ERR_CAST(obj);
+	if (obj->type != XIOMMU_OBJ_HWPT &&
+	    obj->type != XIOMMU_OBJ_HWPT_NESTED) {
+		xiommu_put_object(ictx, obj);
+		return ERR_PTR(-EINVAL);
+	}
+	return container_of(obj, struct xiommu_hwpt, obj);
+}
+
+static int idev_pasid_attach_locked(struct xiommu_idev *idev, u32 pasid,
+				    struct xiommu_hwpt *hwpt)
+{
+	struct xiommu_igroup *igroup = idev->igroup;
+	struct xiommu_pasid_attach *attach;
+	bool first = false;
+	int rc;
+
+	lockdep_assert_held(&igroup->lock);
+	if (xiommu_group_revoked(igroup->group))
+		return -EBUSY;
+	rc = idev_check_pasid_hwpt(idev, pasid, hwpt);
+	if (rc)
+		return rc;
+
+	attach = xa_load(&igroup->pasids, pasid);
+	if (attach) {
+		if (xa_load(&attach->devs, idev->obj.id))
+			return -EBUSY;
+		if (attach->hwpt != hwpt)
+			return -EINVAL;
+	} else {
+		attach = kzalloc(sizeof(*attach), GFP_KERNEL_ACCOUNT);
+		if (!attach)
+			return -ENOMEM;
+		xa_init(&attach->devs);
+		attach->hwpt = hwpt;
+		first = true;
+		rc = xa_insert(&igroup->pasids, pasid, attach,
+			       GFP_KERNEL_ACCOUNT);
+		if (rc)
+			goto err_free;
+	}
+	rc = xa_insert(&attach->devs, idev->obj.id, idev, GFP_KERNEL_ACCOUNT);
+	if (rc)
+		goto err_erase;
+	if (first) {
+		rc = xiommu_group_set_pasid(igroup->group, pasid, hwpt->domain);
+		if (rc)
+			goto err_erase_dev;
+	}
+	refcount_inc(&hwpt->obj.users);
+	refcount_inc(&idev->obj.users);
+	return 0;
+
+err_erase_dev:
+	xa_erase(&attach->devs, idev->obj.id);
+err_erase:
+	if (!first)
+		return rc;
+	xa_erase(&igroup->pasids, pasid);
+err_free:
+	kfree(attach);
+	return rc;
+}
+
+/**
+ * xiommu_idev_pasid_attach() - attach a PASID of a device to an HWPT
+ * @idev: a bound device
+ * @pasid: the PASID, 1 .. 2^max_pasid_log2 - 1 of the device
+ * @pt_id: in: ID of an HWPT allocated with IOMMU_HWPT_ALLOC_PASID (paging
+ *	or nested); out: unchanged (the HWPT)
+ *
+ * DMA of the device tagged with @pasid translates through the HWPT; the
+ * first device of its group to attach @pasid sets it on every
+ * PASID-capable member, later ones join (same HWPT only). See "PASID
+ * attach" above for the rules. On failure nothing changed.
+ *
+ * Context: may sleep; the caller serialises attach/detach/unbind of @idev.
+ * Return: 0; -ENOENT @pt_id is no object; -EINVAL it is no HWPT (an IOAS
+ * too), the HWPT is not PASID-compatible or of another unit, the RID is on
+ * an HWPT that is not, the device has no PASID support or @pasid is out of
+ * range, the group's @pasid is on another HWPT, or the HWPT cannot
+ * enforce cache coherency or track dirty pages as the device requires;
+ * -EBUSY the device has @pasid attached already, or its group was
+ * revoked; -ENOMEM; a driver errno.
+ */
+int xiommu_idev_pasid_attach(struct xiommu_idev *idev, u32 pasid, u32 *pt_id)
+{
+	struct xiommu_ictx *ictx = idev->ictx;
+	struct xiommu_hwpt *hwpt;
+	int rc;
+
+	hwpt = pasid_get_hwpt(ictx, *pt_id);
+	if (IS_ERR(hwpt))
+		return PTR_ERR(hwpt);
+	mutex_lock(&hwpt->ioas->mutex);
+	mutex_lock(&idev->igroup->lock);
+	rc = idev_pasid_attach_locked(idev, pasid, hwpt);
+	mutex_unlock(&idev->igroup->lock);
+	mutex_unlock(&hwpt->ioas->mutex);
+	xiommu_put_object(ictx, &hwpt->obj);
+	return rc;
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_pasid_attach);
+
+/* Replace under the locks; returns the HWPT to put @n times, or ERR_PTR. */
+static struct xiommu_hwpt *idev_pasid_replace_locked(struct xiommu_idev *idev,
+						     u32 pasid,
+						     struct xiommu_hwpt *hwpt,
+						     unsigned int *n)
+{
+	struct xiommu_igroup *igroup = idev->igroup;
+	struct xiommu_pasid_attach *attach;
+	struct xiommu_hwpt *old;
+	struct xiommu_idev *cur;
+	unsigned long index;
+	int rc;
+
+	lockdep_assert_held(&igroup->lock);
+	attach = xa_load(&igroup->pasids, pasid);
+	if (!attach || !xa_load(&attach->devs, idev->obj.id))
+		return ERR_PTR(-EINVAL);
+	if (xiommu_group_revoked(igroup->group))
+		return ERR_PTR(-EBUSY);
+	old = attach->hwpt;
+	if (old == hwpt)
+		return NULL;
+	rc = idev_check_pasid_hwpt(idev, pasid, hwpt);
+	if (rc)
+		return ERR_PTR(rc);
+	rc = xiommu_group_set_pasid(igroup->group, pasid, hwpt->domain);
+	if (rc)
+		return ERR_PTR(rc);
+	attach->hwpt = hwpt;
+	*n = 0;
+	xa_for_each(&attach->devs, index, cur) {
+		xiommu_fault_auto_respond(old, cur, pasid);
+		(*n)++;
+	}
+	refcount_add(*n, &hwpt->obj.users);
+	return old;
+}
+
+/**
+ * xiommu_idev_pasid_replace() - move an attached PASID to another HWPT
+ * @idev: a bound device with @pasid attached
+ * @pasid: the PASID
+ * @pt_id: in: ID of a PASID-compatible HWPT; out: unchanged
+ *
+ * The group's @pasid moves in one step (no window without translation);
+ * onto its current HWPT nothing happens. On failure it keeps its HWPT.
+ *
+ * Context: may sleep; the caller serialises attach/detach/unbind of @idev.
+ * Return: 0; -ENOENT @pt_id is no object; -EINVAL @pasid is not attached
+ * for @idev, or the rules of xiommu_idev_pasid_attach(); -EBUSY the group
+ * was revoked; -ENOMEM; a driver errno.
+ */
+int xiommu_idev_pasid_replace(struct xiommu_idev *idev, u32 pasid, u32 *pt_id)
+{
+	struct xiommu_ictx *ictx = idev->ictx;
+	struct xiommu_hwpt *hwpt, *old;
+	unsigned int n = 0;
+
+	hwpt = pasid_get_hwpt(ictx, *pt_id);
+	if (IS_ERR(hwpt))
+		return PTR_ERR(hwpt);
+	mutex_lock(&hwpt->ioas->mutex);
+	mutex_lock(&idev->igroup->lock);
+	old = idev_pasid_replace_locked(idev, pasid, hwpt, &n);
+	mutex_unlock(&idev->igroup->lock);
+	mutex_unlock(&hwpt->ioas->mutex);
+	xiommu_put_object(ictx, &hwpt->obj);
+	if (IS_ERR(old))
+		return PTR_ERR(old);
+	/* PASID HWPTs are never automatic: these are plain reference drops. */
+	while (old && n--)
+		xiommu_hwpt_put(ictx, old);
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_pasid_replace);
+
+/**
+ * xiommu_idev_pasid_detach() - detach a PASID of a device
+ * @idev: a bound device
+ * @pasid: the PASID; nothing happens if @idev does not have it attached
+ *
+ * When the last device of the group leaves @pasid, DMA tagged with it is
+ * blocked.
+ *
+ * Context: may sleep; the caller serialises attach/detach/unbind of @idev.
+ */
+void xiommu_idev_pasid_detach(struct xiommu_idev *idev, u32 pasid)
+{
+	struct xiommu_igroup *igroup = idev->igroup;
+	struct xiommu_pasid_attach *attach;
+	struct xiommu_hwpt *hwpt;
+
+	mutex_lock(&igroup->lock);
+	attach = xa_load(&igroup->pasids, pasid);
+	if (!attach || !xa_erase(&attach->devs, idev->obj.id)) {
+		mutex_unlock(&igroup->lock);
+		return;
+	}
+	hwpt = attach->hwpt;
+	if (xa_empty(&attach->devs)) {
+		xiommu_group_remove_pasid(igroup->group, pasid);
+		xa_erase(&igroup->pasids, pasid);
+		xa_destroy(&attach->devs);
+		kfree(attach);
+	}
+	xiommu_fault_auto_respond(hwpt, idev, pasid);
+	mutex_unlock(&igroup->lock);
+
+	xiommu_hwpt_put(idev->ictx, hwpt);
+	refcount_dec(&idev->obj.users);
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_pasid_detach);
+
+/**
+ * xiommu_idev_pasid_attached() - has a device a PASID attached
+ * @idev: a bound device
+ * @pasid: the PASID
+ *
+ * For drivers that attach-or-replace (VFIO_DEVICE_ATTACH_IOMMUFD_PT with
+ * VFIO_DEVICE_ATTACH_PASID); stable while the caller serialises
+ * attach/detach/unbind of @idev.
+ *
+ * Return: true if xiommu_idev_pasid_attach() of @pasid succeeded and no
+ * detach followed.
+ */
+bool xiommu_idev_pasid_attached(struct xiommu_idev *idev, u32 pasid)
+{
+	struct xiommu_igroup *igroup = idev->igroup;
+	struct xiommu_pasid_attach *attach;
+	bool ret;
+
+	mutex_lock(&igroup->lock);
+	attach = xa_load(&igroup->pasids, pasid);
+	ret = attach && xa_load(&attach->devs, idev->obj.id);
+	mutex_unlock(&igroup->lock);
+	return ret;
+}
+EXPORT_SYMBOL_GPL(xiommu_idev_pasid_attached);
+
+/* Detach every PASID @idev has attached (unbind). */
+void xiommu_idev_pasid_detach_all(struct xiommu_idev *idev)
+{
+	struct xiommu_igroup *igroup = idev->igroup;
+	struct xiommu_pasid_attach *attach;
+	unsigned long pasid = 0;
+	bool found;
+
+	do {
+		found = false;
+		mutex_lock(&igroup->lock);
+		xa_for_each_start(&igroup->pasids, pasid, attach, pasid) {
+			if (xa_load(&attach->devs, idev->obj.id)) {
+				found = true;
+				break;
+			}
+		}
+		mutex_unlock(&igroup->lock);
+		if (found)
+			xiommu_idev_pasid_detach(idev, pasid);
+	} while (found);
+}
 
 /* ------------------------------------------------------------------------
  * IOMMU_GET_HW_INFO

@@ -15,8 +15,8 @@
  * @ictx: context
  * @ioas: the IOAS to mirror; the caller holds @ioas->mutex
  * @idev: device the domain must suit (its unit allocates the domain)
- * @flags: IOMMU_HWPT_ALLOC_NEST_PARENT and/or _DIRTY_TRACKING (checked by
- *	the caller: no other flag)
+ * @flags: IOMMU_HWPT_ALLOC_NEST_PARENT, _DIRTY_TRACKING and/or _PASID
+ *	(checked by the caller: no other flag)
  * @auto_domain: created by an automatic attach
  *
  * The domain is filled with every mapping of the IOAS and the HWPT is put
@@ -25,7 +25,8 @@
  * @ioas->mutex.
  *
  * Return: the HWPT, or ERR_PTR: -ENODEV/-EOPNOTSUPP the device's unit has
- * no paging domains or cannot honour @flags; -EINVAL the domain cannot
+ * no paging domains or cannot honour @flags (PASID: its driver has no
+ * PASID attach); -EINVAL the domain cannot
  * enforce cache coherency although the device requires it, or its smallest IOPTE exceeds
  * PAGE_SIZE; -EADDRINUSE existing mappings collide with the aperture or
  * are misaligned for it; -EFAULT/-ENOMEM from pinning the IOAS's memory;
@@ -71,6 +72,8 @@ struct xiommu_hwpt *xiommu_hwpt_alloc_user(struct xiommu_ictx *ictx,
 		domain_flags |= XIOMMU_DOMAIN_ALLOC_NEST_PARENT;
 	if (flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
 		domain_flags |= XIOMMU_DOMAIN_ALLOC_DIRTY_TRACKING;
+	if (flags & IOMMU_HWPT_ALLOC_PASID)
+		domain_flags |= XIOMMU_DOMAIN_ALLOC_PASID;
 
 	hwpt = xiommu_object_alloc(ictx, hwpt, XIOMMU_OBJ_HWPT);
 	if (IS_ERR(hwpt))
@@ -80,6 +83,7 @@ struct xiommu_hwpt *xiommu_hwpt_alloc_user(struct xiommu_ictx *ictx,
 	hwpt->auto_domain = auto_domain;
 	hwpt->nest_parent = flags & IOMMU_HWPT_ALLOC_NEST_PARENT;
 	hwpt->dirty_tracking = flags & IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+	hwpt->pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
 
 	hwpt->domain = xiommu_domain_alloc_paging_user(idev->dev, domain_flags,
 						       data);
@@ -136,6 +140,8 @@ int xiommu_hwpt_enforce_cc(struct xiommu_hwpt *hwpt)
 
 static void xiommu_hwpt_teardown(struct xiommu_hwpt *hwpt)
 {
+	if (hwpt->fault)
+		refcount_dec(&hwpt->fault->common.obj.users);
 	xiommu_iopt_remove_domain(&hwpt->ioas->iopt, hwpt->domain);
 	xiommu_domain_free(hwpt->domain);
 	refcount_dec(&hwpt->ioas->obj.users);
@@ -182,14 +188,17 @@ void xiommu_hwpt_put(struct xiommu_ictx *ictx, struct xiommu_hwpt *hwpt)
 
 /* Flags of a paging HWPT xiommu implements (the others: EOPNOTSUPP). */
 #define XIOMMU_HWPT_PAGING_FLAGS	(IOMMU_HWPT_ALLOC_NEST_PARENT |	\
-					 IOMMU_HWPT_ALLOC_DIRTY_TRACKING)
+					 IOMMU_HWPT_ALLOC_DIRTY_TRACKING | \
+					 IOMMU_HWPT_ALLOC_PASID)
 
 /*
- * A kernel-managed (paging) HWPT mirroring @ioas. FAULT_ID_VALID (fault
- * queues) and PASID are not implemented yet: EOPNOTSUPP. Driver data
- * (@data, NULL for IOMMU_HWPT_DATA_NONE) goes to the driver's
- * domain_alloc_paging_user (only the mock has one, as upstream's selftest
- * driver; other drivers: EOPNOTSUPP).
+ * A kernel-managed (paging) HWPT mirroring @ioas. FAULT_ID_VALID (a fault
+ * queue) is refused with NEST_PARENT (a parent's faults are not the
+ * user's to answer), as upstream: EOPNOTSUPP. PASID needs a driver that
+ * can attach PASIDs (EOPNOTSUPP otherwise, as a driver refusing the flag
+ * upstream). Driver data (@data, NULL for IOMMU_HWPT_DATA_NONE) goes to
+ * the driver's domain_alloc_paging_user (only the mock has one, as
+ * upstream's selftest driver; other drivers: EOPNOTSUPP).
  */
 static struct xiommu_hwpt *hwpt_alloc_paging(struct xiommu_ucmd *ucmd,
 					     struct xiommu_ioas *ioas,
@@ -199,9 +208,14 @@ static struct xiommu_hwpt *hwpt_alloc_paging(struct xiommu_ucmd *ucmd,
 	struct iommu_hwpt_alloc *cmd = ucmd->cmd;
 
 	lockdep_assert_held(&ioas->mutex);
-	if (cmd->flags & ~XIOMMU_HWPT_PAGING_FLAGS)
+	if (cmd->flags & ~(XIOMMU_HWPT_PAGING_FLAGS |
+			   IOMMU_HWPT_FAULT_ID_VALID))
 		return ERR_PTR(-EOPNOTSUPP);
-	return xiommu_hwpt_alloc_user(ucmd->ictx, ioas, idev, cmd->flags,
+	if ((cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) &&
+	    (cmd->flags & IOMMU_HWPT_ALLOC_NEST_PARENT))
+		return ERR_PTR(-EOPNOTSUPP);
+	return xiommu_hwpt_alloc_user(ucmd->ictx, ioas, idev,
+				      cmd->flags & ~IOMMU_HWPT_FAULT_ID_VALID,
 				      cmd->data_type == IOMMU_HWPT_DATA_NONE ?
 				      NULL : data, false);
 }
@@ -270,6 +284,22 @@ int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 	if (IS_ERR(hwpt)) {
 		rc = PTR_ERR(hwpt);
 		goto out_unlock;
+	}
+
+	/* The queue of the HWPT's I/O page faults: ENOENT if @fault_id is none */
+	if (cmd->flags & IOMMU_HWPT_FAULT_ID_VALID) {
+		struct xiommu_fault *fault;
+
+		fault = xiommu_get_fault(ucmd->ictx, cmd->fault_id);
+		if (IS_ERR(fault)) {
+			rc = PTR_ERR(fault);
+			xiommu_object_abort_and_destroy(ucmd->ictx, &hwpt->obj);
+			goto out_unlock;
+		}
+		/* Dropped by the HWPT's destroy and abort. */
+		refcount_inc(&fault->common.obj.users);
+		hwpt->fault = fault;
+		xiommu_put_object(ucmd->ictx, &fault->common.obj);
 	}
 
 	cmd->out_hwpt_id = hwpt->obj.id;

@@ -22,14 +22,16 @@
  * @ictx: context
  * @parent: paging HWPT (short-term reference held by the caller)
  * @idev: device whose unit allocates the domain
- * @flags: IOMMU_HWPT_ALLOC flags (none are valid for nested HWPTs)
+ * @flags: IOMMU_HWPT_ALLOC flags (only IOMMU_HWPT_ALLOC_PASID and
+ *	IOMMU_HWPT_FAULT_ID_VALID are valid; the caller attaches the queue)
  * @data: driver-typed stage-1 description; @data->len is not 0
  *
  * Not finalized: the caller finalizes it or aborts it with
  * xiommu_object_abort_and_destroy().
  *
  * Return: the HWPT, or ERR_PTR: -EOPNOTSUPP @flags, no data, or the unit
- * has no nested domains or not of @data->type; -EINVAL @parent is
+ * has no nested domains or not of @data->type, or no PASID attach for
+ * IOMMU_HWPT_ALLOC_PASID; -EINVAL @parent is
  * automatic, not NEST_PARENT or of another unit, or the driver refuses
  * @data; -E2BIG, -EFAULT from reading @data; -ENOMEM.
  */
@@ -41,13 +43,17 @@ struct xiommu_hwpt *xiommu_hwpt_nested_alloc(struct xiommu_ictx *ictx,
 	struct xiommu_domain *domain;
 	struct xiommu_hwpt *hwpt;
 
-	if (flags || !data->len)
+	if ((flags & ~(IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_FAULT_ID_VALID)) ||
+	    !data->len)
 		return ERR_PTR(-EOPNOTSUPP);
 	if (parent->auto_domain || !parent->nest_parent)
 		return ERR_PTR(-EINVAL);
 
 	/* Before the object: the domain is the only thing that can fail late. */
-	domain = xiommu_domain_alloc_nested(idev->dev, parent->domain, 0, data);
+	domain = xiommu_domain_alloc_nested(idev->dev, parent->domain,
+					    (flags & IOMMU_HWPT_ALLOC_PASID) ?
+					    XIOMMU_DOMAIN_ALLOC_PASID : 0,
+					    data);
 	if (IS_ERR(domain))
 		return ERR_CAST(domain);
 
@@ -60,6 +66,7 @@ struct xiommu_hwpt *xiommu_hwpt_nested_alloc(struct xiommu_ictx *ictx,
 	hwpt->domain = domain;
 	hwpt->parent = parent;
 	hwpt->ioas = parent->ioas;
+	hwpt->pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
 	/* Pairs with the decrement in xiommu_hwpt_nested_destroy(). */
 	refcount_inc(&parent->obj.users);
 	return hwpt;
@@ -70,6 +77,8 @@ void xiommu_hwpt_nested_destroy(struct xiommu_object *obj)
 {
 	struct xiommu_hwpt *hwpt = container_of(obj, struct xiommu_hwpt, obj);
 
+	if (hwpt->fault)
+		refcount_dec(&hwpt->fault->common.obj.users);
 	xiommu_domain_free(hwpt->domain);
 	refcount_dec(&hwpt->parent->obj.users);
 }

@@ -29,6 +29,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -56,6 +57,7 @@
  * @XIOMMU_OBJ_ACCESS: struct xiommu_access (in-kernel software device)
  * @XIOMMU_OBJ_HWPT_NESTED: struct xiommu_hwpt with a nested domain
  *	(hwpt_nested.c)
+ * @XIOMMU_OBJ_FAULT: struct xiommu_fault (IOPF fault queue, fault.c)
  * @XIOMMU_OBJ_MAX: number of types
  */
 enum xiommu_obj_type {
@@ -67,6 +69,7 @@ enum xiommu_obj_type {
 	XIOMMU_OBJ_EXT,
 	XIOMMU_OBJ_ACCESS,
 	XIOMMU_OBJ_HWPT_NESTED,
+	XIOMMU_OBJ_FAULT,
 	XIOMMU_OBJ_MAX,
 };
 
@@ -279,6 +282,12 @@ long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,
  * @dirty_tracking: allocated with IOMMU_HWPT_ALLOC_DIRTY_TRACKING (fixed):
  *	the domain has the dirty ops, and only devices whose unit reports
  *	XIOMMU_CAP_DIRTY_TRACKING may attach
+ * @fault: the fault queue given at IOMMU_HWPT_ALLOC
+ *	(IOMMU_HWPT_FAULT_ID_VALID), users reference held; NULL for none. I/O
+ *	page faults of devices attached to the HWPT go there
+ * @pasid_compat: allocated with IOMMU_HWPT_ALLOC_PASID (fixed): the only
+ *	HWPTs a PASID may attach to, and while a group has PASIDs attached
+ *	the only ones its RID may use
  */
 struct xiommu_hwpt {
 	struct xiommu_object obj;
@@ -290,6 +299,8 @@ struct xiommu_hwpt {
 	bool nest_parent;
 	struct xiommu_hwpt *parent;
 	bool dirty_tracking;
+	struct xiommu_fault *fault;
+	bool pasid_compat;
 };
 
 struct xiommu_idev;
@@ -364,6 +375,8 @@ int xiommu_hwpt_invalidate_array(struct xiommu_domain *domain,
  * @group: the iommu-lite group (reference held)
  * @hwpt: the HWPT the group is attached to, NULL while blocked
  * @device_list: devices of the group attached to @hwpt (->group_item)
+ * @pasids: PASID -> struct xiommu_pasid_attach, the PASIDs of the group
+ *	attached to an HWPT (device.c, "PASID attach")
  *
  * The group is the unit the hardware attaches, so every attached device of
  * the group is on the same @hwpt.
@@ -375,6 +388,20 @@ struct xiommu_igroup {
 	struct xiommu_group *group;
 	struct xiommu_hwpt *hwpt;
 	struct list_head device_list;
+	struct xarray pasids;
+};
+
+/**
+ * struct xiommu_pasid_attach - one PASID of a group attached to an HWPT
+ * @hwpt: the HWPT (a users reference per device in @devs)
+ * @devs: device object ID -> struct xiommu_idev: the devices of the group
+ *	attached at this PASID (all to @hwpt)
+ *
+ * Under the igroup's lock.
+ */
+struct xiommu_pasid_attach {
+	struct xiommu_hwpt *hwpt;
+	struct xarray devs;
 };
 
 /**
@@ -401,6 +428,7 @@ struct xiommu_idev {
 
 struct xiommu_idev *xiommu_get_idev(struct xiommu_ictx *ictx, u32 id);
 void xiommu_idev_destroy(struct xiommu_object *obj);
+void xiommu_idev_pasid_detach_all(struct xiommu_idev *idev);
 int xiommu_get_hw_info(struct xiommu_ucmd *ucmd);
 
 /**
@@ -446,5 +474,125 @@ struct xiommu_access {
 };
 
 void xiommu_access_destroy_object(struct xiommu_object *obj);
+
+/* eventq.c: event queues read through a file of their own */
+
+/**
+ * struct xiommu_eventq_entry - one queued event (embedded in the user's
+ *	record)
+ * @node: link in xiommu_eventq.deliver (eventq->lock); empty while a reader
+ *	holds the entry
+ * @sequence: sequence number given at delivery, 0..INT_MAX, wrapping
+ * @lost: this is the queue's lost marker (xiommu_eventq.lost), which
+ *	carries no data
+ */
+struct xiommu_eventq_entry {
+	struct list_head node;
+	u32 sequence;
+	bool lost;
+};
+
+struct xiommu_eventq;
+
+/**
+ * struct xiommu_eventq_ops - what a kind of event queue does itself
+ * @read: read(2) of the queue's file: copy whole entries (fetched with
+ *	xiommu_eventq_fetch()) to @buf, at most @count bytes; returns the
+ *	bytes copied, or an errno if none were (*ppos is checked already:
+ *	ESPIPE)
+ * @write: write(2) of the file, or NULL (then EINVAL, and poll reports no
+ *	EPOLLOUT)
+ * @free_entry: free a queued entry at teardown (never the lost marker)
+ */
+struct xiommu_eventq_ops {
+	ssize_t (*read)(struct xiommu_eventq *eventq, char __user *buf,
+			size_t count);
+	ssize_t (*write)(struct xiommu_eventq *eventq, const char __user *buf,
+			 size_t count);
+	void (*free_entry)(struct xiommu_eventq *eventq,
+			   struct xiommu_eventq_entry *entry);
+};
+
+/**
+ * struct xiommu_eventq - the common part of an event queue object (first
+ *	member of the vEVENTQ and fault queue objects)
+ * @obj: base; the queue's file holds a users reference while open
+ * @ictx: the context (the file holds a reference)
+ * @ops: the kind's ops
+ * @filep: the queue's file, from xiommu_eventq_get_fd()
+ * @lock: spinlock (interrupts saved) protecting @deliver, @nr_queued,
+ *	@nr_lost, @sequence and @lost; innermost, taken by producers in any
+ *	context
+ * @deliver: entries not yet fetched by a reader, oldest first
+ * @depth: limit on @nr_queued, 0 for none
+ * @nr_queued: entries delivered and not yet consumed or torn down
+ * @nr_lost: events lost (depth reached, or reported by the producer)
+ * @sequence: the next sequence number
+ * @lost: the lost marker, on @deliver (at the tail) after a loss until a
+ *	later entry is queued or a reader takes it
+ * @wait_queue: woken on each delivery
+ *
+ * Interface (eventq.c): xiommu_eventq_init() when the object is allocated;
+ * xiommu_eventq_get_fd(), then after finalize xiommu_eventq_install_fd()
+ * (or xiommu_eventq_put_fd() before aborting); producers call
+ * xiommu_eventq_deliver() or xiommu_eventq_report_lost(); the kind's read
+ * op uses xiommu_eventq_fetch(), then _consumed() or _restore(); the
+ * object's destroy and abort call xiommu_eventq_teardown().
+ */
+struct xiommu_eventq {
+	struct xiommu_object obj;
+	struct xiommu_ictx *ictx;
+	const struct xiommu_eventq_ops *ops;
+	struct file *filep;
+	spinlock_t lock;
+	struct list_head deliver;
+	u32 depth;
+	u32 nr_queued;
+	u64 nr_lost;
+	u32 sequence;
+	struct xiommu_eventq_entry lost;
+	wait_queue_head_t wait_queue;
+};
+
+void xiommu_eventq_init(struct xiommu_eventq *eventq, struct xiommu_ictx *ictx,
+			const struct xiommu_eventq_ops *ops, u32 depth);
+bool xiommu_eventq_deliver(struct xiommu_eventq *eventq,
+			   struct xiommu_eventq_entry *entry);
+void xiommu_eventq_report_lost(struct xiommu_eventq *eventq);
+struct xiommu_eventq_entry *xiommu_eventq_fetch(struct xiommu_eventq *eventq,
+						u32 *seq);
+void xiommu_eventq_restore(struct xiommu_eventq *eventq,
+			   struct xiommu_eventq_entry *entry, u32 seq);
+void xiommu_eventq_consumed(struct xiommu_eventq *eventq,
+			    struct xiommu_eventq_entry *entry);
+void xiommu_eventq_teardown(struct xiommu_eventq *eventq);
+int xiommu_eventq_get_fd(struct xiommu_eventq *eventq, const char *name);
+void xiommu_eventq_install_fd(struct xiommu_eventq *eventq, int fdno);
+void xiommu_eventq_put_fd(struct xiommu_eventq *eventq, int fdno);
+
+
+/**
+ * struct xiommu_fault - an IOPF fault queue (IOMMU_FAULT_QUEUE_ALLOC)
+ * @common: the event queue (its obj is the object's base), no depth limit
+ * @mutex: serialises read(), write() and the auto-responses of detach;
+ *	protects @response and each queued fault's @dead. Nests inside
+ *	igroup->lock, outside the event queue's spinlock
+ * @response: cookie -> struct xiommu_iopf read by user space and not yet
+ *	answered
+ *
+ * HWPTs allocated with the queue hold a users reference on it, and so does
+ * its file while open: IOMMU_DESTROY answers EBUSY until both are gone.
+ */
+struct xiommu_fault {
+	struct xiommu_eventq common;
+	struct mutex mutex;
+	struct xarray response;
+};
+
+int xiommu_fault_alloc_ioctl(struct xiommu_ucmd *ucmd);
+void xiommu_fault_destroy(struct xiommu_object *obj);
+struct xiommu_fault *xiommu_get_fault(struct xiommu_ictx *ictx, u32 id);
+void xiommu_fault_auto_respond(struct xiommu_hwpt *hwpt,
+			       struct xiommu_idev *idev, u32 pasid);
 
 #endif /* XIOMMU_IOMMUFD_PRIVATE_H */

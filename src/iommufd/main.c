@@ -46,6 +46,9 @@ static const struct xiommu_object_ops xiommu_object_ops[XIOMMU_OBJ_MAX] = {
 	[XIOMMU_OBJ_ACCESS] = {
 		.destroy = xiommu_access_destroy_object,
 	},
+	[XIOMMU_OBJ_FAULT] = {
+		.destroy = xiommu_fault_destroy,
+	},
 };
 
 /**
@@ -432,6 +435,7 @@ union xiommu_ucmd_buffer {
 	struct iommu_hwpt_invalidate hwpt_invalidate;
 	struct iommu_hwpt_set_dirty_tracking set_dirty_tracking;
 	struct iommu_hwpt_get_dirty_bitmap get_dirty_bitmap;
+	struct iommu_fault_alloc fault_alloc;
 };
 
 /**
@@ -496,6 +500,8 @@ static const struct xiommu_ioctl_op xiommu_ioctl_ops[] = {
 		  struct iommu_hwpt_get_dirty_bitmap, data),
 	XIOMMU_OP(IOMMU_HWPT_INVALIDATE, xiommu_hwpt_invalidate_ioctl,
 		  struct iommu_hwpt_invalidate, __reserved),
+	XIOMMU_OP(IOMMU_FAULT_QUEUE_ALLOC, xiommu_fault_alloc_ioctl,
+		  struct iommu_fault_alloc, out_fault_fd),
 	[XIOMMU_TEST_CMD_NR - IOMMUFD_CMD_BASE] = {
 		.ioctl_num = _IO(IOMMUFD_TYPE, XIOMMU_TEST_CMD_NR),
 		.raw = xiommu_test_cmd,

@@ -81,6 +81,7 @@ enum {
 enum {
 	XIOMMU_MOCK_DEVICE_NO_BIND = 1 << 0,
 	XIOMMU_MOCK_DEVICE_NO_ATTACH = 1 << 1,
+	XIOMMU_MOCK_DEVICE_PASID = 1 << 2,
 };
 
 /* iommu_test_cmd.mock_device.unit */
@@ -245,7 +246,8 @@ enum {
  *	XIOMMU_MOCK_DEVICE_NO_BIND only creates the device (an idle group
  *	member; @id unused), XIOMMU_MOCK_DEVICE_NO_ATTACH binds it without
  *	attaching (@id unused); otherwise it is attached to @id (IOAS or
- *	HWPT) and out_hwpt_id says where. Unknown flags: EOPNOTSUPP. Bind and
+ *	HWPT) and out_hwpt_id says where. XIOMMU_MOCK_DEVICE_PASID gives the
+ *	device MOCK_FLAGS_DEVICE_PASID. Unknown flags: EOPNOTSUPP. Bind and
  *	attach errors as for MOCK_DOMAIN (EOPNOTSUPP for the
  *	XIOMMU_MOCK_UNIT_NO_IOMMUFD unit). out_idev_id is 0 with NO_BIND.
  * @mock_driver: XIOMMU_TEST_OP_MOCK_DRIVER (xiommu): @mock_driver.bind 1

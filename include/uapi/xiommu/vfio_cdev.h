@@ -79,17 +79,24 @@ struct vfio_device_bind_iommufd {
 #ifndef VFIO_DEVICE_ATTACH_IOMMUFD_PT
 /**
  * struct vfio_device_attach_iommufd_pt - ioctl(VFIO_DEVICE_ATTACH_IOMMUFD_PT)
- * @argsz: bytes of the struct user space passes, at least 12
- * @flags: must be 0
+ * @argsz: bytes of the struct user space passes, at least 12 (16 with
+ *	VFIO_DEVICE_ATTACH_PASID)
+ * @flags: 0 or VFIO_DEVICE_ATTACH_PASID (others: EINVAL)
  * @pt_id: in: the id of an IOAS or HWPT of the bound iommufd context;
  *	out: the HWPT the device is now attached to (the given HWPT, or the
  *	one the kernel found or created for the given IOAS)
+ * @pasid: with VFIO_DEVICE_ATTACH_PASID: the PASID to attach instead of
+ *	the RID (then @pt_id must be an HWPT allocated with
+ *	IOMMU_HWPT_ALLOC_PASID; an IOAS is refused)
  *
- * Makes the device's DMA translate through @pt_id. If the device is already
- * attached, the attachment is replaced without a window in which DMA
- * escapes translation. Requires a bound fd.
+ * Makes the device's DMA (or its DMA tagged with @pasid) translate through
+ * @pt_id. If the device (PASID) is already attached, the attachment is
+ * replaced without a window in which DMA escapes translation. Requires a
+ * bound fd. With VFIO_DEVICE_ATTACH_PASID on a device without PASID support
+ * (IOMMU_GET_HW_INFO out_max_pasid_log2 0, every device under QEMU 7.2's
+ * IOMMUs): EINVAL, as upstream's iommufd gives it.
  *
- * Source: upstream Linux v6.6 include/uapi/linux/vfio.h.
+ * Source: upstream Linux include/uapi/linux/vfio.h (PASID since v6.15).
  *
  * Return: 0 on success, -1 with errno as in the DOC section above.
  */
@@ -97,31 +104,44 @@ struct vfio_device_attach_iommufd_pt {
 	__u32	argsz;
 	__u32	flags;
 	__u32	pt_id;
+	__u32	pasid;
 };
 
 #define VFIO_DEVICE_ATTACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 19)
 #endif
 
+#ifndef VFIO_DEVICE_ATTACH_PASID
+#define VFIO_DEVICE_ATTACH_PASID	(1 << 0)
+#endif
+
 #ifndef VFIO_DEVICE_DETACH_IOMMUFD_PT
 /**
  * struct vfio_device_detach_iommufd_pt - ioctl(VFIO_DEVICE_DETACH_IOMMUFD_PT)
- * @argsz: bytes of the struct user space passes, at least 8
- * @flags: must be 0
+ * @argsz: bytes of the struct user space passes, at least 8 (12 with
+ *	VFIO_DEVICE_DETACH_PASID)
+ * @flags: 0 or VFIO_DEVICE_DETACH_PASID (others: EINVAL)
+ * @pasid: with VFIO_DEVICE_DETACH_PASID: the PASID to detach
  *
- * Undoes VFIO_DEVICE_ATTACH_IOMMUFD_PT: the device's DMA is blocked (never
- * passed through) until the next attach. Detaching a device that is not
- * attached succeeds and changes nothing. Requires a bound fd.
+ * Undoes VFIO_DEVICE_ATTACH_IOMMUFD_PT: the device's DMA (with
+ * VFIO_DEVICE_DETACH_PASID: its DMA tagged with @pasid) is blocked (never
+ * passed through) until the next attach. Detaching a device or PASID that
+ * is not attached succeeds and changes nothing. Requires a bound fd.
  *
- * Source: upstream Linux v6.6 include/uapi/linux/vfio.h.
+ * Source: upstream Linux include/uapi/linux/vfio.h.
  *
  * Return: 0 on success, -1 with errno as in the DOC section above.
  */
 struct vfio_device_detach_iommufd_pt {
 	__u32	argsz;
 	__u32	flags;
+	__u32	pasid;
 };
 
 #define VFIO_DEVICE_DETACH_IOMMUFD_PT	_IO(VFIO_TYPE, VFIO_BASE + 20)
+#endif
+
+#ifndef VFIO_DEVICE_DETACH_PASID
+#define VFIO_DEVICE_DETACH_PASID	(1 << 0)
 #endif
 
 #ifndef VFIO_PCI_HOT_RESET_FLAG_DEV_ID
