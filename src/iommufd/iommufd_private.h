@@ -29,6 +29,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/spinlock.h>
 #include <linux/sched.h>
 #include <linux/types.h>
 #include <linux/wait.h>
@@ -441,5 +442,101 @@ struct xiommu_access {
 };
 
 void xiommu_access_destroy_object(struct xiommu_object *obj);
+
+/* eventq.c: event queues read through a file of their own */
+
+/**
+ * struct xiommu_eventq_entry - one queued event (embedded in the user's
+ *	record)
+ * @node: link in xiommu_eventq.deliver (eventq->lock); empty while a reader
+ *	holds the entry
+ * @sequence: sequence number given at delivery, 0..INT_MAX, wrapping
+ * @lost: this is the queue's lost marker (xiommu_eventq.lost), which
+ *	carries no data
+ */
+struct xiommu_eventq_entry {
+	struct list_head node;
+	u32 sequence;
+	bool lost;
+};
+
+struct xiommu_eventq;
+
+/**
+ * struct xiommu_eventq_ops - what a kind of event queue does itself
+ * @read: read(2) of the queue's file: copy whole entries (fetched with
+ *	xiommu_eventq_fetch()) to @buf, at most @count bytes; returns the
+ *	bytes copied, or an errno if none were (*ppos is checked already:
+ *	ESPIPE)
+ * @write: write(2) of the file, or NULL (then EINVAL, and poll reports no
+ *	EPOLLOUT)
+ * @free_entry: free a queued entry at teardown (never the lost marker)
+ */
+struct xiommu_eventq_ops {
+	ssize_t (*read)(struct xiommu_eventq *eventq, char __user *buf,
+			size_t count);
+	ssize_t (*write)(struct xiommu_eventq *eventq, const char __user *buf,
+			 size_t count);
+	void (*free_entry)(struct xiommu_eventq *eventq,
+			   struct xiommu_eventq_entry *entry);
+};
+
+/**
+ * struct xiommu_eventq - the common part of an event queue object (first
+ *	member of the vEVENTQ and fault queue objects)
+ * @obj: base; the queue's file holds a users reference while open
+ * @ictx: the context (the file holds a reference)
+ * @ops: the kind's ops
+ * @filep: the queue's file, from xiommu_eventq_get_fd()
+ * @lock: spinlock (interrupts saved) protecting @deliver, @nr_queued,
+ *	@nr_lost, @sequence and @lost; innermost, taken by producers in any
+ *	context
+ * @deliver: entries not yet fetched by a reader, oldest first
+ * @depth: limit on @nr_queued, 0 for none
+ * @nr_queued: entries delivered and not yet consumed or torn down
+ * @nr_lost: events lost (depth reached, or reported by the producer)
+ * @sequence: the next sequence number
+ * @lost: the lost marker, on @deliver (at the tail) after a loss until a
+ *	later entry is queued or a reader takes it
+ * @wait_queue: woken on each delivery
+ *
+ * Interface (eventq.c): xiommu_eventq_init() when the object is allocated;
+ * xiommu_eventq_get_fd(), then after finalize xiommu_eventq_install_fd()
+ * (or xiommu_eventq_put_fd() before aborting); producers call
+ * xiommu_eventq_deliver() or xiommu_eventq_report_lost(); the kind's read
+ * op uses xiommu_eventq_fetch(), then _consumed() or _restore(); the
+ * object's destroy and abort call xiommu_eventq_teardown().
+ */
+struct xiommu_eventq {
+	struct xiommu_object obj;
+	struct xiommu_ictx *ictx;
+	const struct xiommu_eventq_ops *ops;
+	struct file *filep;
+	spinlock_t lock;
+	struct list_head deliver;
+	u32 depth;
+	u32 nr_queued;
+	u64 nr_lost;
+	u32 sequence;
+	struct xiommu_eventq_entry lost;
+	wait_queue_head_t wait_queue;
+};
+
+void xiommu_eventq_init(struct xiommu_eventq *eventq, struct xiommu_ictx *ictx,
+			const struct xiommu_eventq_ops *ops, u32 depth);
+bool xiommu_eventq_deliver(struct xiommu_eventq *eventq,
+			   struct xiommu_eventq_entry *entry);
+void xiommu_eventq_report_lost(struct xiommu_eventq *eventq);
+struct xiommu_eventq_entry *xiommu_eventq_fetch(struct xiommu_eventq *eventq,
+						u32 *seq);
+void xiommu_eventq_restore(struct xiommu_eventq *eventq,
+			   struct xiommu_eventq_entry *entry, u32 seq);
+void xiommu_eventq_consumed(struct xiommu_eventq *eventq,
+			    struct xiommu_eventq_entry *entry);
+void xiommu_eventq_teardown(struct xiommu_eventq *eventq);
+int xiommu_eventq_get_fd(struct xiommu_eventq *eventq, const char *name);
+void xiommu_eventq_install_fd(struct xiommu_eventq *eventq, int fdno);
+void xiommu_eventq_put_fd(struct xiommu_eventq *eventq, int fdno);
+
 
 #endif /* XIOMMU_IOMMUFD_PRIVATE_H */
