@@ -69,6 +69,12 @@ struct mock_unit {
  *	tracking for it, HUGE_IOVA its paging domains also take
  *	XIOMMU_MOCK_HUGE_PAGE_SIZE IOPTEs, PASID it has MOCK_PASID_WIDTH bits
  *	of PASID
+ * @cache: the device's cache (IOMMU_TEST_OP_DEV_CHECK_CACHE), reset by
+ *	invalidations of its vIOMMU (READ_ONCE/WRITE_ONCE, one word each)
+ * @vlock: protects @viommu and @vdev_id; taken inside the core's group
+ *	lock (vdevice_init/destroy) and outside the vIOMMU's event lock
+ * @viommu: the vIOMMU the device has a vDEVICE on, or NULL
+ * @vdev_id: that vDEVICE's virt_id
  */
 struct mock_dev {
 	struct device dev;
@@ -78,6 +84,19 @@ struct mock_dev {
 	int id;
 	u32 flags;
 	u32 cache[MOCK_DEV_CACHE_NUM];
+	struct mutex vlock;
+	struct mock_viommu *viommu;
+	u64 vdev_id;
+};
+
+/**
+ * struct mock_viommu - a mock vIOMMU (IOMMU_VIOMMU_TYPE_SELFTEST)
+ * @core: the driver's part the core knows
+ * @unit: the unit it belongs to
+ */
+struct mock_viommu {
+	struct xiommu_viommu core;
+	struct mock_unit *unit;
 };
 
 /*
