@@ -373,7 +373,7 @@ TEST_F(iommufd_viommu, close_with_objects)
 TEST_F(iommufd_viommu, nested_on_viommu)
 {
 	struct iommu_hwpt_selftest data = { .iotlb = 0x1234 };
-	__u32 nested, got, id;
+	__u32 nested, got, id, vdev;
 
 	NEED_DEVICE();
 	EXPECT_ERRNO(EOPNOTSUPP, _test_hwpt_alloc(self->fd,
@@ -403,7 +403,13 @@ TEST_F(iommufd_viommu, nested_on_viommu)
 	/* it holds the vIOMMU, which holds the parent */
 	test_err_ioctl_destroy(EBUSY, self->viommu_id);
 	test_err_ioctl_destroy(EBUSY, self->parent_id);
-	/* devices attach to it, then it is busy */
+	/* devices attach to it once they have a vDEVICE, then it is busy */
+	EXPECT_ERRNO(ENOENT, _test_cmd_mock_domain_replace(self->fd,
+							   self->stdev_ids[0],
+							   nested, &got));
+	test_cmd_check_domain(self->stdev_ids[0], self->hwpt_ids[0]);
+	ASSERT_EQ(0, _test_vdevice_alloc(self->fd, self->viommu_id,
+					 self->idev_ids[0], 1, &vdev));
 	ASSERT_EQ(0, _test_cmd_mock_domain_replace(self->fd,
 						   self->stdev_ids[0], nested,
 						   &got));
@@ -426,6 +432,8 @@ TEST_F(iommufd_viommu, nested_on_viommu)
 						   0x1234));
 	}
 	test_ioctl_destroy(nested);
+	test_err_ioctl_destroy(EBUSY, self->viommu_id);
+	test_ioctl_destroy(vdev);
 	test_ioctl_destroy(self->viommu_id);
 	test_ioctl_destroy(self->parent_id);
 }

@@ -566,8 +566,29 @@ static void mock_nested_free(struct xiommu_domain *domain)
 	kfree(to_mock_nested(domain));
 }
 
+/*
+ * A nested domain of a vIOMMU translates for the guest's view of the
+ * device: the device needs a vDEVICE on that vIOMMU first (ENOENT).
+ */
+static int mock_nested_attach(struct xiommu_domain *domain,
+			      struct device *dev)
+{
+	struct mock_nested *mn = to_mock_nested(domain);
+	struct mock_dev *mdev = to_mock_dev(dev);
+	bool ok;
+
+	if (mn->viommu && mdev) {
+		mutex_lock(&mdev->vlock);
+		ok = mdev->viommu == mn->viommu;
+		mutex_unlock(&mdev->vlock);
+		if (!ok)
+			return -ENOENT;
+	}
+	return mock_nop_attach(domain, dev);
+}
+
 static const struct xiommu_domain_ops mock_nested_ops = {
-	.attach_dev = mock_nop_attach,
+	.attach_dev = mock_nested_attach,
 	.cache_invalidate_user = mock_nested_invalidate,
 	.free = mock_nested_free,
 };
@@ -622,7 +643,12 @@ mock_viommu_alloc_domain_nested(struct xiommu_viommu *viommu,
 				struct device *dev, u32 flags,
 				const struct xiommu_user_data *data)
 {
-	return mock_domain_alloc_nested(dev, viommu->parent, flags, data);
+	struct xiommu_domain *domain;
+
+	domain = mock_domain_alloc_nested(dev, viommu->parent, flags, data);
+	if (!IS_ERR(domain))
+		to_mock_nested(domain)->viommu = to_mock_viommu(viommu);
+	return domain;
 }
 
 /* Reset cache entries of @dev (all, or @cache_id); viommu lock held. */

@@ -150,10 +150,13 @@ struct mock_domain {
  *	value, IOMMU_HWPT_INVALIDATE resets entries to 0 and
  *	IOMMU_TEST_OP_MD_CHECK_IOTLB reads them (READ_ONCE/WRITE_ONCE: each
  *	entry is one word, no lock)
+ * @viommu: the vIOMMU the domain was allocated on, or NULL; only devices
+ *	with a vDEVICE on it may attach (ENOENT), as upstream's mock
  */
 struct mock_nested {
 	struct xiommu_domain domain;
 	struct mock_domain *parent;
+	struct mock_viommu *viommu;
 	u32 iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
 };
 
