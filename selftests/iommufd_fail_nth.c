@@ -9,7 +9,7 @@
  * enable, mock device bind + attach, replace, access pin and access rw,
  * NEST_PARENT and nested HWPT alloc, attach to a nested HWPT, HWPT
  * invalidate, vIOMMU alloc, vDEVICE alloc, vEVENTQ alloc, a vIOMMU event,
- * nested HWPT on a vIOMMU, vIOMMU invalidate) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
+ * nested HWPT on a vIOMMU, vIOMMU invalidate, HW queue alloc) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
  * call reaches fail, through the per-thread /proc/self/task/TID/fail-nth
  * counter of the kernel's fault injection (failslab and fail_page_alloc),
  * until the call gets through without reaching the armed site. At each step:
@@ -1558,6 +1558,36 @@ static const char *viommu_invalidate_after(struct fn_ctx *c)
 	return nested_before(c);
 }
 
+/* IOMMU_HW_QUEUE_ALLOC on the first page of the mapping */
+static int hw_queue_call(struct fn_ctx *c)
+{
+	return _test_hw_queue_alloc(c->fd, c->viommu_id,
+				    IOMMU_HW_QUEUE_TYPE_SELFTEST, 0, FN_IOVA,
+				    PAGE_SIZE, &c->out_id[0]);
+}
+
+#define hw_queue_setup viommu_setup
+
+/* No queue 0: a queue 1 is refused with EIO (and nothing changes) */
+static const char *hw_queue_before(struct fn_ctx *c)
+{
+	if (_test_hw_queue_alloc(c->fd, c->viommu_id,
+				 IOMMU_HW_QUEUE_TYPE_SELFTEST, 1, FN_IOVA,
+				 PAGE_SIZE, NULL) != -1 || errno != EIO)
+		return "a queue 0 was left behind";
+	return nested_before(c);
+}
+
+static const char *hw_queue_after(struct fn_ctx *c)
+{
+	if (_test_ioctl_ioas_unmap(c->fd, c->ioas_id, FN_IOVA, BUFFER_SIZE,
+				   NULL) != -1 || errno != EBUSY)
+		return "the queue memory could be unmapped";
+	if (_test_ioctl_destroy(c->fd, c->viommu_id) != -1 || errno != EBUSY)
+		return "the queue does not hold its vIOMMU";
+	return nested_before(c);
+}
+
 /* ---- IOMMU_IOAS_MAP_FILE and IOMMU_IOAS_CHANGE_PROCESS ---- */
 
 /* A memfd of BUFFER_SIZE bytes, populated, mmap'd to look at its pages. */
@@ -1732,6 +1762,7 @@ FN_PATH(veventq)
 FN_PATH(vevent)
 FN_PATH(viommu_nested)
 FN_PATH(viommu_invalidate)
+FN_PATH(hw_queue)
 
 /*
  * Random allocation failures, several in one call (the fail-nth sweeps

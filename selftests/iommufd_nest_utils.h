@@ -168,4 +168,24 @@ static inline int _test_cmd_trigger_vevent(int fd, __u32 idev_id)
 	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
+static inline int _test_hw_queue_alloc(int fd, __u32 viommu_id, __u32 type,
+				       __u32 index, __u64 iova, __u64 length,
+				       __u32 *hw_queue_id)
+{
+	struct iommu_hw_queue_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.type = type,
+		.index = index,
+		.nesting_parent_iova = iova,
+		.length = length,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_HW_QUEUE_ALLOC, &cmd);
+	if (!ret && hw_queue_id)
+		*hw_queue_id = cmd.out_hw_queue_id;
+	return ret;
+}
+
 #endif /* XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H */

@@ -764,4 +764,106 @@ TEST_F(iommufd_viommu, veventq_fd_outlives_iommufd)
 	/* teardown checks that the buffer is unpinned after all */
 }
 
+/* ---- IOMMU_HW_QUEUE_ALLOC ---- */
+
+#define HWQ IOMMU_HW_QUEUE_TYPE_SELFTEST
+
+TEST_F(iommufd_viommu, hw_queue_errors)
+{
+	struct iommu_hw_queue_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = self->viommu_id,
+		.type = HWQ,
+		.nesting_parent_iova = MOCK_APERTURE_START,
+		.length = PAGE_SIZE,
+	};
+	__u32 id;
+
+	cmd.flags = 1;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_HW_QUEUE_ALLOC, &cmd));
+	cmd.flags = 0;
+	cmd.type = IOMMU_HW_QUEUE_TYPE_DEFAULT;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_HW_QUEUE_ALLOC, &cmd));
+	cmd.type = HWQ;
+	cmd.length = 0;
+	EXPECT_ERRNO(EINVAL, ioctl(self->fd, IOMMU_HW_QUEUE_ALLOC, &cmd));
+	cmd.length = 2;
+	cmd.nesting_parent_iova = ~0ULL;
+	EXPECT_ERRNO(EOVERFLOW, ioctl(self->fd, IOMMU_HW_QUEUE_ALLOC, &cmd));
+	EXPECT_ERRNO(ENOENT, _test_hw_queue_alloc(self->fd, 0xffff, HWQ, 0,
+						  MOCK_APERTURE_START,
+						  PAGE_SIZE, &id));
+	if (!variant->mock_domains)
+		return;	/* the rest needs a device */
+	/* not a type of the mock vIOMMU */
+	EXPECT_ERRNO(EOPNOTSUPP, _test_hw_queue_alloc(self->fd,
+					self->viommu_id,
+					IOMMU_HW_QUEUE_TYPE_TEGRA241_CMDQV, 0,
+					MOCK_APERTURE_START, PAGE_SIZE, &id));
+	/* memory not mapped in the parent's IOAS */
+	EXPECT_ERRNO(ENOENT, _test_hw_queue_alloc(self->fd, self->viommu_id,
+						  HWQ, 0,
+						  MOCK_APERTURE_START +
+						  BUFFER_SIZE, PAGE_SIZE,
+						  &id));
+	/* index rules: from 0 up, at most IOMMU_TEST_HW_QUEUE_MAX */
+	EXPECT_ERRNO(EIO, _test_hw_queue_alloc(self->fd, self->viommu_id, HWQ,
+					       1, MOCK_APERTURE_START,
+					       PAGE_SIZE, &id));
+	EXPECT_ERRNO(EINVAL, _test_hw_queue_alloc(self->fd, self->viommu_id,
+						  HWQ, IOMMU_TEST_HW_QUEUE_MAX,
+						  MOCK_APERTURE_START,
+						  PAGE_SIZE, &id));
+}
+
+/*
+ * Queues pin their memory (it cannot be unmapped while they exist), hold
+ * their vIOMMU, and go from the highest index down.
+ */
+TEST_F(iommufd_viommu, hw_queue_lifetime)
+{
+	__u64 iova = MOCK_APERTURE_START;
+	__u32 q0, q1, id;
+
+	NEED_DEVICE();
+	ASSERT_EQ(0, _test_hw_queue_alloc(self->fd, self->viommu_id, HWQ, 0,
+					  iova, PAGE_SIZE, &q0));
+	EXPECT_ERRNO(EEXIST, _test_hw_queue_alloc(self->fd, self->viommu_id,
+						  HWQ, 0, iova, PAGE_SIZE,
+						  &id));
+	/* a queue inside a page, on the same page */
+	ASSERT_EQ(0, _test_hw_queue_alloc(self->fd, self->viommu_id, HWQ, 1,
+					  iova + PAGE_SIZE / 2,
+					  PAGE_SIZE / 2, &q1));
+	test_err_ioctl_destroy(EBUSY, q0);
+	test_err_ioctl_destroy(EBUSY, self->viommu_id);
+	/* the queue memory stays mapped; the rest of the mapping too */
+	test_err_ioctl_ioas_unmap(EBUSY, iova, BUFFER_SIZE);
+	test_cmd_check_map(self->parent_id, iova, BUFFER_SIZE, buffer);
+	test_ioctl_destroy(q1);
+	test_ioctl_destroy(q0);
+	test_ioctl_ioas_unmap(iova, BUFFER_SIZE);
+	test_cmd_check_refs(buffer, BUFFER_SIZE, 0);
+	/* no memory: ENOENT */
+	EXPECT_ERRNO(ENOENT, _test_hw_queue_alloc(self->fd, self->viommu_id,
+						  HWQ, 0, iova, PAGE_SIZE,
+						  &id));
+	test_ioctl_destroy(self->viommu_id);
+}
+
+/* Closing the file with queues alive unpins everything. */
+TEST_F(iommufd_viommu, hw_queue_close)
+{
+	__u32 q0, q1;
+
+	NEED_DEVICE();
+	ASSERT_EQ(0, _test_hw_queue_alloc(self->fd, self->viommu_id, HWQ, 0,
+					  MOCK_APERTURE_START, PAGE_SIZE,
+					  &q0));
+	ASSERT_EQ(0, _test_hw_queue_alloc(self->fd, self->viommu_id, HWQ, 1,
+					  MOCK_APERTURE_START + PAGE_SIZE,
+					  PAGE_SIZE, &q1));
+	/* teardown closes the fd and checks the pins */
+}
+
 TEST_HARNESS_MAIN

@@ -739,12 +739,62 @@ static void mock_viommu_vdevice_destroy(struct xiommu_viommu *viommu,
 	mutex_unlock(&mdev->vlock);
 }
 
+static bool mock_viommu_hw_queue_supported(struct xiommu_viommu *viommu,
+					   u32 type)
+{
+	return type == IOMMU_HW_QUEUE_TYPE_SELFTEST;
+}
+
+/*
+ * Queues are numbered from 0 up (index MAX or more: EINVAL; a gap: EIO;
+ * taken: EEXIST, upstream's rules) and each depends on the one below.
+ */
+static int mock_viommu_hw_queue_init(struct xiommu_viommu *viommu,
+				     struct xiommu_hw_queue *queue,
+				     phys_addr_t base_pa)
+{
+	struct mock_viommu *mv = to_mock_viommu(viommu);
+	u32 index = queue->index;
+	int rc = 0;
+
+	if (index >= IOMMU_TEST_HW_QUEUE_MAX)
+		return -EINVAL;
+	mutex_lock(&mv->qlock);
+	if (mv->hw_queue[index]) {
+		rc = -EEXIST;
+	} else if (index && !mv->hw_queue[index - 1]) {
+		rc = -EIO;
+	} else {
+		if (index)
+			xiommu_hw_queue_depend(queue, mv->hw_queue[index - 1]);
+		mv->hw_queue[index] = queue;
+	}
+	mutex_unlock(&mv->qlock);
+	return rc;
+}
+
+static void mock_viommu_hw_queue_destroy(struct xiommu_viommu *viommu,
+					 struct xiommu_hw_queue *queue)
+{
+	struct mock_viommu *mv = to_mock_viommu(viommu);
+	u32 index = queue->index;
+
+	mutex_lock(&mv->qlock);
+	mv->hw_queue[index] = NULL;
+	if (index)
+		xiommu_hw_queue_undepend(queue, mv->hw_queue[index - 1]);
+	mutex_unlock(&mv->qlock);
+}
+
 static const struct xiommu_viommu_ops mock_viommu_ops = {
 	.free = mock_viommu_free,
 	.alloc_domain_nested = mock_viommu_alloc_domain_nested,
 	.cache_invalidate = mock_viommu_cache_invalidate,
 	.vdevice_init = mock_viommu_vdevice_init,
 	.vdevice_destroy = mock_viommu_vdevice_destroy,
+	.hw_queue_supported = mock_viommu_hw_queue_supported,
+	.hw_queue_init = mock_viommu_hw_queue_init,
+	.hw_queue_destroy = mock_viommu_hw_queue_destroy,
 };
 
 /*
@@ -789,6 +839,7 @@ mock_viommu_alloc(struct device *dev, struct xiommu_domain *parent, u32 type,
 		}
 	}
 	mv->unit = to_mock_dev(dev)->unit;
+	mutex_init(&mv->qlock);
 	mv->core.ops = &mock_viommu_ops;
 	return &mv->core;
 }

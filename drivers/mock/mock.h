@@ -93,10 +93,15 @@ struct mock_dev {
  * struct mock_viommu - a mock vIOMMU (IOMMU_VIOMMU_TYPE_SELFTEST)
  * @core: the driver's part the core knows
  * @unit: the unit it belongs to
+ * @qlock: protects @hw_queue
+ * @hw_queue: its HW queues (IOMMU_HW_QUEUE_TYPE_SELFTEST) by index; each
+ *	above 0 depends on the one below (destroyed from the top)
  */
 struct mock_viommu {
 	struct xiommu_viommu core;
 	struct mock_unit *unit;
+	struct mutex qlock;
+	struct xiommu_hw_queue *hw_queue[IOMMU_TEST_HW_QUEUE_MAX];
 };
 
 /*

@@ -504,6 +504,8 @@ struct xiommu_resv_region {
  * The driver embeds this in its own struct, allocated by
  * xiommu_ops.viommu_alloc and freed by xiommu_viommu_ops.free.
  */
+struct xiommu_hw_queue;
+
 struct xiommu_viommu {
 	struct xiommu_device *iommu;
 	struct xiommu_domain *parent;
@@ -531,6 +533,15 @@ struct xiommu_viommu {
  *	the core except xiommu_viommu_lock()/find_dev()/unlock().
  * @vdevice_destroy: optional (required with @vdevice_init): undo it; the
  *	ID is no longer found by xiommu_viommu_find_dev(). Same context.
+ * @hw_queue_supported: optional: whether the vIOMMU gives the guest HW
+ *	queues of @type (IOMMU_HW_QUEUE_ALLOC; without this op, or false:
+ *	EOPNOTSUPP)
+ * @hw_queue_init: start HW queue @queue (its @index, @length, @base_addr
+ *	filled) on guest memory at physical address @base_pa: contiguous,
+ *	pinned and not unmappable from the IOAS until @hw_queue_destroy.
+ *	Returns 0 or an errno for user space. Required with
+ *	@hw_queue_supported.
+ * @hw_queue_destroy: stop @queue. Required with @hw_queue_init.
  */
 struct xiommu_viommu_ops {
 	void (*free)(struct xiommu_viommu *viommu);
@@ -543,7 +554,38 @@ struct xiommu_viommu_ops {
 			    u64 virt_id);
 	void (*vdevice_destroy)(struct xiommu_viommu *viommu,
 				struct device *dev);
+	bool (*hw_queue_supported)(struct xiommu_viommu *viommu, u32 type);
+	int (*hw_queue_init)(struct xiommu_viommu *viommu,
+			     struct xiommu_hw_queue *queue, phys_addr_t base_pa);
+	void (*hw_queue_destroy)(struct xiommu_viommu *viommu,
+				 struct xiommu_hw_queue *queue);
 };
+
+/**
+ * struct xiommu_hw_queue - a queue of the IOMMU hardware that reads its
+ *	entries from guest memory (IOMMU_HW_QUEUE_ALLOC), as its driver sees
+ *	it
+ * @type: enum iommu_hw_queue_type (or the driver's)
+ * @index: the queue's number among the vIOMMU's queues of @type
+ * @base_addr: guest-physical address (IOVA of the nesting parent) of the
+ *	queue memory
+ * @length: bytes of queue memory
+ * @priv: the driver's
+ * @core: core-private: the iommufd object
+ */
+struct xiommu_hw_queue {
+	u32 type;
+	u32 index;
+	u64 base_addr;
+	u64 length;
+	void *priv;
+	void *core;
+};
+
+void xiommu_hw_queue_depend(struct xiommu_hw_queue *queue,
+			    struct xiommu_hw_queue *depended);
+void xiommu_hw_queue_undepend(struct xiommu_hw_queue *queue,
+			      struct xiommu_hw_queue *depended);
 
 void xiommu_viommu_lock(struct xiommu_viommu *viommu);
 void xiommu_viommu_unlock(struct xiommu_viommu *viommu);

@@ -61,6 +61,7 @@
  * @XIOMMU_OBJ_VIOMMU: struct xiommu_viommu_obj (viommu.c)
  * @XIOMMU_OBJ_VDEVICE: struct xiommu_vdevice (viommu.c)
  * @XIOMMU_OBJ_VEVENTQ: struct xiommu_veventq (viommu.c)
+ * @XIOMMU_OBJ_HW_QUEUE: struct xiommu_hw_queue_obj (viommu.c)
  * @XIOMMU_OBJ_MAX: number of types
  */
 enum xiommu_obj_type {
@@ -75,6 +76,7 @@ enum xiommu_obj_type {
 	XIOMMU_OBJ_VIOMMU,
 	XIOMMU_OBJ_VDEVICE,
 	XIOMMU_OBJ_VEVENTQ,
+	XIOMMU_OBJ_HW_QUEUE,
 	XIOMMU_OBJ_MAX,
 };
 
@@ -511,6 +513,8 @@ void xiommu_vdevice_destroy(struct xiommu_object *obj);
 void xiommu_idev_remove_vdev(struct xiommu_idev *idev);
 int xiommu_veventq_alloc_ioctl(struct xiommu_ucmd *ucmd);
 void xiommu_veventq_destroy(struct xiommu_object *obj);
+int xiommu_hw_queue_alloc_ioctl(struct xiommu_ucmd *ucmd);
+void xiommu_hw_queue_destroy(struct xiommu_object *obj);
 int xiommu_viommu_invalidate_array(struct xiommu_viommu_obj *viommu,
 				   struct xiommu_user_data_array *array);
 struct xiommu_hwpt *xiommu_hwpt_viommu_nested_alloc(

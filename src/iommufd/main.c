@@ -55,6 +55,9 @@ static const struct xiommu_object_ops xiommu_object_ops[XIOMMU_OBJ_MAX] = {
 	[XIOMMU_OBJ_VEVENTQ] = {
 		.destroy = xiommu_veventq_destroy,
 	},
+	[XIOMMU_OBJ_HW_QUEUE] = {
+		.destroy = xiommu_hw_queue_destroy,
+	},
 };
 
 /**
@@ -446,6 +449,7 @@ union xiommu_ucmd_buffer {
 	struct iommu_viommu_alloc viommu_alloc;
 	struct iommu_vdevice_alloc vdevice_alloc;
 	struct iommu_veventq_alloc veventq_alloc;
+	struct iommu_hw_queue_alloc hw_queue_alloc;
 };
 
 /**
@@ -516,6 +520,8 @@ static const struct xiommu_ioctl_op xiommu_ioctl_ops[] = {
 		  struct iommu_vdevice_alloc, virt_id),
 	XIOMMU_OP(IOMMU_VEVENTQ_ALLOC, xiommu_veventq_alloc_ioctl,
 		  struct iommu_veventq_alloc, out_veventq_fd),
+	XIOMMU_OP(IOMMU_HW_QUEUE_ALLOC, xiommu_hw_queue_alloc_ioctl,
+		  struct iommu_hw_queue_alloc, length),
 	[XIOMMU_TEST_CMD_NR - IOMMUFD_CMD_BASE] = {
 		.ioctl_num = _IO(IOMMUFD_TYPE, XIOMMU_TEST_CMD_NR),
 		.raw = xiommu_test_cmd,

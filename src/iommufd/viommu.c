@@ -24,6 +24,8 @@
  * destruction for drivers (xiommu_viommu_lock()); viommu->veventqs_rwsem
  * protects the vEVENTQ list (producers read it).
  */
+#include <linux/io.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 
@@ -719,3 +721,232 @@ out_unlock:
 	return rc;
 }
 EXPORT_SYMBOL_GPL(xiommu_viommu_report_event);
+
+/* ------------------------------------------------------------------------
+ * HW queue
+ */
+
+/**
+ * struct xiommu_hw_queue_obj - a HW queue object (IOMMU_HW_QUEUE_ALLOC)
+ * @obj: base; a higher-index queue the driver made depend on this one
+ *	holds a users reference (xiommu_hw_queue_depend())
+ * @viommu: the vIOMMU (users reference held)
+ * @drv: the driver's view
+ * @access: pins the queue memory in the parent's IOAS; its unmap callback
+ *	keeps the pins, so IOMMU_IOAS_UNMAP of that memory answers EBUSY
+ *	while the queue exists (the hardware reads it by physical address)
+ * @pin_iova: first IOVA of the pin (page aligned)
+ * @pin_len: bytes pinned (whole pages)
+ * @inited: the driver's hw_queue_init succeeded
+ */
+struct xiommu_hw_queue_obj {
+	struct xiommu_object obj;
+	struct xiommu_viommu_obj *viommu;
+	struct xiommu_hw_queue drv;
+	struct xiommu_access *access;
+	unsigned long pin_iova;
+	unsigned long pin_len;
+	bool inited;
+};
+
+/**
+ * xiommu_hw_queue_depend() - make @depended undestroyable before @queue
+ * @queue: a queue being initialised (hw_queue_init)
+ * @depended: another queue of the same vIOMMU
+ *
+ * IOMMU_DESTROY of @depended answers EBUSY until
+ * xiommu_hw_queue_undepend() (from @queue's hw_queue_destroy).
+ */
+void xiommu_hw_queue_depend(struct xiommu_hw_queue *queue,
+			    struct xiommu_hw_queue *depended)
+{
+	struct xiommu_hw_queue_obj *q = depended->core;
+
+	refcount_inc(&q->obj.users);
+}
+EXPORT_SYMBOL_GPL(xiommu_hw_queue_depend);
+
+/**
+ * xiommu_hw_queue_undepend() - undo xiommu_hw_queue_depend()
+ * @queue: the dependent queue
+ * @depended: the queue it depended on
+ */
+void xiommu_hw_queue_undepend(struct xiommu_hw_queue *queue,
+			      struct xiommu_hw_queue *depended)
+{
+	struct xiommu_hw_queue_obj *q = depended->core;
+
+	refcount_dec(&q->obj.users);
+}
+EXPORT_SYMBOL_GPL(xiommu_hw_queue_undepend);
+
+/* The pins stay: the hardware reads the memory by physical address. */
+static void hw_queue_access_unmap(void *data, unsigned long iova,
+				  unsigned long length)
+{
+}
+
+static const struct xiommu_access_ops hw_queue_access_ops = {
+	.needs_pin_pages = 1,
+	.unmap = hw_queue_access_unmap,
+};
+
+/* Undo hw_queue_pin(); no lock held. */
+static void hw_queue_unpin(struct xiommu_hw_queue_obj *q)
+{
+	if (!q->access)
+		return;
+	if (q->pin_len)
+		xiommu_access_unpin_pages(q->access, q->pin_iova, q->pin_len);
+	xiommu_access_destroy(q->access);
+	q->access = NULL;
+}
+
+/*
+ * Pin [base, base + length) of the vIOMMU's IOAS through an access of our
+ * own, and check the pages are physically contiguous (EFAULT otherwise:
+ * the hardware takes one base address).
+ */
+static int hw_queue_pin(struct xiommu_hw_queue_obj *q, phys_addr_t *base_pa)
+{
+	struct xiommu_viommu_obj *viommu = q->viommu;
+	unsigned long offset = q->drv.base_addr & ~PAGE_MASK;
+	unsigned long iova = q->drv.base_addr - offset;
+	unsigned long npages, len, i;
+	struct page **pages;
+	u32 access_id;
+	int rc;
+
+	if (check_add_overflow((unsigned long)q->drv.length, offset, &len) ||
+	    check_add_overflow(len, PAGE_SIZE - 1, &len))
+		return -ERANGE;
+	npages = len >> PAGE_SHIFT;
+	len = npages << PAGE_SHIFT;
+
+	pages = kvcalloc(npages, sizeof(*pages),
+			 GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!pages)
+		return -ENOMEM;
+
+	q->access = xiommu_access_create(viommu->ictx, &hw_queue_access_ops, q,
+					 &access_id);
+	if (IS_ERR(q->access)) {
+		rc = PTR_ERR(q->access);
+		q->access = NULL;
+		goto out_free;
+	}
+	rc = xiommu_access_attach(q->access, viommu->hwpt->ioas->obj.id);
+	if (rc)
+		goto err_unpin;
+	rc = xiommu_access_pin_pages(q->access, iova, len, pages, 0);
+	if (rc)
+		goto err_unpin;
+	q->pin_iova = iova;
+	q->pin_len = len;
+	for (i = 1; i < npages; i++) {
+		if (page_to_pfn(pages[i]) != page_to_pfn(pages[i - 1]) + 1) {
+			rc = -EFAULT;
+			goto err_unpin;
+		}
+	}
+	*base_pa = page_to_phys(pages[0]) + offset;
+	kvfree(pages);
+	return 0;
+
+err_unpin:
+	hw_queue_unpin(q);
+out_free:
+	kvfree(pages);
+	return rc;
+}
+
+/* Object destroy: no dependent queue is left, no lock held. */
+void xiommu_hw_queue_destroy(struct xiommu_object *obj)
+{
+	struct xiommu_hw_queue_obj *q =
+		container_of(obj, struct xiommu_hw_queue_obj, obj);
+	struct xiommu_viommu *drv = q->viommu->drv;
+
+	if (q->inited)
+		drv->ops->hw_queue_destroy(drv, &q->drv);
+	hw_queue_unpin(q);
+	refcount_dec(&q->viommu->obj.users);
+}
+
+/**
+ * xiommu_hw_queue_alloc_ioctl() - IOMMU_HW_QUEUE_ALLOC
+ * @ucmd: the ioctl (struct iommu_hw_queue_alloc)
+ *
+ * Checks in upstream's order: flags or type IOMMU_HW_QUEUE_TYPE_DEFAULT
+ * (EOPNOTSUPP), length 0 (EINVAL), the range wraps (EOVERFLOW), vIOMMU
+ * (ENOENT), the driver has no queues of that type (EOPNOTSUPP); then the
+ * pin (ENOENT memory not mapped, EPERM, ENOMEM, EFAULT not physically
+ * contiguous, ERANGE) and the driver (its index rules).
+ *
+ * Return: 0 or the errno above.
+ */
+int xiommu_hw_queue_alloc_ioctl(struct xiommu_ucmd *ucmd)
+{
+	struct iommu_hw_queue_alloc *cmd = ucmd->cmd;
+	struct xiommu_viommu_obj *viommu;
+	struct xiommu_object *viommu_obj;
+	struct xiommu_hw_queue_obj *q;
+	struct xiommu_viommu *drv;
+	phys_addr_t base_pa;
+	u64 last;
+	int rc;
+
+	if (cmd->flags || cmd->type == IOMMU_HW_QUEUE_TYPE_DEFAULT)
+		return -EOPNOTSUPP;
+	if (!cmd->length)
+		return -EINVAL;
+	if (check_add_overflow(cmd->nesting_parent_iova, cmd->length - 1,
+			       &last) || last > ULONG_MAX)
+		return -EOVERFLOW;
+
+	viommu_obj = xiommu_get_object(ucmd->ictx, cmd->viommu_id,
+				       XIOMMU_OBJ_VIOMMU);
+	if (IS_ERR(viommu_obj))
+		return PTR_ERR(viommu_obj);
+	viommu = container_of(viommu_obj, struct xiommu_viommu_obj, obj);
+	drv = viommu->drv;
+	if (!drv->ops->hw_queue_supported ||
+	    !drv->ops->hw_queue_supported(drv, cmd->type)) {
+		rc = -EOPNOTSUPP;
+		goto out_put;
+	}
+
+	q = xiommu_object_alloc(ucmd->ictx, q, XIOMMU_OBJ_HW_QUEUE);
+	if (IS_ERR(q)) {
+		rc = PTR_ERR(q);
+		goto out_put;
+	}
+	q->viommu = viommu;
+	q->drv.type = cmd->type;
+	q->drv.index = cmd->index;
+	q->drv.base_addr = cmd->nesting_parent_iova;
+	q->drv.length = cmd->length;
+	q->drv.core = q;
+	refcount_inc(&viommu->obj.users);
+
+	rc = hw_queue_pin(q, &base_pa);
+	if (rc)
+		goto err_abort;
+	rc = drv->ops->hw_queue_init(drv, &q->drv, base_pa);
+	if (rc)
+		goto err_abort;
+	q->inited = true;
+
+	cmd->out_hw_queue_id = q->obj.id;
+	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
+	if (rc)
+		goto err_abort;
+	xiommu_object_finalize(ucmd->ictx, &q->obj);
+	goto out_put;
+
+err_abort:
+	xiommu_object_abort_and_destroy(ucmd->ictx, &q->obj);
+out_put:
+	xiommu_put_object(ucmd->ictx, viommu_obj);
+	return rc;
+}
