@@ -587,8 +587,8 @@ void xiommu_hw_queue_depend(struct xiommu_hw_queue *queue,
 void xiommu_hw_queue_undepend(struct xiommu_hw_queue *queue,
 			      struct xiommu_hw_queue *depended);
 
-void xiommu_viommu_lock(struct xiommu_viommu *viommu);
-void xiommu_viommu_unlock(struct xiommu_viommu *viommu);
+void xiommu_viommu_lock(struct xiommu_viommu *viommu) __acquires(viommu);
+void xiommu_viommu_unlock(struct xiommu_viommu *viommu) __releases(viommu);
 struct device *xiommu_viommu_find_dev(struct xiommu_viommu *viommu,
 				      u64 virt_id);
 int xiommu_viommu_report_event(struct xiommu_viommu *viommu, u32 type,

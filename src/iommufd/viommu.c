@@ -183,6 +183,7 @@ out_put_idev:
  * xiommu_viommu_unlock().
  */
 void xiommu_viommu_lock(struct xiommu_viommu *viommu)
+	__acquires(&viommu_core(viommu)->vdevs.xa_lock)
 {
 	xa_lock(&viommu_core(viommu)->vdevs);
 }
@@ -193,6 +194,7 @@ EXPORT_SYMBOL_GPL(xiommu_viommu_lock);
  * @viommu: the driver's vIOMMU
  */
 void xiommu_viommu_unlock(struct xiommu_viommu *viommu)
+	__releases(&viommu_core(viommu)->vdevs.xa_lock)
 {
 	xa_unlock(&viommu_core(viommu)->vdevs);
 }
