@@ -10,7 +10,9 @@
  *
  *  - IOMMU_HWPT_ALLOC with IOMMU_HWPT_ALLOC_NEST_PARENT: EOPNOTSUPP;
  *  - a nested HWPT on a plain paging HWPT: EINVAL (not a NEST_PARENT);
- *  - IOMMU_HWPT_INVALIDATE on a paging HWPT: EINVAL, entry_num 0.
+ *  - IOMMU_HWPT_INVALIDATE on a paging HWPT: EINVAL, entry_num 0;
+ *  - IOMMU_VIOMMU_ALLOC of any type: EOPNOTSUPP (the unit has no vIOMMU,
+ *    checked before the HWPT), so no vDEVICE or vEVENTQ can exist (ENOENT).
  *
  *   scripts/vm --profile vtd --add build/bin/dma_nest_refused -- /dma_nest_refused
  */
@@ -134,6 +136,58 @@ TEST_F(nest, no_invalidate)
 	EXPECT_EQ(EINVAL, errno);
 }
 
+static int viommu_alloc(int fd, uint32_t type, uint32_t dev_id,
+			uint32_t hwpt_id)
+{
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.type = type,
+		.dev_id = dev_id,
+		.hwpt_id = hwpt_id,
+	};
+
+	return ioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
+}
+
+TEST_F(nest, no_viommu)
+{
+	struct iommu_vdevice_alloc vdev = {
+		.size = sizeof(vdev),
+		.viommu_id = self->hwpt,
+		.dev_id = self->dev_id,
+	};
+	struct iommu_veventq_alloc veventq = {
+		.size = sizeof(veventq),
+		.viommu_id = self->hwpt,
+		.type = IOMMU_VEVENTQ_TYPE_ARM_SMMUV3,
+		.veventq_depth = 4,
+	};
+	uint32_t plain;
+
+	ASSERT_EQ(0, hwpt_alloc(self->iommufd, 0, self->dev_id, self->ioas,
+				IOMMU_HWPT_DATA_NONE, NULL, 0, &plain));
+	ASSERT_EQ(-1, viommu_alloc(self->iommufd, IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+				   self->dev_id, plain));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(-1, viommu_alloc(self->iommufd,
+				   IOMMU_VIOMMU_TYPE_TEGRA241_CMDQV,
+				   self->dev_id, self->hwpt));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	/* the default type is no type; an unknown device is ENOENT */
+	ASSERT_EQ(-1, viommu_alloc(self->iommufd, IOMMU_VIOMMU_TYPE_DEFAULT,
+				   self->dev_id, plain));
+	EXPECT_EQ(EOPNOTSUPP, errno);
+	ASSERT_EQ(-1, viommu_alloc(self->iommufd, IOMMU_VIOMMU_TYPE_ARM_SMMUV3,
+				   self->ioas, plain));
+	EXPECT_EQ(ENOENT, errno);
+	/* an HWPT is no vIOMMU */
+	ASSERT_EQ(-1, ioctl(self->iommufd, IOMMU_VDEVICE_ALLOC, &vdev));
+	EXPECT_EQ(ENOENT, errno);
+	ASSERT_EQ(-1, ioctl(self->iommufd, IOMMU_VEVENTQ_ALLOC, &veventq));
+	EXPECT_EQ(ENOENT, errno);
+	EXPECT_EQ(0, iommufd_destroy(self->iommufd, plain));
+}
+
 /* The refusals changed nothing: the device still does DMA. */
 TEST_F(nest, dma_still_works)
 {
@@ -145,6 +199,8 @@ TEST_F(nest, dma_still_works)
 	ASSERT_NE(MAP_FAILED, buf);
 	hwpt_alloc(self->iommufd, IOMMU_HWPT_ALLOC_NEST_PARENT, self->dev_id,
 		   self->ioas, IOMMU_HWPT_DATA_NONE, NULL, 0, &id);
+	viommu_alloc(self->iommufd, IOMMU_VIOMMU_TYPE_ARM_SMMUV3, self->dev_id,
+		     self->hwpt);
 	ASSERT_EQ(0, vfio_dev_set_master(self->devfd, true));
 	ASSERT_EQ(0, iommufd_map(self->iommufd, self->ioas, buf, 4096,
 				 0x100000));

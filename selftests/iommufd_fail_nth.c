@@ -9,8 +9,11 @@
  * data), dirty bitmap read and tracking
  * enable, mock device bind + attach, replace, access pin and access rw,
  * NEST_PARENT and nested HWPT alloc, attach to a nested HWPT, HWPT
- * invalidate, PASID attach and replace, fault queue alloc, and the IOPF
- * path: HWPT with a queue, fault, read, response, detach) the sweep makes the 1st, 2nd, 3rd ... fault-injection site the
+ * invalidate, PASID attach and replace, fault queue alloc, the IOPF
+ * path: HWPT with a queue, fault, read, response, detach; vIOMMU alloc,
+ * vDEVICE alloc, vEVENTQ alloc, a vIOMMU event, nested HWPT on a vIOMMU,
+ * vIOMMU invalidate, HW queue alloc) the sweep makes the 1st, 2nd, 3rd ...
+ * fault-injection site the
  * call reaches fail, through the per-thread /proc/self/task/TID/fail-nth
  * counter of the kernel's fault injection (failslab and fail_page_alloc),
  * until the call gets through without reaching the armed site. At each step:
@@ -239,10 +242,11 @@ struct fn_ctx {
 	__u32 stdev2_id, hwpt2_id, idev2_id;
 	__u32 stdev3_id, hwpt3_id;
 	__u32 access_pages_id;
-	int access_fd;
+	int access_fd;		/* also a vEVENTQ's fd (closed the same way) */
 	/* fault queues: the setup's and the call's, closed with the step */
 	__u32 fault_id;
 	int fault_fd, fault_fd2;
+	__u32 viommu_id;
 	/* outputs of the call under test, compared with a clean run's */
 	__u32 out_id[3];
 	__u64 out_iova;
@@ -1442,6 +1446,221 @@ static const char *invalidate_after(struct fn_ctx *c)
 	return nested_before(c);
 }
 
+/* ---- vIOMMU, vDEVICE, vEVENTQ ---- */
+
+#define FN_VIRT_ID	0x42
+
+/* A mock vIOMMU (viommu_id) on the NEST_PARENT HWPT of nested_setup() */
+static int viommu_setup(struct fn_ctx *c)
+{
+	if (nested_setup(c))
+		return -1;
+	return _test_viommu_mock(c->fd, c->idev_id, c->hwpt2_id,
+				 &c->viommu_id);
+}
+
+/* IOMMU_VIOMMU_ALLOC */
+static int viommu_alloc_call(struct fn_ctx *c)
+{
+	return _test_viommu_mock(c->fd, c->idev_id, c->hwpt2_id,
+				 &c->out_id[0]);
+}
+
+#define viommu_alloc_setup nested_setup
+#define viommu_alloc_before nested_before
+
+static const char *viommu_alloc_after(struct fn_ctx *c)
+{
+	if (_test_ioctl_destroy(c->fd, c->hwpt2_id) != -1 || errno != EBUSY)
+		return "the vIOMMU does not hold its parent";
+	return nested_before(c);
+}
+
+/* The device's events: ENOENT without a vDEVICE, EOPNOTSUPP without a queue */
+static const char *fn_trigger_is(struct fn_ctx *c, int err)
+{
+	if (_test_cmd_trigger_vevent(c->fd, c->idev_id) != -1 || errno != err)
+		return err == ENOENT ? "the device has a vDEVICE" :
+				       "the device has no vDEVICE, or a queue";
+	return NULL;
+}
+
+/* IOMMU_VDEVICE_ALLOC */
+static int vdevice_call(struct fn_ctx *c)
+{
+	return _test_vdevice_alloc(c->fd, c->viommu_id, c->idev_id,
+				   FN_VIRT_ID, &c->out_id[0]);
+}
+
+#define vdevice_setup viommu_setup
+
+static const char *vdevice_before(struct fn_ctx *c)
+{
+	return fn_trigger_is(c, ENOENT) ?: nested_before(c);
+}
+
+static const char *vdevice_after(struct fn_ctx *c)
+{
+	return fn_trigger_is(c, EOPNOTSUPP) ?: nested_before(c);
+}
+
+/* ... plus a vDEVICE of the mock device */
+static int vdevice2_setup(struct fn_ctx *c)
+{
+	if (viommu_setup(c))
+		return -1;
+	return _test_vdevice_alloc(c->fd, c->viommu_id, c->idev_id,
+				   FN_VIRT_ID, NULL);
+}
+
+/* IOMMU_VEVENTQ_ALLOC (its fd lands in access_fd) */
+static int veventq_call(struct fn_ctx *c)
+{
+	return _test_veventq_alloc(c->fd, c->viommu_id,
+				   IOMMU_VEVENTQ_TYPE_SELFTEST, 4,
+				   &c->out_id[0], &c->access_fd);
+}
+
+#define veventq_setup vdevice2_setup
+
+static const char *veventq_before(struct fn_ctx *c)
+{
+	return fn_trigger_is(c, EOPNOTSUPP) ?: nested_before(c);
+}
+
+/* One event of the mock device, or (after a failed trigger) none. */
+static const char *fn_read_events(struct fn_ctx *c, bool want_event)
+{
+	struct {
+		struct iommufd_vevent_header hdr;
+		struct iommu_viommu_event_selftest ev;
+	} __attribute__((packed)) buf[2];
+	ssize_t n = read(c->access_fd, buf, sizeof(buf));
+
+	if (!want_event) {
+		/* nothing, or the record of the event that was lost */
+		if (n == 0 || (n == sizeof(buf[0].hdr) &&
+			       buf[0].hdr.flags == IOMMU_VEVENTQ_FLAG_LOST_EVENTS))
+			return NULL;
+		return "an event was queued";
+	}
+	if (n != sizeof(buf[0]) || buf[0].hdr.flags ||
+	    buf[0].ev.virt_id != FN_VIRT_ID)
+		return "the event did not arrive";
+	return NULL;
+}
+
+static const char *veventq_after(struct fn_ctx *c)
+{
+	if (c->access_fd < 0)
+		return "no fd";
+	if (_test_cmd_trigger_vevent(c->fd, c->idev_id))
+		return "no event could be raised";
+	return fn_read_events(c, true) ?: nested_before(c);
+}
+
+/* IOMMU_TEST_OP_TRIGGER_VEVENT into a vEVENTQ */
+static int vevent_setup(struct fn_ctx *c)
+{
+	if (vdevice2_setup(c))
+		return -1;
+	return _test_veventq_alloc(c->fd, c->viommu_id,
+				   IOMMU_VEVENTQ_TYPE_SELFTEST, 4, NULL,
+				   &c->access_fd);
+}
+
+static int vevent_call(struct fn_ctx *c)
+{
+	return _test_cmd_trigger_vevent(c->fd, c->idev_id);
+}
+
+static const char *vevent_before(struct fn_ctx *c)
+{
+	return fn_read_events(c, false) ?: nested_before(c);
+}
+
+static const char *vevent_after(struct fn_ctx *c)
+{
+	return fn_read_events(c, true) ?: nested_before(c);
+}
+
+/* IOMMU_HWPT_ALLOC of a nested HWPT on the vIOMMU */
+static int viommu_nested_call(struct fn_ctx *c)
+{
+	struct iommu_hwpt_selftest data = { .iotlb = FN_IOTLB };
+
+	return _test_hwpt_alloc(c->fd, 0, c->idev_id, c->viommu_id,
+				IOMMU_HWPT_DATA_SELFTEST, &data, sizeof(data),
+				&c->out_id[0]);
+}
+
+#define viommu_nested_setup viommu_setup
+#define viommu_nested_before nested_before
+#define viommu_nested_after nested_after
+
+/* IOMMU_HWPT_INVALIDATE of cache entry 1 of the vDEVICE, on the vIOMMU */
+static int viommu_invalidate_call(struct fn_ctx *c)
+{
+	struct iommu_viommu_invalidate_selftest inv = {
+		.vdev_id = FN_VIRT_ID,
+		.cache_id = 1,
+	};
+	__u32 num = 1;
+
+	return _test_hwpt_invalidate(c->fd, c->viommu_id,
+				     IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST,
+				     &inv, sizeof(inv), &num);
+}
+
+#define viommu_invalidate_setup vdevice2_setup
+
+static const char *viommu_invalidate_before(struct fn_ctx *c)
+{
+	if (_test_cmd_dev_check_cache(c->fd, c->idev_id, 1,
+				      IOMMU_TEST_DEV_CACHE_DEFAULT))
+		return "cache changed";
+	return nested_before(c);
+}
+
+static const char *viommu_invalidate_after(struct fn_ctx *c)
+{
+	if (_test_cmd_dev_check_cache(c->fd, c->idev_id, 1, 0) ||
+	    _test_cmd_dev_check_cache(c->fd, c->idev_id, 0,
+				      IOMMU_TEST_DEV_CACHE_DEFAULT))
+		return "cache not invalidated as asked";
+	return nested_before(c);
+}
+
+/* IOMMU_HW_QUEUE_ALLOC on the first page of the mapping */
+static int hw_queue_call(struct fn_ctx *c)
+{
+	return _test_hw_queue_alloc(c->fd, c->viommu_id,
+				    IOMMU_HW_QUEUE_TYPE_SELFTEST, 0, FN_IOVA,
+				    PAGE_SIZE, &c->out_id[0]);
+}
+
+#define hw_queue_setup viommu_setup
+
+/* No queue 0: a queue 1 is refused with EIO (and nothing changes) */
+static const char *hw_queue_before(struct fn_ctx *c)
+{
+	if (_test_hw_queue_alloc(c->fd, c->viommu_id,
+				 IOMMU_HW_QUEUE_TYPE_SELFTEST, 1, FN_IOVA,
+				 PAGE_SIZE, NULL) != -1 || errno != EIO)
+		return "a queue 0 was left behind";
+	return nested_before(c);
+}
+
+static const char *hw_queue_after(struct fn_ctx *c)
+{
+	if (_test_ioctl_ioas_unmap(c->fd, c->ioas_id, FN_IOVA, BUFFER_SIZE,
+				   NULL) != -1 || errno != EBUSY)
+		return "the queue memory could be unmapped";
+	if (_test_ioctl_destroy(c->fd, c->viommu_id) != -1 || errno != EBUSY)
+		return "the queue does not hold its vIOMMU";
+	return nested_before(c);
+}
+
 /* ---- IOMMU_IOAS_MAP_FILE and IOMMU_IOAS_CHANGE_PROCESS ---- */
 
 /* A memfd of BUFFER_SIZE bytes, populated, mmap'd to look at its pages. */
@@ -1836,6 +2055,13 @@ FN_PATH(pasid_attach)
 FN_PATH(pasid_replace)
 FN_PATH(fault_alloc)
 FN_PATH(iopf)
+FN_PATH(viommu_alloc)
+FN_PATH(vdevice)
+FN_PATH(veventq)
+FN_PATH(vevent)
+FN_PATH(viommu_nested)
+FN_PATH(viommu_invalidate)
+FN_PATH(hw_queue)
 
 /*
  * Random allocation failures, several in one call (the fail-nth sweeps

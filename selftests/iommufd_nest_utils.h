@@ -158,4 +158,106 @@ static inline int _test_pasid_check(int fd, __u32 stdev_id, __u32 pasid,
 	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
+/* ---- vIOMMU, vDEVICE, vEVENTQ (iommufd_viommu.c, iommufd_fail_nth.c) ---- */
+
+static inline int _test_viommu_alloc(int fd, __u32 flags, __u32 type,
+				     __u32 dev_id, __u32 hwpt_id, void *data,
+				     __u32 data_len, __u32 *viommu_id)
+{
+	struct iommu_viommu_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+		.type = type,
+		.dev_id = dev_id,
+		.hwpt_id = hwpt_id,
+		.data_len = data_len,
+		.data_uptr = (uintptr_t)data,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_VIOMMU_ALLOC, &cmd);
+	if (!ret && viommu_id)
+		*viommu_id = cmd.out_viommu_id;
+	return ret;
+}
+
+/* A mock vIOMMU (IOMMU_VIOMMU_TYPE_SELFTEST) without data. */
+static inline int _test_viommu_mock(int fd, __u32 dev_id, __u32 hwpt_id,
+				    __u32 *viommu_id)
+{
+	return _test_viommu_alloc(fd, 0, IOMMU_VIOMMU_TYPE_SELFTEST, dev_id,
+				  hwpt_id, NULL, 0, viommu_id);
+}
+
+static inline int _test_vdevice_alloc(int fd, __u32 viommu_id, __u32 dev_id,
+				      __u64 virt_id, __u32 *vdev_id)
+{
+	struct iommu_vdevice_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.dev_id = dev_id,
+		.virt_id = virt_id,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_VDEVICE_ALLOC, &cmd);
+	if (!ret && vdev_id)
+		*vdev_id = cmd.out_vdevice_id;
+	return ret;
+}
+
+static inline int _test_veventq_alloc(int fd, __u32 viommu_id, __u32 type,
+				      __u32 depth, __u32 *veventq_id,
+				      int *veventq_fd)
+{
+	struct iommu_veventq_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.type = type,
+		.veventq_depth = depth,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_VEVENTQ_ALLOC, &cmd);
+	if (ret)
+		return ret;
+	if (veventq_id)
+		*veventq_id = cmd.out_veventq_id;
+	if (veventq_fd)
+		*veventq_fd = cmd.out_veventq_fd;
+	return 0;
+}
+
+/* IOMMU_TEST_OP_TRIGGER_VEVENT for device object @idev_id */
+static inline int _test_cmd_trigger_vevent(int fd, __u32 idev_id)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_TRIGGER_VEVENT,
+		.trigger_vevent = { .dev_id = idev_id },
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
+static inline int _test_hw_queue_alloc(int fd, __u32 viommu_id, __u32 type,
+				       __u32 index, __u64 iova, __u64 length,
+				       __u32 *hw_queue_id)
+{
+	struct iommu_hw_queue_alloc cmd = {
+		.size = sizeof(cmd),
+		.viommu_id = viommu_id,
+		.type = type,
+		.index = index,
+		.nesting_parent_iova = iova,
+		.length = length,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_HW_QUEUE_ALLOC, &cmd);
+	if (!ret && hw_queue_id)
+		*hw_queue_id = cmd.out_hw_queue_id;
+	return ret;
+}
+
 #endif /* XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H */

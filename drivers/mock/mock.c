@@ -659,8 +659,29 @@ static void mock_nested_free(struct xiommu_domain *domain)
 	kfree(to_mock_nested(domain));
 }
 
+/*
+ * A nested domain of a vIOMMU translates for the guest's view of the
+ * device: the device needs a vDEVICE on that vIOMMU first (ENOENT).
+ */
+static int mock_nested_attach(struct xiommu_domain *domain,
+			      struct device *dev)
+{
+	struct mock_nested *mn = to_mock_nested(domain);
+	struct mock_dev *mdev = to_mock_dev(dev);
+	bool ok;
+
+	if (mn->viommu && mdev) {
+		mutex_lock(&mdev->vlock);
+		ok = mdev->viommu == mn->viommu;
+		mutex_unlock(&mdev->vlock);
+		if (!ok)
+			return -ENOENT;
+	}
+	return mock_nop_attach(domain, dev);
+}
+
 static const struct xiommu_domain_ops mock_nested_ops = {
-	.attach_dev = mock_nop_attach,
+	.attach_dev = mock_nested_attach,
 	.cache_invalidate_user = mock_nested_invalidate,
 	.free = mock_nested_free,
 	.set_dev_pasid = mock_set_dev_pasid,
@@ -696,6 +717,225 @@ mock_domain_alloc_nested(struct device *dev, struct xiommu_domain *parent,
 		mn->iotlb[i] = cfg.iotlb;
 	mn->domain.ops = &mock_nested_ops;
 	return &mn->domain;
+}
+
+/* ---- vIOMMU ---- */
+
+static struct mock_viommu *to_mock_viommu(struct xiommu_viommu *viommu)
+{
+	return container_of(viommu, struct mock_viommu, core);
+}
+
+static void mock_viommu_free(struct xiommu_viommu *viommu)
+{
+	kfree(to_mock_viommu(viommu));
+}
+
+/* A nested domain of the vIOMMU: the mock's nested domain on its parent. */
+static struct xiommu_domain *
+mock_viommu_alloc_domain_nested(struct xiommu_viommu *viommu,
+				struct device *dev, u32 flags,
+				const struct xiommu_user_data *data)
+{
+	struct xiommu_domain *domain;
+
+	domain = mock_domain_alloc_nested(dev, viommu->parent, flags, data);
+	if (!IS_ERR(domain))
+		to_mock_nested(domain)->viommu = to_mock_viommu(viommu);
+	return domain;
+}
+
+/* Reset cache entries of @dev (all, or @cache_id); viommu lock held. */
+static void mock_dev_cache_reset(struct mock_dev *mdev, u32 flags,
+				 u32 cache_id)
+{
+	int i;
+
+	if (flags & IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+		for (i = 0; i < MOCK_DEV_CACHE_NUM; i++)
+			WRITE_ONCE(mdev->cache[i], 0);
+	} else {
+		WRITE_ONCE(mdev->cache[cache_id], 0);
+	}
+}
+
+/*
+ * IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST requests, in order: reset cache
+ * entries of the device with guest ID vdev_id. EINVAL for another type, a
+ * cache_id beyond MOCK_DEV_CACHE_ID_MAX or a vdev_id with no vDEVICE;
+ * EOPNOTSUPP unknown flags. entry_num returns the requests done.
+ */
+static int mock_viommu_cache_invalidate(struct xiommu_viommu *viommu,
+					struct xiommu_user_data_array *array)
+{
+	struct iommu_viommu_invalidate_selftest inv;
+	struct mock_dev *mdev;
+	u32 done = 0;
+	int rc = 0;
+
+	if (array->type != IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST) {
+		rc = -EINVAL;
+		goto out;
+	}
+	for (; done < array->entry_num; done++) {
+		rc = xiommu_copy_struct_from_user_array(
+			&inv, sizeof(inv),
+			offsetofend(struct iommu_viommu_invalidate_selftest,
+				    cache_id),
+			array, IOMMU_VIOMMU_INVALIDATE_DATA_SELFTEST, done);
+		if (rc)
+			break;
+		if (inv.flags & ~IOMMU_TEST_INVALIDATE_FLAG_ALL) {
+			rc = -EOPNOTSUPP;
+			break;
+		}
+		if (inv.cache_id > MOCK_DEV_CACHE_ID_MAX) {
+			rc = -EINVAL;
+			break;
+		}
+		xiommu_viommu_lock(viommu);
+		mdev = to_mock_dev(xiommu_viommu_find_dev(viommu, inv.vdev_id));
+		if (mdev)
+			mock_dev_cache_reset(mdev, inv.flags, inv.cache_id);
+		xiommu_viommu_unlock(viommu);
+		if (!mdev) {
+			rc = -EINVAL;
+			break;
+		}
+	}
+out:
+	array->entry_num = done;
+	return rc;
+}
+
+static int mock_viommu_vdevice_init(struct xiommu_viommu *viommu,
+				    struct device *dev, u64 virt_id)
+{
+	struct mock_dev *mdev = to_mock_dev(dev);
+
+	if (!mdev)
+		return -EINVAL;
+	mutex_lock(&mdev->vlock);
+	mdev->viommu = to_mock_viommu(viommu);
+	mdev->vdev_id = virt_id;
+	mutex_unlock(&mdev->vlock);
+	return 0;
+}
+
+static void mock_viommu_vdevice_destroy(struct xiommu_viommu *viommu,
+					struct device *dev)
+{
+	struct mock_dev *mdev = to_mock_dev(dev);
+
+	mutex_lock(&mdev->vlock);
+	mdev->viommu = NULL;
+	mdev->vdev_id = 0;
+	mutex_unlock(&mdev->vlock);
+}
+
+static bool mock_viommu_hw_queue_supported(struct xiommu_viommu *viommu,
+					   u32 type)
+{
+	return type == IOMMU_HW_QUEUE_TYPE_SELFTEST;
+}
+
+/*
+ * Queues are numbered from 0 up (index MAX or more: EINVAL; a gap: EIO;
+ * taken: EEXIST, upstream's rules) and each depends on the one below.
+ */
+static int mock_viommu_hw_queue_init(struct xiommu_viommu *viommu,
+				     struct xiommu_hw_queue *queue,
+				     phys_addr_t base_pa)
+{
+	struct mock_viommu *mv = to_mock_viommu(viommu);
+	u32 index = queue->index;
+	int rc = 0;
+
+	if (index >= IOMMU_TEST_HW_QUEUE_MAX)
+		return -EINVAL;
+	mutex_lock(&mv->qlock);
+	if (mv->hw_queue[index]) {
+		rc = -EEXIST;
+	} else if (index && !mv->hw_queue[index - 1]) {
+		rc = -EIO;
+	} else {
+		if (index)
+			xiommu_hw_queue_depend(queue, mv->hw_queue[index - 1]);
+		mv->hw_queue[index] = queue;
+	}
+	mutex_unlock(&mv->qlock);
+	return rc;
+}
+
+static void mock_viommu_hw_queue_destroy(struct xiommu_viommu *viommu,
+					 struct xiommu_hw_queue *queue)
+{
+	struct mock_viommu *mv = to_mock_viommu(viommu);
+	u32 index = queue->index;
+
+	mutex_lock(&mv->qlock);
+	mv->hw_queue[index] = NULL;
+	if (index)
+		xiommu_hw_queue_undepend(queue, mv->hw_queue[index - 1]);
+	mutex_unlock(&mv->qlock);
+}
+
+static const struct xiommu_viommu_ops mock_viommu_ops = {
+	.free = mock_viommu_free,
+	.alloc_domain_nested = mock_viommu_alloc_domain_nested,
+	.cache_invalidate = mock_viommu_cache_invalidate,
+	.vdevice_init = mock_viommu_vdevice_init,
+	.vdevice_destroy = mock_viommu_vdevice_destroy,
+	.hw_queue_supported = mock_viommu_hw_queue_supported,
+	.hw_queue_init = mock_viommu_hw_queue_init,
+	.hw_queue_destroy = mock_viommu_hw_queue_destroy,
+};
+
+/*
+ * IOMMU_VIOMMU_ALLOC of IOMMU_VIOMMU_TYPE_SELFTEST on a mock paging
+ * parent. Optional data (struct iommu_viommu_selftest): out_data returns
+ * in_data; the mock has no vIOMMU page to mmap (out_mmap_* stay 0).
+ */
+static struct xiommu_viommu *
+mock_viommu_alloc(struct device *dev, struct xiommu_domain *parent, u32 type,
+		  const struct xiommu_user_data *data)
+{
+	struct iommu_viommu_selftest cfg = {};
+	struct mock_viommu *mv;
+	int rc;
+
+	if (type != IOMMU_VIOMMU_TYPE_SELFTEST)
+		return ERR_PTR(-EOPNOTSUPP);
+	if (!to_mock_paging(parent))
+		return ERR_PTR(-EINVAL);
+	if (data) {
+		rc = xiommu_copy_struct_from_user(
+			&cfg, sizeof(cfg),
+			offsetofend(struct iommu_viommu_selftest, out_data),
+			data, IOMMU_VIOMMU_TYPE_SELFTEST);
+		if (rc)
+			return ERR_PTR(rc);
+	}
+	mv = kzalloc(sizeof(*mv), GFP_KERNEL_ACCOUNT);
+	if (!mv)
+		return ERR_PTR(-ENOMEM);
+	if (data) {
+		cfg.out_data = cfg.in_data;
+		cfg.out_mmap_offset = 0;
+		cfg.out_mmap_length = 0;
+		rc = xiommu_copy_struct_to_user(
+			data, &cfg, sizeof(cfg),
+			offsetofend(struct iommu_viommu_selftest, out_data),
+			IOMMU_VIOMMU_TYPE_SELFTEST);
+		if (rc) {
+			kfree(mv);
+			return ERR_PTR(rc);
+		}
+	}
+	mv->unit = to_mock_dev(dev)->unit;
+	mutex_init(&mv->qlock);
+	mv->core.ops = &mock_viommu_ops;
+	return &mv->core;
 }
 
 /* ---- unit ops ---- */
@@ -782,6 +1022,7 @@ static const struct xiommu_ops mock_ops_template = {
 	.get_resv_regions = mock_get_resv_regions,
 	.hw_info = mock_hw_info,
 	.max_pasid_log2 = mock_max_pasid_log2,
+	.viommu_alloc = mock_viommu_alloc,
 };
 
 /* ---- mock devices ---- */
@@ -839,6 +1080,7 @@ struct mock_dev *mock_dev_create(struct mock_unit *unit,
 	mdev->unit = unit;
 	mdev->flags = flags;
 	xa_init(&mdev->pasids);
+	mutex_init(&mdev->vlock);
 	/* the device's own cache (DEV_CHECK_CACHE), as a device comes up */
 	for (i = 0; i < MOCK_DEV_CACHE_NUM; i++)
 		mdev->cache[i] = IOMMU_TEST_DEV_CACHE_DEFAULT;

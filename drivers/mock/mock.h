@@ -76,6 +76,12 @@ struct mock_unit {
  *	IOMMU_TEST_PASID_RESERVED fails with -ENOMEM (armed by the one
  *	before it, disarmed by blocking), so the core's replace failure path
  *	can be tested, like upstream's mock
+ * @cache: the device's cache (IOMMU_TEST_OP_DEV_CHECK_CACHE), reset by
+ *	invalidations of its vIOMMU (READ_ONCE/WRITE_ONCE, one word each)
+ * @vlock: protects @viommu and @vdev_id; taken inside the core's group
+ *	lock (vdevice_init/destroy) and outside the vIOMMU's event lock
+ * @viommu: the vIOMMU the device has a vDEVICE on, or NULL
+ * @vdev_id: that vDEVICE's virt_id
  */
 struct mock_dev {
 	struct device dev;
@@ -87,6 +93,24 @@ struct mock_dev {
 	u32 cache[MOCK_DEV_CACHE_NUM];
 	struct xarray pasids;
 	bool pasid_fail_next;
+	struct mutex vlock;
+	struct mock_viommu *viommu;
+	u64 vdev_id;
+};
+
+/**
+ * struct mock_viommu - a mock vIOMMU (IOMMU_VIOMMU_TYPE_SELFTEST)
+ * @core: the driver's part the core knows
+ * @unit: the unit it belongs to
+ * @qlock: protects @hw_queue
+ * @hw_queue: its HW queues (IOMMU_HW_QUEUE_TYPE_SELFTEST) by index; each
+ *	above 0 depends on the one below (destroyed from the top)
+ */
+struct mock_viommu {
+	struct xiommu_viommu core;
+	struct mock_unit *unit;
+	struct mutex qlock;
+	struct xiommu_hw_queue *hw_queue[IOMMU_TEST_HW_QUEUE_MAX];
 };
 
 /*
@@ -140,10 +164,13 @@ struct mock_domain {
  *	value, IOMMU_HWPT_INVALIDATE resets entries to 0 and
  *	IOMMU_TEST_OP_MD_CHECK_IOTLB reads them (READ_ONCE/WRITE_ONCE: each
  *	entry is one word, no lock)
+ * @viommu: the vIOMMU the domain was allocated on, or NULL; only devices
+ *	with a vDEVICE on it may attach (ENOENT), as upstream's mock
  */
 struct mock_nested {
 	struct xiommu_domain domain;
 	struct mock_domain *parent;
+	struct mock_viommu *viommu;
 	u32 iotlb[MOCK_NESTED_DOMAIN_IOTLB_NUM];
 };
 

@@ -944,8 +944,8 @@ static int mock_test_access_replace_ioas(int fd, u32 ioas_id)
 /*
  * IOMMU_TEST_OP_DEV_CHECK_CACHE: does entry @cache_id of the cache of the
  * mock device behind device object @idev_id hold @want? The entries hold
- * IOMMU_TEST_DEV_CACHE_DEFAULT from creation: nothing invalidates a mock
- * device's cache until vIOMMU/vDEVICE objects exist (not implemented).
+ * IOMMU_TEST_DEV_CACHE_DEFAULT from creation; IOMMU_HWPT_INVALIDATE on the
+ * vIOMMU of the device's vDEVICE resets them.
  * ENOENT: no such device object; EINVAL: not a mock device, @cache_id
  * beyond MOCK_DEV_CACHE_ID_MAX or another value.
  */
@@ -963,6 +963,41 @@ static int mock_test_dev_check_cache(struct xiommu_ictx *ictx, u32 idev_id,
 	if (!mdev || cache_id > MOCK_DEV_CACHE_ID_MAX ||
 	    READ_ONCE(mdev->cache[cache_id]) != want)
 		rc = -EINVAL;
+	xiommu_idev_device_put(ictx, idev_id);
+	return rc;
+}
+
+/*
+ * IOMMU_TEST_OP_TRIGGER_VEVENT: the mock device behind device object
+ * @idev_id raises an event for its vIOMMU's IOMMU_VEVENTQ_TYPE_SELFTEST
+ * queue, carrying its vDEVICE's virt_id. ENOENT: no such device object,
+ * or it has no vDEVICE; EINVAL: not a mock device; EOPNOTSUPP: its vIOMMU
+ * has no such queue.
+ */
+static int mock_test_trigger_vevent(struct xiommu_ictx *ictx, u32 idev_id)
+{
+	struct iommu_viommu_event_selftest ev = {};
+	struct mock_dev *mdev;
+	struct device *dev;
+	int rc = -ENOENT;
+
+	dev = xiommu_idev_device_get(ictx, idev_id);
+	if (IS_ERR(dev))
+		return PTR_ERR(dev);
+	mdev = to_mock_dev(dev);
+	if (!mdev) {
+		rc = -EINVAL;
+		goto out_put;
+	}
+	mutex_lock(&mdev->vlock);
+	if (mdev->viommu) {
+		ev.virt_id = mdev->vdev_id;
+		rc = xiommu_viommu_report_event(&mdev->viommu->core,
+						IOMMU_VEVENTQ_TYPE_SELFTEST,
+						&ev, sizeof(ev));
+	}
+	mutex_unlock(&mdev->vlock);
+out_put:
 	xiommu_idev_device_put(ictx, idev_id);
 	return rc;
 }
@@ -1138,6 +1173,9 @@ static int mock_test_cmd(struct xiommu_ictx *ictx, void __user *uarg,
 		return mock_test_dev_check_cache(ictx, cmd.id,
 						 cmd.check_dev_cache.id,
 						 cmd.check_dev_cache.cache);
+	case IOMMU_TEST_OP_TRIGGER_VEVENT:
+		return mock_test_trigger_vevent(ictx,
+						cmd.trigger_vevent.dev_id);
 	default:
 		return -EOPNOTSUPP;
 	}

@@ -240,6 +240,31 @@ xiommu_copy_struct_from_user_array(void *dst, size_t dst_size, size_t min_len,
 				     src->entry_len);
 }
 
+/**
+ * xiommu_copy_struct_to_user() - return driver-typed data to user space
+ * @dst: the user data the driver read with xiommu_copy_struct_from_user()
+ * @src: kernel struct, @src_size bytes
+ * @src_size: sizeof the driver's struct
+ * @min_len: bytes of the oldest layout of the struct
+ * @type: the data type @src is
+ *
+ * Copies min(@dst->len, @src_size) bytes, so a caller built with an older,
+ * shorter struct gets the fields it knows.
+ *
+ * Return: 0; -EINVAL @dst is of another type or shorter than @min_len;
+ * -EFAULT.
+ */
+static inline int xiommu_copy_struct_to_user(const struct xiommu_user_data *dst,
+					     const void *src, size_t src_size,
+					     size_t min_len, u32 type)
+{
+	if (dst->type != type || dst->len < min_len)
+		return -EINVAL;
+	if (copy_to_user(dst->uptr, src, min_t(size_t, dst->len, src_size)))
+		return -EFAULT;
+	return 0;
+}
+
 /* IOPTE permission bits passed to map_pages (@prot). */
 #define XIOMMU_READ	(1 << 0)	/* the device may read memory */
 #define XIOMMU_WRITE	(1 << 1)	/* the device may write memory */
@@ -481,6 +506,111 @@ struct xiommu_resv_region {
  */
 #define XIOMMU_RESV_DIRECT	2
 
+
+/**
+ * struct xiommu_viommu - a virtual IOMMU: the slice of a unit that belongs
+ *	to one VM (IOMMU_VIOMMU_ALLOC), as its driver sees it
+ * @iommu: the unit (set by the core; a reference is held while the vIOMMU
+ *	exists)
+ * @parent: the NEST_PARENT paging domain every nested domain of the vIOMMU
+ *	translates through (set by the core; alive while the vIOMMU exists)
+ * @type: the enum iommu_viommu_type (or driver type) user space asked for
+ * @ops: set by the driver's viommu_alloc, never NULL
+ * @core: core-private: the iommufd object
+ *
+ * The driver embeds this in its own struct, allocated by
+ * xiommu_ops.viommu_alloc and freed by xiommu_viommu_ops.free.
+ */
+struct xiommu_hw_queue;
+
+struct xiommu_viommu {
+	struct xiommu_device *iommu;
+	struct xiommu_domain *parent;
+	u32 type;
+	const struct xiommu_viommu_ops *ops;
+	void *core;
+};
+
+/**
+ * struct xiommu_viommu_ops - what a driver's vIOMMU does
+ * @free: free the driver's struct (no vDEVICE, nested domain or queue of
+ *	the vIOMMU exists any more). Required.
+ * @alloc_domain_nested: optional: a nested domain of the vIOMMU for @dev,
+ *	translating through @viommu->parent, from the driver-typed @data
+ *	(IOMMU_HWPT_ALLOC with pt_id a vIOMMU). @flags: IOMMU_HWPT_ALLOC_*
+ *	the core passes on (the driver refuses what it does not do with
+ *	-EOPNOTSUPP). Same errno as xiommu_ops.domain_alloc_nested.
+ * @cache_invalidate: optional: carry out the invalidation requests
+ *	@array (IOMMU_HWPT_INVALIDATE on the vIOMMU) in order, with the rules
+ *	of xiommu_domain_ops.cache_invalidate_user; devices are named by
+ *	their virt_id (xiommu_viommu_find_dev()).
+ * @vdevice_init: optional: @dev gets the guest ID @virt_id on this
+ *	vIOMMU (IOMMU_VDEVICE_ALLOC). Returns 0 or an errno for user space.
+ *	Called with the core's per-group lock held: must not call back into
+ *	the core except xiommu_viommu_lock()/find_dev()/unlock().
+ * @vdevice_destroy: optional (required with @vdevice_init): undo it; the
+ *	ID is no longer found by xiommu_viommu_find_dev(). Same context.
+ * @hw_queue_supported: optional: whether the vIOMMU gives the guest HW
+ *	queues of @type (IOMMU_HW_QUEUE_ALLOC; without this op, or false:
+ *	EOPNOTSUPP)
+ * @hw_queue_init: start HW queue @queue (its @index, @length, @base_addr
+ *	filled) on guest memory at physical address @base_pa: contiguous,
+ *	pinned and not unmappable from the IOAS until @hw_queue_destroy.
+ *	Returns 0 or an errno for user space. Required with
+ *	@hw_queue_supported.
+ * @hw_queue_destroy: stop @queue. Required with @hw_queue_init.
+ */
+struct xiommu_viommu_ops {
+	void (*free)(struct xiommu_viommu *viommu);
+	struct xiommu_domain *(*alloc_domain_nested)(
+		struct xiommu_viommu *viommu, struct device *dev, u32 flags,
+		const struct xiommu_user_data *data);
+	int (*cache_invalidate)(struct xiommu_viommu *viommu,
+				struct xiommu_user_data_array *array);
+	int (*vdevice_init)(struct xiommu_viommu *viommu, struct device *dev,
+			    u64 virt_id);
+	void (*vdevice_destroy)(struct xiommu_viommu *viommu,
+				struct device *dev);
+	bool (*hw_queue_supported)(struct xiommu_viommu *viommu, u32 type);
+	int (*hw_queue_init)(struct xiommu_viommu *viommu,
+			     struct xiommu_hw_queue *queue, phys_addr_t base_pa);
+	void (*hw_queue_destroy)(struct xiommu_viommu *viommu,
+				 struct xiommu_hw_queue *queue);
+};
+
+/**
+ * struct xiommu_hw_queue - a queue of the IOMMU hardware that reads its
+ *	entries from guest memory (IOMMU_HW_QUEUE_ALLOC), as its driver sees
+ *	it
+ * @type: enum iommu_hw_queue_type (or the driver's)
+ * @index: the queue's number among the vIOMMU's queues of @type
+ * @base_addr: guest-physical address (IOVA of the nesting parent) of the
+ *	queue memory
+ * @length: bytes of queue memory
+ * @priv: the driver's
+ * @core: core-private: the iommufd object
+ */
+struct xiommu_hw_queue {
+	u32 type;
+	u32 index;
+	u64 base_addr;
+	u64 length;
+	void *priv;
+	void *core;
+};
+
+void xiommu_hw_queue_depend(struct xiommu_hw_queue *queue,
+			    struct xiommu_hw_queue *depended);
+void xiommu_hw_queue_undepend(struct xiommu_hw_queue *queue,
+			      struct xiommu_hw_queue *depended);
+
+void xiommu_viommu_lock(struct xiommu_viommu *viommu) __acquires(viommu);
+void xiommu_viommu_unlock(struct xiommu_viommu *viommu) __releases(viommu);
+struct device *xiommu_viommu_find_dev(struct xiommu_viommu *viommu,
+				      u64 virt_id);
+int xiommu_viommu_report_event(struct xiommu_viommu *viommu, u32 type,
+			       const void *data, size_t len);
+
 /**
  * struct xiommu_ops - per-driver operations
  * @owner: module providing the driver (pinned while the unit is registered
@@ -533,6 +663,14 @@ struct xiommu_resv_region {
  *	The core attaches PASIDs only below 2^max_pasid_log2 and only on
  *	endpoints reporting more than 0 (and only if @blocked_domain has
  *	set_dev_pasid).
+ * @viommu_alloc: optional: create a vIOMMU of @type for @dev's unit on
+ *	the NEST_PARENT paging domain @parent (IOMMU_VIOMMU_ALLOC), reading
+ *	and answering the driver-typed @data (NULL when user space gave
+ *	none) with xiommu_copy_struct_from_user()/_to_user(). Returns the
+ *	driver's struct with @ops set, or ERR_PTR: -EOPNOTSUPP @type is not
+ *	the driver's (or the hardware cannot); -EINVAL bad @data or @parent;
+ *	-E2BIG, -EFAULT, -ENOMEM. Without this op every vIOMMU type is
+ *	refused with -EOPNOTSUPP.
  * @identity_domain: a static identity (passthrough) domain, or NULL if the
  *	driver has none (then kernel-owned endpoints sit in @blocked_domain).
  * @blocked_domain: a static blocking domain. Required.
@@ -556,6 +694,10 @@ struct xiommu_ops {
 	int (*hw_info)(struct device *dev, void *data, size_t len, u32 *type);
 	void (*release_unit)(struct xiommu_device *iommu);
 	u8 (*max_pasid_log2)(struct device *dev);
+	struct xiommu_viommu *(*viommu_alloc)(struct device *dev,
+					      struct xiommu_domain *parent,
+					      u32 type,
+					      const struct xiommu_user_data *data);
 	struct xiommu_domain *identity_domain;
 	struct xiommu_domain *blocked_domain;
 };

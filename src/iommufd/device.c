@@ -317,6 +317,8 @@ void xiommu_idev_unbind(struct xiommu_idev *idev)
 {
 	struct xiommu_ictx *ictx = idev->ictx;
 
+	/* The vDEVICE goes first and leaves its ID a tombstone (upstream). */
+	xiommu_idev_remove_vdev(idev);
 	xiommu_idev_pasid_detach_all(idev);
 	xiommu_idev_detach(idev);
 	xiommu_object_destroy_user(ictx, &idev->obj);

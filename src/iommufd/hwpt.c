@@ -277,6 +277,13 @@ int xiommu_hwpt_alloc_ioctl(struct xiommu_ucmd *ucmd)
 							     obj),
 						idev, cmd->flags, &data);
 		break;
+	case XIOMMU_OBJ_VIOMMU:
+		/* a nested HWPT on a vIOMMU (viommu.c) */
+		hwpt = xiommu_hwpt_viommu_nested_alloc(
+			ucmd->ictx,
+			container_of(pt_obj, struct xiommu_viommu_obj, obj),
+			idev, cmd->flags, &data);
+		break;
 	default:
 		hwpt = ERR_PTR(-EINVAL);
 		break;

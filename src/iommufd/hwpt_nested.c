@@ -80,7 +80,10 @@ void xiommu_hwpt_nested_destroy(struct xiommu_object *obj)
 	if (hwpt->fault)
 		refcount_dec(&hwpt->fault->common.obj.users);
 	xiommu_domain_free(hwpt->domain);
-	refcount_dec(&hwpt->parent->obj.users);
+	if (hwpt->viommu)
+		refcount_dec(&hwpt->viommu->obj.users);
+	else
+		refcount_dec(&hwpt->parent->obj.users);
 }
 
 /**
@@ -150,6 +153,11 @@ int xiommu_hwpt_invalidate_ioctl(struct xiommu_ucmd *ucmd)
 							obj);
 
 		rc = xiommu_hwpt_invalidate_array(hwpt->domain, &array);
+		done = array.entry_num;
+	} else if (pt_obj->type == XIOMMU_OBJ_VIOMMU) {
+		rc = xiommu_viommu_invalidate_array(
+			container_of(pt_obj, struct xiommu_viommu_obj, obj),
+			&array);
 		done = array.entry_num;
 	} else {
 		rc = -EINVAL;

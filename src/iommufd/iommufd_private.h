@@ -29,6 +29,7 @@
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/refcount.h>
+#include <linux/rwsem.h>
 #include <linux/spinlock.h>
 #include <linux/sched.h>
 #include <linux/types.h>
@@ -58,6 +59,10 @@
  * @XIOMMU_OBJ_HWPT_NESTED: struct xiommu_hwpt with a nested domain
  *	(hwpt_nested.c)
  * @XIOMMU_OBJ_FAULT: struct xiommu_fault (IOPF fault queue, fault.c)
+ * @XIOMMU_OBJ_VIOMMU: struct xiommu_viommu_obj (viommu.c)
+ * @XIOMMU_OBJ_VDEVICE: struct xiommu_vdevice (viommu.c)
+ * @XIOMMU_OBJ_VEVENTQ: struct xiommu_veventq (viommu.c)
+ * @XIOMMU_OBJ_HW_QUEUE: struct xiommu_hw_queue_obj (viommu.c)
  * @XIOMMU_OBJ_MAX: number of types
  */
 enum xiommu_obj_type {
@@ -70,6 +75,10 @@ enum xiommu_obj_type {
 	XIOMMU_OBJ_ACCESS,
 	XIOMMU_OBJ_HWPT_NESTED,
 	XIOMMU_OBJ_FAULT,
+	XIOMMU_OBJ_VIOMMU,
+	XIOMMU_OBJ_VDEVICE,
+	XIOMMU_OBJ_VEVENTQ,
+	XIOMMU_OBJ_HW_QUEUE,
 	XIOMMU_OBJ_MAX,
 };
 
@@ -197,6 +206,8 @@ static inline bool xiommu_lock_obj(struct xiommu_object *obj)
 }
 
 #define XIOMMU_REMOVE_WAIT_SHORTTERM	BIT(0)
+/* leave the ID taken (a tombstone) until the context goes */
+#define XIOMMU_REMOVE_TOMBSTONE		BIT(1)
 int xiommu_object_remove(struct xiommu_ictx *ictx,
 			 struct xiommu_object *to_destroy, u32 id,
 			 unsigned int flags);
@@ -288,6 +299,9 @@ long xiommu_vfio_ioctl(struct xiommu_ictx *ictx, unsigned int cmd,
  * @pasid_compat: allocated with IOMMU_HWPT_ALLOC_PASID (fixed): the only
  *	HWPTs a PASID may attach to, and while a group has PASIDs attached
  *	the only ones its RID may use
+ * @viommu: nested HWPTs allocated on a vIOMMU (pt_id a vIOMMU): that
+ *	vIOMMU, users reference held instead of one on @parent (the vIOMMU
+ *	holds the parent)
  */
 struct xiommu_hwpt {
 	struct xiommu_object obj;
@@ -301,9 +315,11 @@ struct xiommu_hwpt {
 	bool dirty_tracking;
 	struct xiommu_fault *fault;
 	bool pasid_compat;
+	struct xiommu_viommu_obj *viommu;
 };
 
 struct xiommu_idev;
+struct xiommu_viommu_obj;
 
 struct xiommu_hwpt *xiommu_hwpt_alloc(struct xiommu_ictx *ictx,
 				      struct xiommu_ioas *ioas,
@@ -415,6 +431,8 @@ struct xiommu_pasid_attach {
  * @attached: on igroup->device_list (igroup->lock)
  * @enforce_cache_coherency: the device's unit can force snooping, so every
  *	HWPT it attaches to must do so
+ * @vdev: the device's vDEVICE, or NULL (igroup->lock)
+ * @destroying: unbind has begun: no new vDEVICE (igroup->lock)
  */
 struct xiommu_idev {
 	struct xiommu_object obj;
@@ -424,6 +442,8 @@ struct xiommu_idev {
 	struct list_head group_item;
 	bool attached;
 	bool enforce_cache_coherency;
+	struct xiommu_vdevice *vdev;
+	bool destroying;
 };
 
 struct xiommu_idev *xiommu_get_idev(struct xiommu_ictx *ictx, u32 id);
@@ -474,6 +494,65 @@ struct xiommu_access {
 };
 
 void xiommu_access_destroy_object(struct xiommu_object *obj);
+
+/* viommu.c: vIOMMU, vDEVICE and vEVENTQ objects */
+
+/**
+ * struct xiommu_viommu_obj - a vIOMMU object (IOMMU_VIOMMU_ALLOC)
+ * @obj: base; users references: every vDEVICE, vEVENTQ and nested HWPT
+ *	of the vIOMMU holds one (so IOMMU_DESTROY answers EBUSY until they
+ *	are gone)
+ * @ictx: the context
+ * @hwpt: the NEST_PARENT paging HWPT (users reference held: destroying it
+ *	first is EBUSY)
+ * @drv: the driver's part (struct xiommu_viommu), freed by its ops->free
+ * @vdevs: virt_id -> struct xiommu_vdevice; its xa_lock is what
+ *	xiommu_viommu_lock() takes, so drivers look devices up against
+ *	vDEVICE destruction
+ * @veventqs_rwsem: protects @veventqs; readers are event producers
+ * @veventqs: the vEVENTQs of the vIOMMU (one per type)
+ */
+struct xiommu_viommu_obj {
+	struct xiommu_object obj;
+	struct xiommu_ictx *ictx;
+	struct xiommu_hwpt *hwpt;
+	struct xiommu_viommu *drv;
+	struct xarray vdevs;
+	struct rw_semaphore veventqs_rwsem;
+	struct list_head veventqs;
+};
+
+/**
+ * struct xiommu_vdevice - a vDEVICE: a bound device's ID on a vIOMMU
+ *	(IOMMU_VDEVICE_ALLOC)
+ * @obj: base
+ * @viommu: the vIOMMU (users reference held)
+ * @idev: the device object; no reference: unbinding the device destroys
+ *	the vDEVICE first (leaving its ID a tombstone), as upstream
+ * @virt_id: the guest's ID of the device, unique in @viommu->vdevs
+ */
+struct xiommu_vdevice {
+	struct xiommu_object obj;
+	struct xiommu_viommu_obj *viommu;
+	struct xiommu_idev *idev;
+	u64 virt_id;
+};
+
+int xiommu_viommu_alloc_ioctl(struct xiommu_ucmd *ucmd);
+void xiommu_viommu_destroy(struct xiommu_object *obj);
+int xiommu_vdevice_alloc_ioctl(struct xiommu_ucmd *ucmd);
+void xiommu_vdevice_destroy(struct xiommu_object *obj);
+void xiommu_idev_remove_vdev(struct xiommu_idev *idev);
+int xiommu_veventq_alloc_ioctl(struct xiommu_ucmd *ucmd);
+void xiommu_veventq_destroy(struct xiommu_object *obj);
+int xiommu_hw_queue_alloc_ioctl(struct xiommu_ucmd *ucmd);
+void xiommu_hw_queue_destroy(struct xiommu_object *obj);
+int xiommu_viommu_invalidate_array(struct xiommu_viommu_obj *viommu,
+				   struct xiommu_user_data_array *array);
+struct xiommu_hwpt *xiommu_hwpt_viommu_nested_alloc(
+	struct xiommu_ictx *ictx, struct xiommu_viommu_obj *viommu,
+	struct xiommu_idev *idev, u32 flags,
+	const struct xiommu_user_data *data);
 
 /* eventq.c: event queues read through a file of their own */
 

@@ -49,6 +49,18 @@ static const struct xiommu_object_ops xiommu_object_ops[XIOMMU_OBJ_MAX] = {
 	[XIOMMU_OBJ_FAULT] = {
 		.destroy = xiommu_fault_destroy,
 	},
+	[XIOMMU_OBJ_VIOMMU] = {
+		.destroy = xiommu_viommu_destroy,
+	},
+	[XIOMMU_OBJ_VDEVICE] = {
+		.destroy = xiommu_vdevice_destroy,
+	},
+	[XIOMMU_OBJ_VEVENTQ] = {
+		.destroy = xiommu_veventq_destroy,
+	},
+	[XIOMMU_OBJ_HW_QUEUE] = {
+		.destroy = xiommu_hw_queue_destroy,
+	},
 };
 
 /**
@@ -231,7 +243,9 @@ static void xiommu_object_unlinked(struct xiommu_ictx *ictx,
  *	long-term reference that this call drops in every case
  * @id: the object's ID
  * @flags: XIOMMU_REMOVE_WAIT_SHORTTERM: first wait until no operation uses
- *	the object (so only long-term users can make this fail)
+ *	the object (so only long-term users can make this fail);
+ *	XIOMMU_REMOVE_TOMBSTONE: leave @id taken (lookups and IOMMU_DESTROY
+ *	answer ENOENT) until the context is freed
  *
  * The object is destroyed only if the table's reference is its last
  * long-term one.
@@ -270,7 +284,7 @@ int xiommu_object_remove(struct xiommu_ictx *ictx,
 		rc = -EBUSY;
 		goto err_unlock;
 	}
-	xas_store(&xas, NULL);
+	xas_store(&xas, (flags & XIOMMU_REMOVE_TOMBSTONE) ? XA_ZERO_ENTRY : NULL);
 	xiommu_object_unlinked(ictx, obj);
 	xa_unlock(&ictx->objects);
 
@@ -436,6 +450,10 @@ union xiommu_ucmd_buffer {
 	struct iommu_hwpt_set_dirty_tracking set_dirty_tracking;
 	struct iommu_hwpt_get_dirty_bitmap get_dirty_bitmap;
 	struct iommu_fault_alloc fault_alloc;
+	struct iommu_viommu_alloc viommu_alloc;
+	struct iommu_vdevice_alloc vdevice_alloc;
+	struct iommu_veventq_alloc veventq_alloc;
+	struct iommu_hw_queue_alloc hw_queue_alloc;
 };
 
 /**
@@ -502,6 +520,14 @@ static const struct xiommu_ioctl_op xiommu_ioctl_ops[] = {
 		  struct iommu_hwpt_invalidate, __reserved),
 	XIOMMU_OP(IOMMU_FAULT_QUEUE_ALLOC, xiommu_fault_alloc_ioctl,
 		  struct iommu_fault_alloc, out_fault_fd),
+	XIOMMU_OP(IOMMU_VIOMMU_ALLOC, xiommu_viommu_alloc_ioctl,
+		  struct iommu_viommu_alloc, out_viommu_id),
+	XIOMMU_OP(IOMMU_VDEVICE_ALLOC, xiommu_vdevice_alloc_ioctl,
+		  struct iommu_vdevice_alloc, virt_id),
+	XIOMMU_OP(IOMMU_VEVENTQ_ALLOC, xiommu_veventq_alloc_ioctl,
+		  struct iommu_veventq_alloc, out_veventq_fd),
+	XIOMMU_OP(IOMMU_HW_QUEUE_ALLOC, xiommu_hw_queue_alloc_ioctl,
+		  struct iommu_hw_queue_alloc, length),
 	[XIOMMU_TEST_CMD_NR - IOMMUFD_CMD_BASE] = {
 		.ioctl_num = _IO(IOMMUFD_TYPE, XIOMMU_TEST_CMD_NR),
 		.raw = xiommu_test_cmd,
@@ -556,11 +582,17 @@ static void xiommu_ictx_release(struct kref *kref)
 {
 	struct xiommu_ictx *ictx = container_of(kref, struct xiommu_ictx,
 						kref);
+	struct xiommu_object *obj;
+	unsigned long index;
 
 	xiommu_ictx_debug_del(ictx);
 	/* What drivers kept alive after close goes now. */
 	xiommu_ictx_destroy_objects(ictx);
-	WARN_ON(!xa_empty(&ictx->objects));
+	/* Only tombstones (zero entries, which xa_for_each skips) are left. */
+	xa_for_each(&ictx->objects, index, obj) {
+		WARN_ON(obj);
+		break;
+	}
 	WARN_ON(!xa_empty(&ictx->groups));
 	xa_destroy(&ictx->objects);
 	xa_destroy(&ictx->groups);
