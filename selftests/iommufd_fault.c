@@ -19,22 +19,6 @@ static __attribute__((constructor)) void setup_buffer(void)
 	setup_test_buffer(8);
 }
 
-static int _fault_alloc(int fd, __u32 flags, __u32 *id, int *fault_fd)
-{
-	struct iommu_fault_alloc cmd = {
-		.size = sizeof(cmd),
-		.flags = flags,
-	};
-	int ret;
-
-	ret = ioctl(fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
-	if (ret)
-		return ret;
-	*id = cmd.out_fault_id;
-	*fault_fd = cmd.out_fault_fd;
-	return 0;
-}
-
 static int _hwpt_alloc_fault(int fd, __u32 flags, __u32 dev_id, __u32 pt_id,
 			     __u32 fault_id, __u32 *hwpt_id)
 {
@@ -51,24 +35,6 @@ static int _hwpt_alloc_fault(int fd, __u32 flags, __u32 dev_id, __u32 pt_id,
 	if (!ret && hwpt_id)
 		*hwpt_id = cmd.out_hwpt_id;
 	return ret;
-}
-
-static int _trigger(int fd, __u32 idev_id, __u32 pasid, __u32 grpid,
-		    __u32 perm, __u64 addr)
-{
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_TRIGGER_IOPF,
-		.trigger_iopf = {
-			.dev_id = idev_id,
-			.pasid = pasid,
-			.grpid = grpid,
-			.perm = perm,
-			.addr = addr,
-		},
-	};
-
-	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
 }
 
 static int _respond(int fault_fd, __u32 cookie, __u32 code)
@@ -119,7 +85,7 @@ FIXTURE_SETUP(iommufd_fault)
 	ASSERT_NE(-1, self->fd);
 	test_ioctl_ioas_alloc(&self->ioas_id);
 	test_ioctl_ioas_map_fixed(buffer, BUFFER_SIZE, MOCK_APERTURE_START);
-	ASSERT_EQ(0, _fault_alloc(self->fd, 0, &self->fault_id,
+	ASSERT_EQ(0, _test_fault_alloc(self->fd, 0, &self->fault_id,
 				  &self->fault_fd));
 	for (i = 0; i != variant->mock_domains; i++)
 		ASSERT_EQ(0, _test_mock_domain_flags(self->fd, self->ioas_id,
@@ -152,8 +118,9 @@ FIXTURE_TEARDOWN(iommufd_fault)
 	} while (0)
 
 #define trigger(i, pasid, grpid, addr)                                     \
-	ASSERT_EQ(0, _trigger(self->fd, self->idev_ids[i], pasid, grpid,    \
-			      IOMMU_PGFAULT_PERM_READ, addr))
+	ASSERT_EQ(0, _test_cmd_trigger_iopf(self->fd, self->idev_ids[i],     \
+					    pasid, grpid,                   \
+					    IOMMU_PGFAULT_PERM_READ, addr))
 #define rid_replace(i, pt)                                                 \
 	ASSERT_EQ(0, _test_cmd_mock_domain_replace(self->fd,                \
 						   self->stdev_ids[i], pt,  \
@@ -177,9 +144,10 @@ TEST_F(iommufd_fault, alloc)
 	__u32 id;
 	int ffd;
 
-	EXPECT_ERRNO(EOPNOTSUPP, _fault_alloc(self->fd, 1, &id, &ffd));
-	EXPECT_ERRNO(EOPNOTSUPP, _fault_alloc(self->fd, 1U << 31, &id, &ffd));
-	ASSERT_EQ(0, _fault_alloc(self->fd, 0, &id, &ffd));
+	EXPECT_ERRNO(EOPNOTSUPP, _test_fault_alloc(self->fd, 1, &id, &ffd));
+	EXPECT_ERRNO(EOPNOTSUPP,
+		     _test_fault_alloc(self->fd, 1U << 31, &id, &ffd));
+	ASSERT_EQ(0, _test_fault_alloc(self->fd, 0, &id, &ffd));
 	EXPECT_NE(self->fault_id, id);
 	EXPECT_LE(0, ffd);
 	/* O_CLOEXEC, as upstream */
@@ -448,13 +416,15 @@ TEST_F(iommufd_fault, two_devices)
 /* Bad device IDs; faults left outstanding at close are the teardown's */
 TEST_F(iommufd_fault, trigger_ids)
 {
-	EXPECT_ERRNO(ENOENT, _trigger(self->fd, 0xfffffff, 0, 0, 0, 0));
-	EXPECT_ERRNO(ENOENT, _trigger(self->fd, self->ioas_id, 0, 0, 0, 0));
+	EXPECT_ERRNO(ENOENT,
+		     _test_cmd_trigger_iopf(self->fd, 0xfffffff, 0, 0, 0, 0));
+	EXPECT_ERRNO(ENOENT,
+		     _test_cmd_trigger_iopf(self->fd, self->ioas_id, 0, 0, 0, 0));
 	if (!variant->mock_domains)
 		return;
 	/* the selftest device object is no device object */
-	EXPECT_ERRNO(ENOENT, _trigger(self->fd, self->stdev_ids[0], 0, 0, 0,
-				      0));
+	EXPECT_ERRNO(ENOENT, _test_cmd_trigger_iopf(self->fd, self->stdev_ids[0],
+						    0, 0, 0, 0));
 	rid_replace(0, self->iopf_id);
 	trigger(0, 0, 1, 0x1000);
 	trigger(0, 0, 2, 0x2000);

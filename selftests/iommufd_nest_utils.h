@@ -260,4 +260,43 @@ static inline int _test_hw_queue_alloc(int fd, __u32 viommu_id, __u32 type,
 	return ret;
 }
 
+/* ---- IOPF fault queues (iommufd_fault.c, iommufd_viommu.c) ---- */
+
+/* IOMMU_FAULT_QUEUE_ALLOC: the queue's object ID and fd */
+static inline int _test_fault_alloc(int fd, __u32 flags, __u32 *id,
+				    int *fault_fd)
+{
+	struct iommu_fault_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = flags,
+	};
+	int ret;
+
+	ret = ioctl(fd, IOMMU_FAULT_QUEUE_ALLOC, &cmd);
+	if (ret)
+		return ret;
+	*id = cmd.out_fault_id;
+	*fault_fd = cmd.out_fault_fd;
+	return 0;
+}
+
+/* IOMMU_TEST_OP_TRIGGER_IOPF: a page request of device object @idev_id */
+static inline int _test_cmd_trigger_iopf(int fd, __u32 idev_id, __u32 pasid,
+					 __u32 grpid, __u32 perm, __u64 addr)
+{
+	struct iommu_test_cmd cmd = {
+		.size = sizeof(cmd),
+		.op = IOMMU_TEST_OP_TRIGGER_IOPF,
+		.trigger_iopf = {
+			.dev_id = idev_id,
+			.pasid = pasid,
+			.grpid = grpid,
+			.perm = perm,
+			.addr = addr,
+		},
+	};
+
+	return ioctl(fd, IOMMU_TEST_CMD, &cmd);
+}
+
 #endif /* XIOMMU_SELFTEST_IOMMUFD_NEST_UTILS_H */

@@ -438,6 +438,73 @@ TEST_F(iommufd_viommu, nested_on_viommu)
 	test_ioctl_destroy(self->parent_id);
 }
 
+/*
+ * A nested HWPT of a vIOMMU takes PASID and a fault queue
+ * (FAULT_ID_VALID), as a nested HWPT on a parent does: a page request of a
+ * device attached to it reaches the queue, and the HWPT holds the queue.
+ */
+TEST_F(iommufd_viommu, nested_on_viommu_iopf)
+{
+	struct iommu_hwpt_selftest data = { .iotlb = 0x1234 };
+	struct iommu_hwpt_alloc cmd = {
+		.size = sizeof(cmd),
+		.flags = IOMMU_HWPT_FAULT_ID_VALID,
+		.data_type = IOMMU_HWPT_DATA_SELFTEST,
+		.data_len = sizeof(data),
+		.data_uptr = (uintptr_t)&data,
+	};
+	struct iommu_hwpt_pgfault f;
+	__u32 fault_id, nested, pasid_nested, vdev, got;
+	int fault_fd;
+
+	NEED_DEVICE();
+	ASSERT_EQ(0, _test_fault_alloc(self->fd, 0, &fault_id, &fault_fd));
+	cmd.dev_id = self->idev_ids[0];
+	cmd.pt_id = self->viommu_id;
+	cmd.fault_id = self->ioas_id;
+	EXPECT_ERRNO(ENOENT, ioctl(self->fd, IOMMU_HWPT_ALLOC, &cmd));
+	cmd.fault_id = fault_id;
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_ALLOC, &cmd));
+	nested = cmd.out_hwpt_id;
+	cmd.flags = IOMMU_HWPT_ALLOC_PASID;
+	ASSERT_EQ(0, ioctl(self->fd, IOMMU_HWPT_ALLOC, &cmd));
+	pasid_nested = cmd.out_hwpt_id;
+	cmd.flags = IOMMU_HWPT_ALLOC_DIRTY_TRACKING;
+	EXPECT_ERRNO(EOPNOTSUPP, ioctl(self->fd, IOMMU_HWPT_ALLOC, &cmd));
+	test_ioctl_destroy(pasid_nested);
+
+	ASSERT_EQ(0, _test_vdevice_alloc(self->fd, self->viommu_id,
+					 self->idev_ids[0], 7, &vdev));
+	ASSERT_EQ(0, _test_cmd_mock_domain_replace(self->fd,
+						   self->stdev_ids[0], nested,
+						   &got));
+	ASSERT_EQ(0, _test_cmd_trigger_iopf(self->fd, self->idev_ids[0], 0, 3,
+					    IOMMU_PGFAULT_PERM_READ,
+					    0xdead000));
+	ASSERT_EQ((ssize_t)sizeof(f), read(fault_fd, &f, sizeof(f)));
+	EXPECT_EQ(self->idev_ids[0], f.dev_id);
+	EXPECT_EQ(3, f.grpid);
+	EXPECT_EQ(0xdead000, f.addr);
+	{
+		struct iommu_hwpt_page_response r = {
+			.cookie = f.cookie,
+			.code = IOMMUFD_PAGE_RESP_SUCCESS,
+		};
+
+		ASSERT_EQ((ssize_t)sizeof(r),
+			  write(fault_fd, &r, sizeof(r)));
+	}
+	/* the HWPT holds the queue, the vIOMMU holds the HWPT's parent */
+	close(fault_fd);
+	test_err_ioctl_destroy(EBUSY, fault_id);
+	ASSERT_EQ(0, _test_cmd_mock_domain_replace(self->fd,
+						   self->stdev_ids[0],
+						   self->ioas_id, &got));
+	test_ioctl_destroy(nested);
+	test_ioctl_destroy(fault_id);
+	test_ioctl_destroy(vdev);
+}
+
 /* ---- IOMMU_HWPT_INVALIDATE on a vIOMMU ---- */
 
 TEST_F(iommufd_viommu, viommu_invalidate)

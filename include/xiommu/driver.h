@@ -537,9 +537,10 @@ struct xiommu_viommu {
  *	the vIOMMU exists any more). Required.
  * @alloc_domain_nested: optional: a nested domain of the vIOMMU for @dev,
  *	translating through @viommu->parent, from the driver-typed @data
- *	(IOMMU_HWPT_ALLOC with pt_id a vIOMMU). @flags: IOMMU_HWPT_ALLOC_*
- *	the core passes on (the driver refuses what it does not do with
- *	-EOPNOTSUPP). Same errno as xiommu_ops.domain_alloc_nested.
+ *	(IOMMU_HWPT_ALLOC with pt_id a vIOMMU). @flags: XIOMMU_DOMAIN_ALLOC_*
+ *	(PASID for IOMMU_HWPT_ALLOC_PASID; the driver refuses what it does
+ *	not do with -EOPNOTSUPP). Same errno as
+ *	xiommu_ops.domain_alloc_nested.
  * @cache_invalidate: optional: carry out the invalidation requests
  *	@array (IOMMU_HWPT_INVALIDATE on the vIOMMU) in order, with the rules
  *	of xiommu_domain_ops.cache_invalidate_user; devices are named by

@@ -255,7 +255,9 @@ int xiommu_viommu_invalidate_array(struct xiommu_viommu_obj *viommu,
  * @ictx: context
  * @viommu: the vIOMMU (short-term reference held by the caller)
  * @idev: the device the domain is for
- * @flags: IOMMU_HWPT_ALLOC flags; none are implemented for it
+ * @flags: IOMMU_HWPT_ALLOC flags: PASID (a PASID-compatible domain) and
+ *	FAULT_ID_VALID (the caller attaches the fault queue); others
+ *	-EOPNOTSUPP
  * @data: the driver-typed stage-1 description
  *
  * The HWPT holds a users reference on @viommu; its parent is the vIOMMU's
@@ -276,7 +278,8 @@ struct xiommu_hwpt *xiommu_hwpt_viommu_nested_alloc(
 	struct xiommu_domain *domain;
 	struct xiommu_hwpt *hwpt;
 
-	if (flags)
+	/* FAULT_ID_VALID: the caller attaches the queue */
+	if (flags & ~(IOMMU_HWPT_ALLOC_PASID | IOMMU_HWPT_FAULT_ID_VALID))
 		return ERR_PTR(-EOPNOTSUPP);
 	if (!drv->ops->alloc_domain_nested)
 		return ERR_PTR(-EOPNOTSUPP);
@@ -287,7 +290,10 @@ struct xiommu_hwpt *xiommu_hwpt_viommu_nested_alloc(
 		return ERR_PTR(-ENODEV);
 	xiommu_device_get(iommu);
 
-	domain = drv->ops->alloc_domain_nested(drv, idev->dev, flags, data);
+	domain = drv->ops->alloc_domain_nested(drv, idev->dev,
+					       (flags & IOMMU_HWPT_ALLOC_PASID) ?
+					       XIOMMU_DOMAIN_ALLOC_PASID : 0,
+					       data);
 	if (IS_ERR_OR_NULL(domain)) {
 		xiommu_device_put(iommu);
 		module_put(iommu->ops->owner);
@@ -306,6 +312,7 @@ struct xiommu_hwpt *xiommu_hwpt_viommu_nested_alloc(
 	hwpt->parent = viommu->hwpt;
 	hwpt->ioas = viommu->hwpt->ioas;
 	hwpt->viommu = viommu;
+	hwpt->pasid_compat = flags & IOMMU_HWPT_ALLOC_PASID;
 	/* Pairs with the decrement in xiommu_hwpt_nested_destroy(). */
 	refcount_inc(&viommu->obj.users);
 	return hwpt;
