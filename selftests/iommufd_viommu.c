@@ -494,12 +494,32 @@ TEST_F(iommufd_viommu, nested_on_viommu_iopf)
 		ASSERT_EQ((ssize_t)sizeof(r),
 			  write(fault_fd, &r, sizeof(r)));
 	}
-	/* the HWPT holds the queue, the vIOMMU holds the HWPT's parent */
-	close(fault_fd);
-	test_err_ioctl_destroy(EBUSY, fault_id);
+	/*
+	 * A PASID without an attachment of its own: the mock's PASID table is
+	 * the guest's (user_pasid_table), so the RID's nested HWPT gets it.
+	 */
+	ASSERT_EQ(0, _test_cmd_trigger_iopf(self->fd, self->idev_ids[0], 5, 4,
+					    IOMMU_PGFAULT_PERM_READ,
+					    0xbeef000));
+	ASSERT_EQ((ssize_t)sizeof(f), read(fault_fd, &f, sizeof(f)));
+	EXPECT_EQ(5, f.pasid);
+	EXPECT_TRUE(f.flags & IOMMU_PGFAULT_FLAGS_PASID_VALID);
+	EXPECT_EQ(0xbeef000, f.addr);
+	/* left unanswered: the RID's replace answers it */
 	ASSERT_EQ(0, _test_cmd_mock_domain_replace(self->fd,
 						   self->stdev_ids[0],
 						   self->ioas_id, &got));
+	{
+		struct iommu_hwpt_page_response r = {
+			.cookie = f.cookie,
+			.code = IOMMUFD_PAGE_RESP_SUCCESS,
+		};
+
+		EXPECT_ERRNO(EINVAL, write(fault_fd, &r, sizeof(r)));
+	}
+	/* the HWPT holds the queue, the vIOMMU holds the HWPT's parent */
+	close(fault_fd);
+	test_err_ioctl_destroy(EBUSY, fault_id);
 	test_ioctl_destroy(nested);
 	test_ioctl_destroy(fault_id);
 	test_ioctl_destroy(vdev);

@@ -1023,6 +1023,8 @@ static const struct xiommu_ops mock_ops_template = {
 	.hw_info = mock_hw_info,
 	.max_pasid_log2 = mock_max_pasid_log2,
 	.viommu_alloc = mock_viommu_alloc,
+	/* nested domains stand for a guest's stage 1 with its PASID table */
+	.user_pasid_table = true,
 };
 
 /* ---- mock devices ---- */

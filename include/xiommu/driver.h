@@ -672,6 +672,11 @@ int xiommu_viommu_report_event(struct xiommu_viommu *viommu, u32 type,
  *	the driver's (or the hardware cannot); -EINVAL bad @data or @parent;
  *	-E2BIG, -EFAULT, -ENOMEM. Without this op every vIOMMU type is
  *	refused with -EOPNOTSUPP.
+ * @user_pasid_table: the PASID table of an endpoint whose RID is on a
+ *	nested domain is the user's (a stage-1 context table the guest owns,
+ *	as with SMMUv3 CD tables): a page request with a PASID that has no
+ *	attachment of its own is the RID's nested HWPT's to answer (upstream:
+ *	iommu_ops.user_pasid_table). False for none.
  * @identity_domain: a static identity (passthrough) domain, or NULL if the
  *	driver has none (then kernel-owned endpoints sit in @blocked_domain).
  * @blocked_domain: a static blocking domain. Required.
@@ -699,6 +704,7 @@ struct xiommu_ops {
 					      struct xiommu_domain *parent,
 					      u32 type,
 					      const struct xiommu_user_data *data);
+	bool user_pasid_table;
 	struct xiommu_domain *identity_domain;
 	struct xiommu_domain *blocked_domain;
 };

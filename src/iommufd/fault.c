@@ -292,7 +292,10 @@ void xiommu_fault_auto_respond(struct xiommu_hwpt *hwpt,
  * @addr: faulting address
  *
  * The fault is a whole group (LAST_PAGE). It goes to the fault queue of
- * the HWPT the device's RID or @pasid is attached to; without one (not
+ * the HWPT the device's RID or @pasid is attached to, or, for a @pasid
+ * without an attachment of its own, to the RID's nested HWPT where the
+ * driver says the PASID table is the user's (xiommu_ops.user_pasid_table,
+ * as upstream's core routes it); without one (not
  * attached, or an HWPT without a queue) it is answered INVALID at once
  * and lost, as upstream's core does.
  *
@@ -306,6 +309,7 @@ int xiommu_test_trigger_iopf(struct xiommu_ictx *ictx, u32 idev_id, u32 pasid,
 	struct xiommu_hwpt *hwpt = NULL;
 	struct xiommu_iopf *iopf;
 	struct xiommu_idev *idev;
+	bool via_rid = false;
 	int rc = 0;
 
 	idev = xiommu_get_idev(ictx, idev_id);
@@ -318,8 +322,18 @@ int xiommu_test_trigger_iopf(struct xiommu_ictx *ictx, u32 idev_id, u32 pasid,
 			hwpt = igroup->hwpt;
 	} else {
 		attach = xa_load(&igroup->pasids, pasid);
-		if (attach && xa_load(&attach->devs, idev->obj.id))
+		if (attach && xa_load(&attach->devs, idev->obj.id)) {
 			hwpt = attach->hwpt;
+		} else if (idev->attached && igroup->hwpt &&
+			   igroup->hwpt->domain->type == XIOMMU_DOMAIN_NESTED) {
+			const struct xiommu_ops *ops =
+				xiommu_endpoint_iommu(idev->dev)->ops;
+
+			/* the guest's PASID table: the RID's HWPT answers */
+			via_rid = ops->user_pasid_table;
+			if (via_rid)
+				hwpt = igroup->hwpt;
+		}
 	}
 	if (!hwpt || !hwpt->fault)
 		goto out_unlock;
@@ -339,7 +353,8 @@ int xiommu_test_trigger_iopf(struct xiommu_ictx *ictx, u32 idev_id, u32 pasid,
 	iopf->rec.addr = addr;
 	iopf->hwpt = hwpt;
 	iopf->idev = idev;
-	iopf->pasid = pasid;
+	/* the attachment it came through, for the auto-response on detach */
+	iopf->pasid = via_rid ? 0 : pasid;
 	/* No depth limit: the entry is always queued. */
 	xiommu_eventq_deliver(&hwpt->fault->common, &iopf->entry);
 out_unlock:
