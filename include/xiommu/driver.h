@@ -198,18 +198,21 @@ struct xiommu_user_data_array {
  * @src: user data
  * @type: the data type @dst is
  *
- * Size-extensible like every iommufd struct: a shorter user struct is
- * zero-extended, a longer one must be zero past @dst_size.
+ * A user struct of an older layout (at least @min_len bytes) is
+ * zero-extended; one longer than the driver's struct is refused whatever
+ * its tail holds, as upstream's iommu_copy_struct_from_user(): the driver
+ * cannot know what a newer user meant by fields it has not got (unlike
+ * the ioctl structs, whose zero tails are accepted).
  *
- * Return: 0; -EINVAL @src is of another type or shorter than @min_len;
- * -E2BIG non-zero bytes past @dst_size; -EFAULT.
+ * Return: 0; -EINVAL @src is of another type, shorter than @min_len or
+ * longer than @dst_size; -EFAULT.
  */
 static inline int xiommu_copy_struct_from_user(void *dst, size_t dst_size,
 					       size_t min_len,
 					       const struct xiommu_user_data *src,
 					       u32 type)
 {
-	if (src->type != type || src->len < min_len)
+	if (src->type != type || src->len < min_len || src->len > dst_size)
 		return -EINVAL;
 	return copy_struct_from_user(dst, dst_size, src->uptr, src->len);
 }
@@ -223,9 +226,10 @@ static inline int xiommu_copy_struct_from_user(void *dst, size_t dst_size,
  * @type: the request type @dst is
  * @index: entry to copy, < @src->entry_num
  *
+ * Entry sizes follow xiommu_copy_struct_from_user().
+ *
  * Return: 0; -EINVAL wrong type, @index out of range, or @src->entry_len
- * below @min_len; -E2BIG non-zero bytes past @dst_size in the entry;
- * -EFAULT.
+ * below @min_len or above @dst_size; -EFAULT.
  */
 static inline int
 xiommu_copy_struct_from_user_array(void *dst, size_t dst_size, size_t min_len,
@@ -233,7 +237,7 @@ xiommu_copy_struct_from_user_array(void *dst, size_t dst_size, size_t min_len,
 				   u32 type, u32 index)
 {
 	if (src->type != type || index >= src->entry_num ||
-	    src->entry_len < min_len)
+	    src->entry_len < min_len || src->entry_len > dst_size)
 		return -EINVAL;
 	return copy_struct_from_user(dst, dst_size,
 				     src->uptr + src->entry_len * index,
@@ -415,7 +419,7 @@ void xiommu_dirty_bitmap_record(struct xiommu_dirty_bitmap *dirty,
  *	user's invalidation requests @array (IOMMU_HWPT_INVALIDATE) in order;
  *	set @array->entry_num to the number handled, also when stopping at a
  *	bad one. Returns 0; -EINVAL wrong @array->type or a bad entry;
- *	-EOPNOTSUPP unknown entry flags; -E2BIG/-EFAULT from copying.
+ *	-EOPNOTSUPP unknown entry flags; -EFAULT from copying.
  *	Called without any core lock; the driver serialises against its own
  *	attach/free (the core keeps the domain alive across the call).
  * @set_dev_pasid: optional: make DMA of @dev tagged with PASID @pasid (1 ..
@@ -637,14 +641,14 @@ int xiommu_viommu_report_event(struct xiommu_viommu *viommu, u32 type,
  *	on an IOAS; read it with xiommu_copy_struct_from_user()). Drivers
  *	without it refuse such data (the core answers -EOPNOTSUPP). Returns
  *	the domain or ERR_PTR: -EOPNOTSUPP unknown @data->type or a format the
- *	driver cannot build; -EINVAL, -E2BIG, -EFAULT bad @data; -ENOMEM.
+ *	driver cannot build; -EINVAL, -EFAULT bad @data; -ENOMEM.
  * @domain_alloc_nested: optional: allocate a nested (stage-1) domain for
  *	@dev on top of @parent, a NEST_PARENT paging domain of the same unit,
  *	from the driver-typed user data @data (struct xiommu_user_data, read
  *	with xiommu_copy_struct_from_user()). @flags: 0 or
  *	XIOMMU_DOMAIN_ALLOC_PASID (others -EOPNOTSUPP).
  *	Returns the domain or ERR_PTR: -EOPNOTSUPP unknown @data->type;
- *	-EINVAL bad @data or @parent not usable; -E2BIG, -EFAULT, -ENOMEM.
+ *	-EINVAL bad @data or @parent not usable; -EFAULT, -ENOMEM.
  *	The core keeps @parent alive until the nested domain is freed.
  * @get_resv_regions: append struct xiommu_resv_region entries (allocated
  *	with xiommu_alloc_resv_region()) for @dev to @head.
@@ -670,7 +674,7 @@ int xiommu_viommu_report_event(struct xiommu_viommu *viommu, u32 type,
  *	none) with xiommu_copy_struct_from_user()/_to_user(). Returns the
  *	driver's struct with @ops set, or ERR_PTR: -EOPNOTSUPP @type is not
  *	the driver's (or the hardware cannot); -EINVAL bad @data or @parent;
- *	-E2BIG, -EFAULT, -ENOMEM. Without this op every vIOMMU type is
+ *	-EFAULT, -ENOMEM. Without this op every vIOMMU type is
  *	refused with -EOPNOTSUPP.
  * @user_pasid_table: the PASID table of an endpoint whose RID is on a
  *	nested domain is the user's (a stage-1 context table the guest owns,

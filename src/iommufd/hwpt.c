@@ -54,7 +54,7 @@ EXPORT_SYMBOL_IF_KUNIT(xiommu_hwpt_alloc);
  *
  * Return: as xiommu_hwpt_alloc(); with @data also -EOPNOTSUPP (the driver
  * takes no data for paging domains, or not of this type) and the driver's
- * -EINVAL/-E2BIG/-EFAULT for bad data.
+ * -EINVAL/-EFAULT for bad data.
  */
 struct xiommu_hwpt *xiommu_hwpt_alloc_user(struct xiommu_ictx *ictx,
 					   struct xiommu_ioas *ioas,

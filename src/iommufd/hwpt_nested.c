@@ -33,7 +33,7 @@
  * has no nested domains or not of @data->type, or no PASID attach for
  * IOMMU_HWPT_ALLOC_PASID; -EINVAL @parent is
  * automatic, not NEST_PARENT or of another unit, or the driver refuses
- * @data; -E2BIG, -EFAULT from reading @data; -ENOMEM.
+ * @data; -EFAULT from reading @data; -ENOMEM.
  */
 struct xiommu_hwpt *xiommu_hwpt_nested_alloc(struct xiommu_ictx *ictx,
 					     struct xiommu_hwpt *parent,

@@ -140,6 +140,11 @@ static void inv_test_copy_checks(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, xiommu_copy_struct_from_user_array(
 				      dst, sizeof(dst), 8, &array, 7, 0),
 			-EINVAL);
+	/* Entries longer than the driver's struct (a newer user) */
+	array.entry_len = sizeof(dst) + 1;
+	KUNIT_EXPECT_EQ(test, xiommu_copy_struct_from_user_array(
+				      dst, sizeof(dst), 8, &array, 7, 0),
+			-EINVAL);
 	/* Empty array: any index is out of range */
 	array.entry_len = 8;
 	array.entry_num = 0;
