@@ -365,15 +365,16 @@ TEST_F_TIMEOUT(edu, ioctl_args, TIMEOUT_S)
 	/* Already bound. */
 	ASSERT_EQ(-EINVAL, vfio_dev_bind(self->devfd, self->iommufd, NULL));
 
+	/* Unknown flags (bit 0 is PASID: selftests/vfio_pasid.c) */
 	attach.pt_id = self->ioas_id;
-	attach.flags = 1;
+	attach.flags = 2;
 	ASSERT_EQ(-EINVAL, vfio_ioctl(self->devfd,
 				      VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
 	attach.flags = 0;
 	attach.argsz = 8;
 	ASSERT_EQ(-EINVAL, vfio_ioctl(self->devfd,
 				      VFIO_DEVICE_ATTACH_IOMMUFD_PT, &attach));
-	detach.flags = 1;
+	detach.flags = 2;
 	ASSERT_EQ(-EINVAL, vfio_ioctl(self->devfd,
 				      VFIO_DEVICE_DETACH_IOMMUFD_PT, &detach));
 	detach.flags = 0;
