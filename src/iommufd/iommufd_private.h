@@ -608,6 +608,9 @@ struct xiommu_eventq;
  * @write: write(2) of the file, or NULL (then EINVAL, and poll reports no
  *	EPOLLOUT)
  * @free_entry: free a queued entry at teardown (never the lost marker)
+ * @release: optional: the queue's file is being closed (last fput);
+ *	called before the file's references on the object and the context
+ *	are dropped. Producers may still deliver to the queue.
  */
 struct xiommu_eventq_ops {
 	ssize_t (*read)(struct xiommu_eventq *eventq, char __user *buf,
@@ -616,6 +619,7 @@ struct xiommu_eventq_ops {
 			 size_t count);
 	void (*free_entry)(struct xiommu_eventq *eventq,
 			   struct xiommu_eventq_entry *entry);
+	void (*release)(struct xiommu_eventq *eventq);
 };
 
 /**
@@ -697,6 +701,8 @@ struct xiommu_fault {
 int xiommu_fault_alloc_ioctl(struct xiommu_ucmd *ucmd);
 void xiommu_fault_destroy(struct xiommu_object *obj);
 struct xiommu_fault *xiommu_get_fault(struct xiommu_ictx *ictx, u32 id);
+void xiommu_fault_debug_counts(struct xiommu_fault *fault, u32 *queued,
+			       u32 *waiting);
 void xiommu_fault_auto_respond(struct xiommu_hwpt *hwpt,
 			       struct xiommu_idev *idev, u32 pasid);
 
