@@ -46,6 +46,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <linux/vfio.h>
 
@@ -250,6 +251,7 @@ struct fn_ctx {
 	/* outputs of the call under test, compared with a clean run's */
 	__u32 out_id[3];
 	__u64 out_iova;
+	__u32 *map;		/* viommu_mmap's mapping */
 };
 
 /*
@@ -1476,6 +1478,52 @@ static const char *viommu_alloc_after(struct fn_ctx *c)
 	return nested_before(c);
 }
 
+/*
+ * IOMMU_VIOMMU_ALLOC with the mock's data (its pages, their mmap region),
+ * then mmap() of the region; a failed mmap() destroys the vIOMMU again.
+ */
+#define FN_MMAP_DATA	0x5eed
+
+static int viommu_mmap_call(struct fn_ctx *c)
+{
+	struct iommu_viommu_selftest data = { .in_data = FN_MMAP_DATA };
+	void *p;
+	int err;
+
+	if (_test_viommu_alloc(c->fd, 0, IOMMU_VIOMMU_TYPE_SELFTEST,
+			       c->idev_id, c->hwpt2_id, &data, sizeof(data),
+			       &c->out_id[0]))
+		return -1;
+	p = mmap(NULL, data.out_mmap_length, PROT_READ, MAP_SHARED, c->fd,
+		 data.out_mmap_offset);
+	if (p == MAP_FAILED) {
+		err = errno;
+		_test_ioctl_destroy(c->fd, c->out_id[0]);
+		errno = err;
+		return -1;
+	}
+	c->map = p;
+	c->out_iova = data.out_mmap_length;
+	return 0;
+}
+
+#define viommu_mmap_setup nested_setup
+#define viommu_mmap_before nested_before
+
+static const char *viommu_mmap_after(struct fn_ctx *c)
+{
+	if (c->map[0] != FN_MMAP_DATA)
+		return "the mapped page does not hold in_data";
+	if (_test_ioctl_destroy(c->fd, c->out_id[0]) != -1 || errno != EBUSY)
+		return "the mapping does not hold the vIOMMU";
+	if (munmap(c->map, c->out_iova))
+		return "munmap failed";
+	c->map = NULL;
+	if (_test_ioctl_destroy(c->fd, c->out_id[0]))
+		return "the vIOMMU is still held after munmap";
+	return nested_before(c);
+}
+
 /* The device's events: ENOENT without a vDEVICE, EOPNOTSUPP without a queue */
 static const char *fn_trigger_is(struct fn_ctx *c, int err)
 {
@@ -2056,6 +2104,7 @@ FN_PATH(pasid_replace)
 FN_PATH(fault_alloc)
 FN_PATH(iopf)
 FN_PATH(viommu_alloc)
+FN_PATH(viommu_mmap)
 FN_PATH(vdevice)
 FN_PATH(veventq)
 FN_PATH(vevent)

@@ -9,7 +9,9 @@
  * devices; teardown checks that nothing stayed pinned.
  */
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "iommufd_utils.h"
 #include "iommufd_nest_utils.h"
@@ -331,6 +333,72 @@ TEST_F(iommufd_fault, auto_response_detach)
 	trigger(0, 0, 3, 0x3000);
 	EXPECT_EQ(0, read_one(self->fault_fd, &f));
 	rid_replace(0, self->ioas_id);
+}
+
+/*
+ * What fault queue @fault_id of this process's context holds, from
+ * debugfs (xiommu/contexts: "fault ID queued N waiting N"); -1 if the
+ * line is not there.
+ */
+static int fault_counts(__u32 fault_id, unsigned int *queued,
+			unsigned int *waiting)
+{
+	FILE *f = fopen("/sys/kernel/debug/xiommu/contexts", "r");
+	char line[256];
+	int ours = 0, found = -1;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		unsigned int n, id;
+		int pid;
+
+		if (sscanf(line, "context %u pid %d", &n, &pid) == 2)
+			ours = pid == getpid();
+		else if (ours &&
+			 sscanf(line, "fault %u queued %u waiting %u", &id,
+				queued, waiting) == 3 && id == fault_id)
+			found = 0;
+	}
+	fclose(f);
+	return found;
+}
+
+/*
+ * Closing the queue's fd answers (INVALID) every fault it holds, queued or
+ * read and waiting; the queue object stays (its HWPT holds it) and takes
+ * later faults.
+ */
+TEST_F(iommufd_fault, close_answers)
+{
+	unsigned int queued, waiting;
+	struct iommu_hwpt_pgfault f;
+
+	NEED_DEVICE();
+	rid_replace(0, self->iopf_id);
+	trigger(0, 0, 1, 0x1000);
+	trigger(0, 0, 2, 0x2000);
+	trigger(0, 0, 3, 0x3000);
+	ASSERT_EQ(1, read_one(self->fault_fd, &f));
+	ASSERT_EQ(0, fault_counts(self->fault_id, &queued, &waiting));
+	EXPECT_EQ(2, queued);
+	EXPECT_EQ(1, waiting);
+
+	EXPECT_EQ(0, close(self->fault_fd));
+	self->fault_fd = -1;
+	ASSERT_EQ(0, fault_counts(self->fault_id, &queued, &waiting));
+	EXPECT_EQ(0, queued);
+	EXPECT_EQ(0, waiting);
+	/* the HWPT still holds the queue */
+	test_err_ioctl_destroy(EBUSY, self->fault_id);
+	trigger(0, 0, 4, 0x4000);
+	ASSERT_EQ(0, fault_counts(self->fault_id, &queued, &waiting));
+	EXPECT_EQ(1, queued);
+	EXPECT_EQ(0, waiting);
+	rid_replace(0, self->ioas_id);
+	test_ioctl_destroy(self->iopf_id);
+	test_ioctl_destroy(self->plain_id);
+	test_ioctl_destroy(self->fault_id);
 }
 
 /* Replace answers the faults raised through the old HWPT, not later ones */

@@ -12,6 +12,9 @@
  */
 #include <poll.h>
 #include <stdlib.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "iommufd_utils.h"
 #include "iommufd_nest_utils.h"
@@ -22,6 +25,9 @@ static __attribute__((constructor)) void setup_buffer(void)
 }
 
 #define CACHE_DEF IOMMU_TEST_DEV_CACHE_DEFAULT
+
+/* The mock vIOMMU's mmap() region: two pages, as upstream's mock. */
+#define MOCK_MMAP_LEN (2 * PAGE_SIZE)
 
 FIXTURE(iommufd_viommu)
 {
@@ -165,7 +171,10 @@ TEST_F(iommufd_viommu, viommu_data)
 					self->idev_ids[0], self->parent_id,
 					&data, sizeof(data), &id));
 	EXPECT_EQ(0xbeef, data.out_data);
-	EXPECT_EQ(0, data.out_mmap_length);
+	/* the mock's pages (iommufd_viommu.viommu_mmap checks them) */
+	EXPECT_EQ(MOCK_MMAP_LEN, data.out_mmap_length);
+	EXPECT_NE(0, data.out_mmap_offset);
+	EXPECT_EQ(0, data.out_mmap_offset % PAGE_SIZE);
 	test_ioctl_destroy(id);
 
 	/* the oldest layout: in_data and out_data only */
@@ -255,6 +264,151 @@ TEST_F(iommufd_viommu, viommu_lifetime)
 				      &self->parent_id));
 	ASSERT_EQ(0, _test_viommu_mock(self->fd, self->idev_ids[0],
 				       self->parent_id, &second));
+}
+
+/* A vIOMMU with the mock's mmap() region; returns its data. */
+static struct iommu_viommu_selftest viommu_with_page(
+	struct __test_metadata *_metadata, int fd, __u32 idev_id,
+	__u32 parent_id, __u32 in_data, __u32 *id)
+{
+	struct iommu_viommu_selftest data = { .in_data = in_data };
+
+	ASSERT_EQ(0, _test_viommu_alloc(fd, 0, IOMMU_VIOMMU_TYPE_SELFTEST,
+					idev_id, parent_id, &data,
+					sizeof(data), id));
+	EXPECT_EQ(in_data, data.out_data);
+	EXPECT_EQ(MOCK_MMAP_LEN, data.out_mmap_length);
+	return data;
+}
+
+static int try_mmap(int fd, size_t len, int prot, int flags, __u64 off)
+{
+	void *p = mmap(NULL, len, prot, flags, fd, off);
+
+	if (p == MAP_FAILED)
+		return -1;
+	munmap(p, len);
+	return 0;
+}
+
+/*
+ * mmap() of the page a vIOMMU exposes through /dev/iommu: the mock's page
+ * holds in_data; every errno as upstream; the vIOMMU is busy while mapped.
+ */
+TEST_F(iommufd_viommu, viommu_mmap)
+{
+	const int rw = PROT_READ | PROT_WRITE;
+	struct iommu_viommu_selftest d1, d2;
+	__u32 *p1, *p2;
+	__u32 id1, id2;
+
+	NEED_DEVICE();
+	d1 = viommu_with_page(_metadata, self->fd, self->idev_ids[0],
+			      self->parent_id, 0x1234abcd, &id1);
+	d2 = viommu_with_page(_metadata, self->fd, self->idev_ids[0],
+			      self->parent_id, 0x5a5a0001, &id2);
+	EXPECT_NE(d1.out_mmap_offset, d2.out_mmap_offset);
+
+	/* bad mappings */
+	EXPECT_ERRNO(EINVAL, try_mmap(self->fd, MOCK_MMAP_LEN, rw,
+				      MAP_PRIVATE, d1.out_mmap_offset));
+	EXPECT_ERRNO(EPERM, try_mmap(self->fd, MOCK_MMAP_LEN, rw | PROT_EXEC,
+				     MAP_SHARED, d1.out_mmap_offset));
+	EXPECT_ERRNO(ENXIO, try_mmap(self->fd, MOCK_MMAP_LEN, rw, MAP_SHARED,
+				     0));
+	EXPECT_ERRNO(ENXIO, try_mmap(self->fd, MOCK_MMAP_LEN, rw, MAP_SHARED,
+				     d2.out_mmap_offset + 64 * PAGE_SIZE));
+	/* only the whole region: longer, shorter, inside */
+	EXPECT_ERRNO(ENXIO, try_mmap(self->fd, 3 * PAGE_SIZE, rw, MAP_SHARED,
+				     d1.out_mmap_offset));
+	EXPECT_ERRNO(ENXIO, try_mmap(self->fd, PAGE_SIZE, rw, MAP_SHARED,
+				     d1.out_mmap_offset));
+	EXPECT_ERRNO(ENXIO, try_mmap(self->fd, PAGE_SIZE, rw, MAP_SHARED,
+				     d1.out_mmap_offset + PAGE_SIZE));
+	/* a failed mmap() leaves no hold on the vIOMMU (length, then pgoff) */
+	{
+		struct iommu_viommu_selftest d3;
+		__u32 id3;
+
+		d3 = viommu_with_page(_metadata, self->fd, self->idev_ids[0],
+				      self->parent_id, 3, &id3);
+		EXPECT_ERRNO(ENXIO, try_mmap(self->fd, 3 * PAGE_SIZE, rw,
+					     MAP_SHARED, d3.out_mmap_offset));
+		EXPECT_ERRNO(ENXIO, try_mmap(self->fd, MOCK_MMAP_LEN, rw,
+					     MAP_SHARED,
+					     d3.out_mmap_offset + PAGE_SIZE));
+		test_ioctl_destroy(id3);
+	}
+
+	/* the content is each vIOMMU's own */
+	p1 = mmap(NULL, MOCK_MMAP_LEN, rw, MAP_SHARED, self->fd,
+		  d1.out_mmap_offset);
+	ASSERT_NE(MAP_FAILED, p1);
+	p2 = mmap(NULL, MOCK_MMAP_LEN, PROT_READ, MAP_SHARED, self->fd,
+		  d2.out_mmap_offset);
+	ASSERT_NE(MAP_FAILED, p2);
+	EXPECT_EQ(0x1234abcd, p1[0]);
+	EXPECT_EQ(0, p1[1]);
+	EXPECT_EQ(0x5a5a0001, p2[0]);
+	/* writable RAM: what is written reads back through a 2nd mapping */
+	p1[1] = 0xfeed;
+	{
+		__u32 *again = mmap(NULL, MOCK_MMAP_LEN, PROT_READ, MAP_SHARED,
+				    self->fd, d1.out_mmap_offset);
+
+		ASSERT_NE(MAP_FAILED, again);
+		EXPECT_EQ(0xfeed, again[1]);
+		EXPECT_EQ(0, munmap(again, MOCK_MMAP_LEN));
+	}
+
+	/* mapped: the vIOMMU is busy; unmapped: it goes, and its offset */
+	test_err_ioctl_destroy(EBUSY, id1);
+	EXPECT_EQ(0, munmap(p1, MOCK_MMAP_LEN));
+	test_ioctl_destroy(id1);
+	EXPECT_ERRNO(ENXIO, try_mmap(self->fd, MOCK_MMAP_LEN, rw, MAP_SHARED,
+				     d1.out_mmap_offset));
+
+	/* a forked child's copy of the mapping holds the vIOMMU too */
+	{
+		int status;
+		pid_t pid = fork();
+
+		ASSERT_NE(-1, pid);
+		if (!pid) {
+			/* the child's own copy, then the parent unmaps */
+			usleep(200000);
+			_exit(p2[0] == 0x5a5a0001 ? 0 : 1);
+		}
+		EXPECT_EQ(0, munmap(p2, MOCK_MMAP_LEN));
+		test_err_ioctl_destroy(EBUSY, id2);
+		ASSERT_EQ(pid, waitpid(pid, &status, 0));
+		EXPECT_TRUE(WIFEXITED(status) && !WEXITSTATUS(status));
+	}
+	test_ioctl_destroy(id2);
+}
+
+/* A mapping outlives IOMMU_DESTROY attempts and the fd: closing is fine. */
+TEST_F(iommufd_viommu, viommu_mmap_close)
+{
+	struct iommu_viommu_selftest d;
+	__u32 *p;
+	__u32 id;
+
+	NEED_DEVICE();
+	d = viommu_with_page(_metadata, self->fd, self->idev_ids[0],
+			     self->parent_id, 77, &id);
+	p = mmap(NULL, MOCK_MMAP_LEN, PROT_READ, MAP_SHARED, self->fd,
+		 d.out_mmap_offset);
+	ASSERT_NE(MAP_FAILED, p);
+	/*
+	 * The mapping holds the file: the context outlives close() and goes
+	 * with munmap(); the fixture's teardown then finds nothing pinned.
+	 */
+	EXPECT_EQ(0, close(self->fd));
+	EXPECT_EQ(77, p[0]);
+	EXPECT_EQ(0, munmap(p, MOCK_MMAP_LEN));
+	self->fd = open("/dev/iommu", O_RDWR);
+	ASSERT_NE(-1, self->fd);
 }
 
 /* ---- IOMMU_VDEVICE_ALLOC ---- */

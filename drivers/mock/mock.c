@@ -40,6 +40,7 @@
 #include <linux/bitfield.h>
 #include <linux/debugfs.h>
 #include <linux/idr.h>
+#include <linux/io.h>
 #include <linux/log2.h>
 #include <linux/module.h>
 #include <linux/slab.h>
@@ -728,7 +729,50 @@ static struct mock_viommu *to_mock_viommu(struct xiommu_viommu *viommu)
 
 static void mock_viommu_free(struct xiommu_viommu *viommu)
 {
-	kfree(to_mock_viommu(viommu));
+	struct mock_viommu *mv = to_mock_viommu(viommu);
+
+	if (mv->page) {
+		xiommu_viommu_destroy_mmap(viommu, mv->mmap_offset);
+		free_pages((unsigned long)mv->page, 1);
+	}
+	kfree(mv);
+}
+
+/*
+ * With iommu_viommu_selftest data: two zeroed pages of RAM holding in_data
+ * in their first u32, exposed for mmap() as one region; its offset and length go back in
+ * out_mmap_offset/out_mmap_length with out_data = in_data, as upstream's
+ * mock does.
+ */
+static int mock_viommu_init(struct xiommu_viommu *viommu,
+			    const struct xiommu_user_data *data)
+{
+	struct mock_viommu *mv = to_mock_viommu(viommu);
+	struct iommu_viommu_selftest cfg = {};
+	int rc;
+
+	if (!data)
+		return 0;
+	mv->page = (void *)__get_free_pages(GFP_KERNEL_ACCOUNT | __GFP_ZERO, 1);
+	if (!mv->page)
+		return -ENOMEM;
+	*(u32 *)mv->page = mv->in_data;
+	rc = xiommu_viommu_alloc_mmap(viommu, virt_to_phys(mv->page),
+				      2 * PAGE_SIZE, false, &mv->mmap_offset);
+	if (rc) {
+		free_pages((unsigned long)mv->page, 1);
+		mv->page = NULL;
+		return rc;
+	}
+	/* free() removes the region and the page if this fails. */
+	cfg.in_data = mv->in_data;
+	cfg.out_data = mv->in_data;
+	cfg.out_mmap_offset = mv->mmap_offset;
+	cfg.out_mmap_length = 2 * PAGE_SIZE;
+	return xiommu_copy_struct_to_user(
+		data, &cfg, sizeof(cfg),
+		offsetofend(struct iommu_viommu_selftest, out_data),
+		IOMMU_VIOMMU_TYPE_SELFTEST);
 }
 
 /* A nested domain of the vIOMMU: the mock's nested domain on its parent. */
@@ -882,6 +926,7 @@ static void mock_viommu_hw_queue_destroy(struct xiommu_viommu *viommu,
 
 static const struct xiommu_viommu_ops mock_viommu_ops = {
 	.free = mock_viommu_free,
+	.init = mock_viommu_init,
 	.alloc_domain_nested = mock_viommu_alloc_domain_nested,
 	.cache_invalidate = mock_viommu_cache_invalidate,
 	.vdevice_init = mock_viommu_vdevice_init,
@@ -894,7 +939,8 @@ static const struct xiommu_viommu_ops mock_viommu_ops = {
 /*
  * IOMMU_VIOMMU_ALLOC of IOMMU_VIOMMU_TYPE_SELFTEST on a mock paging
  * parent. Optional data (struct iommu_viommu_selftest): out_data returns
- * in_data; the mock has no vIOMMU page to mmap (out_mmap_* stay 0).
+ * in_data and out_mmap_* two pages to mmap() holding in_data
+ * (mock_viommu_init()).
  */
 static struct xiommu_viommu *
 mock_viommu_alloc(struct device *dev, struct xiommu_domain *parent, u32 type,
@@ -919,19 +965,7 @@ mock_viommu_alloc(struct device *dev, struct xiommu_domain *parent, u32 type,
 	mv = kzalloc(sizeof(*mv), GFP_KERNEL_ACCOUNT);
 	if (!mv)
 		return ERR_PTR(-ENOMEM);
-	if (data) {
-		cfg.out_data = cfg.in_data;
-		cfg.out_mmap_offset = 0;
-		cfg.out_mmap_length = 0;
-		rc = xiommu_copy_struct_to_user(
-			data, &cfg, sizeof(cfg),
-			offsetofend(struct iommu_viommu_selftest, out_data),
-			IOMMU_VIOMMU_TYPE_SELFTEST);
-		if (rc) {
-			kfree(mv);
-			return ERR_PTR(rc);
-		}
-	}
+	mv->in_data = cfg.in_data;
 	mv->unit = to_mock_dev(dev)->unit;
 	mutex_init(&mv->qlock);
 	mv->core.ops = &mock_viommu_ops;

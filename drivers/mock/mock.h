@@ -111,6 +111,9 @@ struct mock_viommu {
 	struct mock_unit *unit;
 	struct mutex qlock;
 	struct xiommu_hw_queue *hw_queue[IOMMU_TEST_HW_QUEUE_MAX];
+	u32 in_data;
+	void *page;
+	unsigned long mmap_offset;
 };
 
 /*

@@ -538,7 +538,12 @@ struct xiommu_viommu {
 /**
  * struct xiommu_viommu_ops - what a driver's vIOMMU does
  * @free: free the driver's struct (no vDEVICE, nested domain or queue of
- *	the vIOMMU exists any more). Required.
+ *	the vIOMMU exists any more, and no user mapping of its
+ *	xiommu_viommu_alloc_mmap() regions, which it removes here). Required.
+ * @init: optional: called once after @viommu_alloc succeeded, when the
+ *	core's object exists, with the same @data (NULL without data): the
+ *	place to call xiommu_viommu_alloc_mmap() and to write output fields
+ *	of @data. An errno fails IOMMU_VIOMMU_ALLOC (then @free is called).
  * @alloc_domain_nested: optional: a nested domain of the vIOMMU for @dev,
  *	translating through @viommu->parent, from the driver-typed @data
  *	(IOMMU_HWPT_ALLOC with pt_id a vIOMMU). @flags: XIOMMU_DOMAIN_ALLOC_*
@@ -567,6 +572,8 @@ struct xiommu_viommu {
  */
 struct xiommu_viommu_ops {
 	void (*free)(struct xiommu_viommu *viommu);
+	int (*init)(struct xiommu_viommu *viommu,
+		    const struct xiommu_user_data *data);
 	struct xiommu_domain *(*alloc_domain_nested)(
 		struct xiommu_viommu *viommu, struct device *dev, u32 flags,
 		const struct xiommu_user_data *data);
@@ -613,6 +620,10 @@ void xiommu_viommu_lock(struct xiommu_viommu *viommu) __acquires(viommu);
 void xiommu_viommu_unlock(struct xiommu_viommu *viommu) __releases(viommu);
 struct device *xiommu_viommu_find_dev(struct xiommu_viommu *viommu,
 				      u64 virt_id);
+int xiommu_viommu_alloc_mmap(struct xiommu_viommu *viommu, phys_addr_t base,
+			     size_t length, bool mmio, unsigned long *offset);
+void xiommu_viommu_destroy_mmap(struct xiommu_viommu *viommu,
+				unsigned long offset);
 int xiommu_viommu_report_event(struct xiommu_viommu *viommu, u32 type,
 			       const void *data, size_t len);
 

@@ -10,6 +10,7 @@
  *   hwpt ID ioas ID unit NAME domain paging|blocked|identity auto 0|1
  *   device ID dev NAME hwpt ID (0: not attached)
  *   access ID ioas ID (0: not attached)
+ *   fault ID queued N waiting N (faults not read / read, not answered)
  *
  * "mapped" is the IOVA the IOAS maps; "pinned" the part of it whose pages
  * are pinned for its domains (memory mapped by PFN, a peer's BAR, is not
@@ -187,6 +188,17 @@ static void show_ictx(struct seq_file *s, struct xiommu_ictx *ictx,
 			show_access(s, container_of(obj, struct xiommu_access,
 						    obj));
 			break;
+		case XIOMMU_OBJ_FAULT: {
+			u32 queued, waiting;
+
+			xiommu_fault_debug_counts(
+				container_of(obj, struct xiommu_fault,
+					     common.obj),
+				&queued, &waiting);
+			seq_printf(s, "fault %u queued %u waiting %u\n",
+				   obj->id, queued, waiting);
+			break;
+		}
 		default:
 			seq_printf(s, "object %u type %d\n", obj->id, obj->type);
 			break;

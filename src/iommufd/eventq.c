@@ -282,6 +282,8 @@ static int eventq_fops_release(struct inode *inode, struct file *filep)
 	/* NULL: xiommu_eventq_put_fd() dropped the references already. */
 	if (!eventq)
 		return 0;
+	if (eventq->ops->release)
+		eventq->ops->release(eventq);
 	/* The object may be destroyed from here on (IOMMU_DESTROY, close). */
 	refcount_dec(&eventq->obj.users);
 	xiommu_ictx_put(eventq->ictx);

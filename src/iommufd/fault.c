@@ -15,7 +15,9 @@
  *    (the byte count says how many);
  *  - a device leaving the HWPT (detach, replace, unbind) answers its faults
  *    still queued or waiting (xiommu_fault_auto_respond()): the queued ones
- *    are dropped unread, the waiting cookies become unknown.
+ *    are dropped unread, the waiting cookies become unknown;
+ *  - closing the queue's file answers INVALID every fault it holds, queued
+ *    or waiting for a response (fault_release()).
  *
  * No unit QEMU 7.2 emulates as xiommu drives it takes page requests (no
  * PRI, no stall), so only the mock's IOMMU_TEST_OP_TRIGGER_IOPF raises
@@ -143,10 +145,44 @@ static void fault_free_entry(struct xiommu_eventq *eventq,
 	kfree(container_of(entry, struct xiommu_iopf, entry));
 }
 
+/*
+ * The queue's file is closed: as upstream, every fault it holds is
+ * answered INVALID, those delivered and not read and those read and not
+ * answered (no unit takes the response: answering is freeing the record).
+ * Faults raised later stay queued until a detach answers them or the
+ * queue is destroyed.
+ */
+static void fault_release(struct xiommu_eventq *eventq)
+{
+	struct xiommu_fault *fault = to_fault(eventq);
+	struct xiommu_eventq_entry *entry, *next;
+	struct xiommu_iopf *iopf;
+	unsigned long index, flags;
+	LIST_HEAD(answer);
+
+	mutex_lock(&fault->mutex);
+	spin_lock_irqsave(&eventq->lock, flags);
+	list_splice_init(&eventq->deliver, &answer);
+	/* The lost marker is the queue's own: it goes back to unlisted. */
+	list_del_init(&eventq->lost.node);
+	eventq->nr_queued = 0;
+	spin_unlock_irqrestore(&eventq->lock, flags);
+	list_for_each_entry_safe(entry, next, &answer, node) {
+		list_del(&entry->node);
+		fault_free_entry(eventq, entry);
+	}
+	xa_for_each(&fault->response, index, iopf) {
+		xa_erase(&fault->response, index);
+		kfree(iopf);
+	}
+	mutex_unlock(&fault->mutex);
+}
+
 static const struct xiommu_eventq_ops fault_ops = {
 	.read = fault_read,
 	.write = fault_write,
 	.free_entry = fault_free_entry,
+	.release = fault_release,
 };
 
 /* Object destroy and abort: no HWPT and no open file uses the queue. */
@@ -182,6 +218,32 @@ struct xiommu_fault *xiommu_get_fault(struct xiommu_ictx *ictx, u32 id)
 	if (IS_ERR(obj))
 		return ERR_CAST(obj);
 	return container_of(obj, struct xiommu_fault, common.obj);
+}
+
+/**
+ * xiommu_fault_debug_counts() - what a fault queue holds (debugfs)
+ * @fault: the queue, under a short-term reference
+ * @queued: returns the faults delivered and not read (or answered by a
+ *	detach, not yet dropped)
+ * @waiting: returns the faults read and not answered
+ *
+ * Context: process, may sleep (takes @fault->mutex).
+ */
+void xiommu_fault_debug_counts(struct xiommu_fault *fault, u32 *queued,
+			       u32 *waiting)
+{
+	struct xiommu_iopf *iopf;
+	unsigned long index, flags;
+	u32 n = 0;
+
+	mutex_lock(&fault->mutex);
+	spin_lock_irqsave(&fault->common.lock, flags);
+	*queued = fault->common.nr_queued;
+	spin_unlock_irqrestore(&fault->common.lock, flags);
+	xa_for_each(&fault->response, index, iopf)
+		n++;
+	*waiting = n;
+	mutex_unlock(&fault->mutex);
 }
 
 /**

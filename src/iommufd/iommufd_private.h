@@ -119,6 +119,13 @@ struct xiommu_object {
  *	@objects (xa_lock of @objects)
  * @account_mode: enum xiommu_account_mode for new mappings
  *	(IOMMU_OPTION_RLIMIT_MODE), changed only while @objects is empty
+ * @mmaps: the mmap() regions drivers expose through the file
+ *	(xiommu_viommu_alloc_mmap()): first page offset -> struct
+ *	xiommu_mmap; its xa_lock orders a lookup taking the owner's users
+ *	reference against the region's removal, and protects @mmap_next
+ * @mmap_next: the page offset the next region gets; offsets are never
+ *	reused, so regions never overlap (6.1's mtree_alloc_range() returns
+ *	garbage on an empty tree, hence an xarray and this cursor)
  * @closed: the file was released: objects it could destroy are gone and
  *	the rest (held by drivers) go when the last reference drops
  * @debug_item: link in the debugfs list of contexts (debugfs.c)
@@ -138,6 +145,8 @@ struct xiommu_ictx {
 	wait_queue_head_t destroy_wait;
 	struct xiommu_ioas *vfio_ioas;
 	enum xiommu_account_mode account_mode;
+	struct xarray mmaps;
+	unsigned long mmap_next;
 	bool closed;
 	struct list_head debug_item;
 	pid_t debug_pid;
@@ -538,6 +547,23 @@ struct xiommu_vdevice {
 	u64 virt_id;
 };
 
+/**
+ * struct xiommu_mmap - a region user space maps through the context's file
+ * @owner: the object that exposes it; every VMA of the region holds one
+ *	users reference, so IOMMU_DESTROY of @owner is EBUSY while mapped
+ * @base: physical address of the region (page aligned)
+ * @length: bytes (page multiple); an mmap() must be exactly this long
+ * @vm_pgoff: the mmap() offset user space passes, in pages
+ * @mmio: device memory (mapped uncached) rather than RAM
+ */
+struct xiommu_mmap {
+	struct xiommu_object *owner;
+	phys_addr_t base;
+	size_t length;
+	unsigned long vm_pgoff;
+	bool mmio;
+};
+
 int xiommu_viommu_alloc_ioctl(struct xiommu_ucmd *ucmd);
 void xiommu_viommu_destroy(struct xiommu_object *obj);
 int xiommu_vdevice_alloc_ioctl(struct xiommu_ucmd *ucmd);
@@ -582,6 +608,9 @@ struct xiommu_eventq;
  * @write: write(2) of the file, or NULL (then EINVAL, and poll reports no
  *	EPOLLOUT)
  * @free_entry: free a queued entry at teardown (never the lost marker)
+ * @release: optional: the queue's file is being closed (last fput);
+ *	called before the file's references on the object and the context
+ *	are dropped. Producers may still deliver to the queue.
  */
 struct xiommu_eventq_ops {
 	ssize_t (*read)(struct xiommu_eventq *eventq, char __user *buf,
@@ -590,6 +619,7 @@ struct xiommu_eventq_ops {
 			 size_t count);
 	void (*free_entry)(struct xiommu_eventq *eventq,
 			   struct xiommu_eventq_entry *entry);
+	void (*release)(struct xiommu_eventq *eventq);
 };
 
 /**
@@ -671,6 +701,8 @@ struct xiommu_fault {
 int xiommu_fault_alloc_ioctl(struct xiommu_ucmd *ucmd);
 void xiommu_fault_destroy(struct xiommu_object *obj);
 struct xiommu_fault *xiommu_get_fault(struct xiommu_ictx *ictx, u32 id);
+void xiommu_fault_debug_counts(struct xiommu_fault *fault, u32 *queued,
+			       u32 *waiting);
 void xiommu_fault_auto_respond(struct xiommu_hwpt *hwpt,
 			       struct xiommu_idev *idev, u32 pasid);
 

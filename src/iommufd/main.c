@@ -14,6 +14,7 @@
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
+#include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -594,6 +595,9 @@ static void xiommu_ictx_release(struct kref *kref)
 		break;
 	}
 	WARN_ON(!xa_empty(&ictx->groups));
+	/* Drivers remove their regions when their objects go. */
+	WARN_ON(!xa_empty(&ictx->mmaps));
+	xa_destroy(&ictx->mmaps);
 	xa_destroy(&ictx->objects);
 	xa_destroy(&ictx->groups);
 	mutex_destroy(&ictx->groups_lock);
@@ -611,6 +615,8 @@ static struct xiommu_ictx *xiommu_ictx_alloc(void)
 	xa_init_flags(&ictx->objects, XA_FLAGS_ALLOC1 | XA_FLAGS_ACCOUNT);
 	mutex_init(&ictx->groups_lock);
 	xa_init(&ictx->groups);
+	xa_init(&ictx->mmaps);
+	ictx->mmap_next = 1;	/* offset 0 never names a region */
 	init_waitqueue_head(&ictx->destroy_wait);
 	ictx->account_mode = XIOMMU_ACCOUNT_USER;
 	xiommu_ictx_debug_add(ictx);
@@ -641,6 +647,90 @@ static int xiommu_fops_release(struct inode *inode, struct file *filp)
 {
 	xiommu_ictx_shutdown(filp->private_data);
 	return 0;
+}
+
+/*
+ * A VMA of a driver region holds a users reference on the region's owner
+ * (taken in xiommu_fops_mmap()); a copy (fork, split, mremap) takes its
+ * own, and unmapping drops it. The region itself lives as long as its
+ * owner, so it outlives every VMA.
+ */
+static void xiommu_vma_open(struct vm_area_struct *vma)
+{
+	struct xiommu_mmap *immap = vma->vm_private_data;
+
+	refcount_inc(&immap->owner->users);
+}
+
+static void xiommu_vma_close(struct vm_area_struct *vma)
+{
+	struct xiommu_mmap *immap = vma->vm_private_data;
+
+	refcount_dec(&immap->owner->users);
+}
+
+static const struct vm_operations_struct xiommu_vma_ops = {
+	.open = xiommu_vma_open,
+	.close = xiommu_vma_close,
+};
+
+/*
+ * mmap() of a region a driver exposed (xiommu_viommu_alloc_mmap()) at the
+ * offset and length it reported to user space. As upstream: a length not
+ * a page multiple or a private mapping is EINVAL, PROT_EXEC is EPERM, an
+ * offset or length that is not exactly a region's (or a region whose
+ * owner is being destroyed) is ENXIO.
+ */
+static int xiommu_fops_mmap(struct file *filp, struct vm_area_struct *vma)
+{
+	struct xiommu_ictx *ictx = filp->private_data;
+	size_t length = vma->vm_end - vma->vm_start;
+	struct xiommu_mmap *immap;
+	int rc;
+
+	if (!PAGE_ALIGNED(length) || !(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
+
+	/*
+	 * The lock keeps the region from being freed until users is held.
+	 * Only a region's first page is a key: an offset inside one is as
+	 * unknown as any other.
+	 */
+	xa_lock(&ictx->mmaps);
+	immap = xa_load(&ictx->mmaps, vma->vm_pgoff);
+	if (!immap || !refcount_inc_not_zero(&immap->owner->users)) {
+		xa_unlock(&ictx->mmaps);
+		return -ENXIO;
+	}
+	xa_unlock(&ictx->mmaps);
+
+	/* Only the whole region maps. */
+	if (length != immap->length) {
+		rc = -ENXIO;
+		goto err_put;
+	}
+
+	vma->vm_pgoff = 0;
+	vma->vm_private_data = immap;
+	vma->vm_ops = &xiommu_vma_ops;
+	if (immap->mmio)
+		vma->vm_page_prot = pgprot_noncached(vma->vm_page_prot);
+	/*
+	 * remap_pfn_range() sets VM_IO | VM_PFNMAP | VM_DONTEXPAND |
+	 * VM_DONTDUMP (6.1 has no vm_flags_set()); RAM keeps the VMA's
+	 * cached protection.
+	 */
+	rc = io_remap_pfn_range(vma, vma->vm_start, PHYS_PFN(immap->base),
+				length, vma->vm_page_prot);
+	if (rc)
+		goto err_put;
+	return 0;
+
+err_put:
+	refcount_dec(&immap->owner->users);
+	return rc;
 }
 
 /**
@@ -686,6 +776,7 @@ static const struct file_operations xiommu_fops = {
 	.release = xiommu_fops_release,
 	.unlocked_ioctl = xiommu_fops_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = xiommu_fops_mmap,
 	.llseek = noop_llseek,
 };
 

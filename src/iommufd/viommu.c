@@ -154,12 +154,22 @@ int xiommu_viommu_alloc_ioctl(struct xiommu_ucmd *ucmd)
 	/* Pairs with the decrement in xiommu_viommu_destroy(). */
 	refcount_inc(&hwpt->obj.users);
 
+	if (drv->ops->init) {
+		rc = drv->ops->init(drv, data.len ? &data : NULL);
+		if (rc) {
+			xiommu_object_abort_and_destroy(ucmd->ictx,
+							&viommu->obj);
+			goto out_put_objs;
+		}
+	}
+
 	cmd->out_viommu_id = viommu->obj.id;
 	rc = xiommu_ucmd_respond(ucmd, sizeof(*cmd));
 	if (rc)
 		xiommu_object_abort_and_destroy(ucmd->ictx, &viommu->obj);
 	else
 		xiommu_object_finalize(ucmd->ictx, &viommu->obj);
+out_put_objs:
 	xiommu_put_object(ucmd->ictx, hwpt_obj);
 	xiommu_put_object(ucmd->ictx, &idev->obj);
 	return rc;
@@ -174,6 +184,97 @@ out_put_idev:
 	xiommu_put_object(ucmd->ictx, &idev->obj);
 	return rc;
 }
+
+/**
+ * xiommu_viommu_alloc_mmap() - let user space mmap() a region of the unit
+ *	for this vIOMMU through its iommufd file
+ * @viommu: the driver's vIOMMU; called from xiommu_viommu_ops.init or
+ *	later, never from xiommu_ops.viommu_alloc (the core object does not
+ *	exist yet)
+ * @base: physical address of the region, page aligned
+ * @length: bytes, a non-zero page multiple
+ * @mmio: true for device memory (MMIO, mapped uncached as upstream maps
+ *	its vIOMMU pages), false for RAM (e.g. a page of the driver's,
+ *	mapped with the normal cached protection)
+ * @offset: returns the byte offset (page aligned, never 0) to give user
+ *	space for mmap(); the mapping must be MAP_SHARED, without PROT_EXEC,
+ *	exactly @length long (IOMMU_VIOMMU_ALLOC's driver data, e.g.
+ *	struct iommu_viommu_selftest.out_mmap_offset/out_mmap_length)
+ *
+ * While user space has the region mapped, IOMMU_DESTROY of the vIOMMU
+ * fails with EBUSY. The driver removes the region with
+ * xiommu_viommu_destroy_mmap() in its xiommu_viommu_ops.free at the
+ * latest; by then no mapping of it is left.
+ *
+ * Context: process context, may sleep.
+ * Return: 0; -EINVAL @base or @length not page aligned or @length 0;
+ * -ENOMEM; -ENOSPC the context's offset space is used up (offsets are
+ * never reused).
+ */
+int xiommu_viommu_alloc_mmap(struct xiommu_viommu *viommu, phys_addr_t base,
+			     size_t length, bool mmio, unsigned long *offset)
+{
+	struct xiommu_viommu_obj *core = viommu_core(viommu);
+	struct xarray *xa = &core->ictx->mmaps;
+	unsigned long npages = length >> PAGE_SHIFT;
+	struct xiommu_mmap *immap;
+	unsigned long start;
+	int rc;
+
+	if (!length || !PAGE_ALIGNED(length) || !PAGE_ALIGNED(base))
+		return -EINVAL;
+	immap = kzalloc(sizeof(*immap), GFP_KERNEL_ACCOUNT);
+	if (!immap)
+		return -ENOMEM;
+	immap->owner = &core->obj;
+	immap->base = base;
+	immap->length = length;
+	immap->mmio = mmio;
+	xa_lock(xa);
+	/* The byte offset of the region's end must fit an unsigned long. */
+	start = core->ictx->mmap_next;
+	if (npages > (ULONG_MAX >> PAGE_SHIFT) - start) {
+		xa_unlock(xa);
+		kfree(immap);
+		return -ENOSPC;
+	}
+	/* Taken even if the insert fails: offsets are never reused. */
+	core->ictx->mmap_next = start + npages;
+	immap->vm_pgoff = start;
+	rc = __xa_insert(xa, start, immap, GFP_KERNEL_ACCOUNT);
+	xa_unlock(xa);
+	if (rc) {
+		kfree(immap);
+		return rc;
+	}
+	*offset = start << PAGE_SHIFT;
+	return 0;
+}
+EXPORT_SYMBOL_GPL(xiommu_viommu_alloc_mmap);
+
+/**
+ * xiommu_viommu_destroy_mmap() - remove a region of
+ *	xiommu_viommu_alloc_mmap()
+ * @viommu: the vIOMMU that allocated it
+ * @offset: the offset xiommu_viommu_alloc_mmap() returned
+ *
+ * New mmap() calls of @offset fail with ENXIO. No mapping of the region
+ * exists when the vIOMMU can be destroyed (each holds a users reference),
+ * so the driver may free the memory behind it afterwards.
+ *
+ * Context: process context.
+ */
+void xiommu_viommu_destroy_mmap(struct xiommu_viommu *viommu,
+				unsigned long offset)
+{
+	struct xiommu_viommu_obj *core = viommu_core(viommu);
+	struct xiommu_mmap *immap;
+
+	immap = xa_erase(&core->ictx->mmaps, offset >> PAGE_SHIFT);
+	WARN_ON_ONCE(!immap || immap->owner != &core->obj);
+	kfree(immap);
+}
+EXPORT_SYMBOL_GPL(xiommu_viommu_destroy_mmap);
 
 /**
  * xiommu_viommu_lock() - hold off vDEVICE destruction on a vIOMMU
