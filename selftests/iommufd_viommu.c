@@ -350,6 +350,9 @@ TEST_F(iommufd_viommu, viommu_mmap)
 	EXPECT_EQ(0x1234abcd, p1[0]);
 	EXPECT_EQ(0, p1[1]);
 	EXPECT_EQ(0x5a5a0001, p2[0]);
+	/* never executable, not even later */
+	EXPECT_ERRNO(EACCES, mprotect(p2, MOCK_MMAP_LEN,
+				      PROT_READ | PROT_EXEC));
 	/* writable RAM: what is written reads back through a 2nd mapping */
 	p1[1] = 0xfeed;
 	{

@@ -692,6 +692,8 @@ static int xiommu_fops_mmap(struct file *filp, struct vm_area_struct *vma)
 		return -EINVAL;
 	if (vma->vm_flags & VM_EXEC)
 		return -EPERM;
+	/* Nor later through mprotect() (6.1 has no vm_flags_clear()) */
+	vma->vm_flags &= ~VM_MAYEXEC;
 
 	/*
 	 * The lock keeps the region from being freed until users is held.
