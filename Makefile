@@ -63,7 +63,8 @@ have-deps:
 	@scripts/deps.sh --check
 
 modules: have-deps
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) modules
+	+$(if $(filter 1,$(XIOMMU_CCACHE)),MAKE='$(MAKE)' scripts/kbuild $(CURDIR),$(MAKE) M=$(CURDIR)) \
+		-C $(KDIR) W=$(W) modules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean
