@@ -44,10 +44,11 @@ ifeq ($(filter /usr/lib/ccache,$(subst :, ,$(PATH))),)
 export PATH := /usr/lib/ccache:$(PATH)
 endif
 CCACHE_DIR ?= $(shell BUILD='$(BUILD)' bash -c '. scripts/lib-cache.sh && xiommu_cache_dir ccache')
-# Paths are hashed relative to the directory of the compile (a clone's -I
-# and source paths under it are the same in every clone); the directory
-# itself is not hashed (it only names the debug info's DW_AT_comp_dir).
-CCACHE_BASEDIR ?= /
+# Paths under the clone are hashed relative to the directory of the
+# compile (the tools' -I paths are then the same in every clone; module
+# trees are at one fixed path, scripts/kbuild); that directory itself is
+# not hashed (it only names the debug info's DW_AT_comp_dir).
+CCACHE_BASEDIR ?= $(CURDIR)
 CCACHE_NOHASHDIR ?= 1
 CCACHE_MAXSIZE ?= 5G
 export XIOMMU_CCACHE CCACHE_DIR CCACHE_BASEDIR CCACHE_NOHASHDIR CCACHE_MAXSIZE
