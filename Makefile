@@ -28,6 +28,32 @@ endif
 
 all: modules tools
 
+# Compiler cache (Documentation/harness.md, "Compiler cache"): the targets
+# that install packages (run, check*, bench, fuzz) compile through Debian's
+# ccache, whose cache lives in the machine cache (scripts/lib-cache.sh), so
+# a second clone reuses the first one's objects. Every compile below them
+# (Kbuild's gcc, the cross gcc, the tools' gcc, in sub-makes and scripts)
+# finds ccache's masquerade links first on PATH. Plain `make` and the
+# kernel builds (scripts/kernel/, CCACHE_DISABLE) do not use it: without
+# ccache installed gcc is found as before. XIOMMU_CCACHE=0 turns it off.
+ifneq ($(filter run check check-% bench fuzz,$(MAKECMDGOALS)),)
+XIOMMU_CCACHE ?= 1
+endif
+ifeq ($(XIOMMU_CCACHE),1)
+ifeq ($(filter /usr/lib/ccache,$(subst :, ,$(PATH))),)
+export PATH := /usr/lib/ccache:$(PATH)
+endif
+CCACHE_DIR ?= $(shell BUILD='$(BUILD)' bash -c '. scripts/lib-cache.sh && xiommu_cache_dir ccache')
+# Paths under the clone are hashed relative to the directory of the
+# compile (the tools' -I paths are then the same in every clone; module
+# trees are at one fixed path, scripts/kbuild); that directory itself is
+# not hashed (it only names the debug info's DW_AT_comp_dir).
+CCACHE_BASEDIR ?= $(CURDIR)
+CCACHE_NOHASHDIR ?= 1
+CCACHE_MAXSIZE ?= 5G
+export XIOMMU_CCACHE CCACHE_DIR CCACHE_BASEDIR CCACHE_NOHASHDIR CCACHE_MAXSIZE
+endif
+
 # Only the targets that need packages install them (deps, run, check*,
 # bench, kernel-debug, style, dkms-install); `make`, modules and tools need
 # no root and only check that the packages are there.
@@ -38,7 +64,8 @@ have-deps:
 	@scripts/deps.sh --check
 
 modules: have-deps
-	$(MAKE) -C $(KDIR) M=$(CURDIR) W=$(W) modules
+	+$(if $(filter 1,$(XIOMMU_CCACHE)),MAKE='$(MAKE)' scripts/kbuild $(CURDIR),$(MAKE) M=$(CURDIR)) \
+		-C $(KDIR) W=$(W) modules
 
 clean:
 	$(MAKE) -C $(KDIR) M=$(CURDIR) clean

@@ -38,7 +38,7 @@ ARM64_COPY_EXCLUDES := --exclude='*.o' --exclude='*.ko' --exclude='*.mod' \
 modules-arm64: kernel-arm64
 	@mkdir -p $(ARM64_TREE) && tar -c $(ARM64_COPY_EXCLUDES) Kbuild src drivers include kunit | \
 		tar -x -C $(ARM64_TREE)
-	$(MAKE) -C $$(cat $(BUILD)/arm64-kernel.path) M=$(ARM64_TREE) \
+	MAKE='$(MAKE)' scripts/kbuild $(ARM64_TREE) -C $$(cat $(BUILD)/arm64-kernel.path) \
 		ARCH=arm64 CROSS_COMPILE=$(ARM64_CROSS) W=$(or $(W),1) modules
 
 tools-arm64: deps

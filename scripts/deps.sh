@@ -42,6 +42,9 @@ pkgs=(
 )
 [ -n "${XIOMMU_EXTRA_PKGS:-}" ] && pkgs+=(${XIOMMU_EXTRA_PKGS})
 [ "${1:-}" != --bench ] || pkgs+=(gnuplot-nox)
+# ccache: only the targets that install packages compile through it
+# (Makefile, "Compiler cache"); plain `make` falls back to gcc.
+[ "${1:-}" = --check ] || pkgs+=(ccache)
 
 missing=()
 for p in "${pkgs[@]}"; do

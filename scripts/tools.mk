@@ -56,12 +56,22 @@ $(KSFT_STAMP): | have-deps
 	rm -rf $(KSFT_DIR).tmp
 	touch $@
 
-$(BUILD)/bin/%: selftests/%.c $(KSFT_STAMP) | have-deps
-	@mkdir -p $(@D)
-	$(TOOLS_CC) $(TOOLS_CPPFLAGS) $(TOOLS_CFLAGS) -o $@ $< $(TOOLS_LDFLAGS)
+# Compile and link are two commands: ccache (the check targets' compiler
+# cache, Documentation/harness.md) caches only a compile (-c); a command
+# that also links is not cacheable. The objects are kept (.PRECIOUS).
+TOOLS_OBJ := $(BUILD)/obj
+.PRECIOUS: $(TOOLS_OBJ)/%.o
 
-$(BUILD)/bin/%: tools/%.c $(KSFT_STAMP) | have-deps
+$(TOOLS_OBJ)/%.o: selftests/%.c $(KSFT_STAMP) | have-deps
 	@mkdir -p $(@D)
-	$(TOOLS_CC) $(TOOLS_CPPFLAGS) $(TOOLS_CFLAGS) -o $@ $< $(TOOLS_LDFLAGS)
+	$(TOOLS_CC) $(TOOLS_CPPFLAGS) $(TOOLS_CFLAGS) -c -o $@ $<
 
--include $(wildcard $(BUILD)/bin/*.d)
+$(TOOLS_OBJ)/%.o: tools/%.c $(KSFT_STAMP) | have-deps
+	@mkdir -p $(@D)
+	$(TOOLS_CC) $(TOOLS_CPPFLAGS) $(TOOLS_CFLAGS) -c -o $@ $<
+
+$(BUILD)/bin/%: $(TOOLS_OBJ)/%.o
+	@mkdir -p $(@D)
+	$(TOOLS_CC) $(TOOLS_CFLAGS) -o $@ $< $(TOOLS_LDFLAGS)
+
+-include $(wildcard $(TOOLS_OBJ)/*.d)
