@@ -59,25 +59,7 @@ FIXTURE(iommufd_fault)
 	__u32 plain_id;		/* paging HWPT without a queue */
 };
 
-FIXTURE_VARIANT(iommufd_fault)
-{
-	unsigned int mock_domains;
-};
-
-FIXTURE_VARIANT_ADD(iommufd_fault, no_domain)
-{
-	.mock_domains = 0,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_fault, mock_domain)
-{
-	.mock_domains = 1,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_fault, two_mock_domain)
-{
-	.mock_domains = 2,
-};
+MOCK_DOMAIN_VARIANTS(iommufd_fault);
 
 FIXTURE_SETUP(iommufd_fault)
 {

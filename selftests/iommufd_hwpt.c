@@ -140,25 +140,7 @@ FIXTURE(iommufd_hwpt)
 	__u64 base_iova;
 };
 
-FIXTURE_VARIANT(iommufd_hwpt)
-{
-	unsigned int mock_domains;
-};
-
-FIXTURE_VARIANT_ADD(iommufd_hwpt, no_domain)
-{
-	.mock_domains = 0,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_hwpt, mock_domain)
-{
-	.mock_domains = 1,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_hwpt, two_mock_domain)
-{
-	.mock_domains = 2,
-};
+MOCK_DOMAIN_VARIANTS(iommufd_hwpt);
 
 FIXTURE_SETUP(iommufd_hwpt)
 {

@@ -71,25 +71,7 @@ FIXTURE(map_file)
 	__u64 base_iova;
 };
 
-FIXTURE_VARIANT(map_file)
-{
-	unsigned int mock_domains;
-};
-
-FIXTURE_VARIANT_ADD(map_file, no_domain)
-{
-	.mock_domains = 0,
-};
-
-FIXTURE_VARIANT_ADD(map_file, mock_domain)
-{
-	.mock_domains = 1,
-};
-
-FIXTURE_VARIANT_ADD(map_file, two_mock_domain)
-{
-	.mock_domains = 2,
-};
+MOCK_DOMAIN_VARIANTS(map_file);
 
 FIXTURE_SETUP(map_file)
 {

@@ -364,25 +364,7 @@ FIXTURE(iommufd_ioas)
 	__u64 base_iova;
 };
 
-FIXTURE_VARIANT(iommufd_ioas)
-{
-	unsigned int mock_domains;
-};
-
-FIXTURE_VARIANT_ADD(iommufd_ioas, no_domain)
-{
-	.mock_domains = 0,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_ioas, mock_domain)
-{
-	.mock_domains = 1,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_ioas, two_mock_domain)
-{
-	.mock_domains = 2,
-};
+MOCK_DOMAIN_VARIANTS(iommufd_ioas);
 
 FIXTURE_SETUP(iommufd_ioas)
 {

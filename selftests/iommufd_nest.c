@@ -41,25 +41,7 @@ FIXTURE(iommufd_nest)
 	__u32 nested_id;
 };
 
-FIXTURE_VARIANT(iommufd_nest)
-{
-	unsigned int mock_domains;
-};
-
-FIXTURE_VARIANT_ADD(iommufd_nest, no_domain)
-{
-	.mock_domains = 0,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_nest, mock_domain)
-{
-	.mock_domains = 1,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_nest, two_mock_domain)
-{
-	.mock_domains = 2,
-};
+MOCK_DOMAIN_VARIANTS(iommufd_nest);
 
 /*
  * With a device: a NEST_PARENT HWPT on the IOAS (mapping the buffer) and a

@@ -33,25 +33,7 @@ FIXTURE(iommufd_pasid)
 	__u32 nested_id;	/* nested on plain_id, IOMMU_HWPT_ALLOC_PASID */
 };
 
-FIXTURE_VARIANT(iommufd_pasid)
-{
-	unsigned int mock_domains;
-};
-
-FIXTURE_VARIANT_ADD(iommufd_pasid, no_domain)
-{
-	.mock_domains = 0,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_pasid, mock_domain)
-{
-	.mock_domains = 1,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_pasid, two_mock_domain)
-{
-	.mock_domains = 2,
-};
+MOCK_DOMAIN_VARIANTS(iommufd_pasid);
 
 #define attach(i, pasid, pt)                                               \
 	ASSERT_EQ(0, _test_pasid_attach(self->fd, self->stdev_ids[i], pasid, \

@@ -634,4 +634,23 @@ static inline void teardown_iommufd(int fd, struct __test_metadata *_metadata)
 	close(check_fd);
 }
 
+/*
+ * The three variants of a mock fixture: no device, one and two mock
+ * devices (variant->mock_domains), as every iommufd suite here runs.
+ * Use: MOCK_DOMAIN_VARIANTS(fixture);
+ */
+#define MOCK_DOMAIN_VARIANTS(fixture)                                       \
+	FIXTURE_VARIANT(fixture) {                                          \
+		unsigned int mock_domains;                                  \
+	};                                                                  \
+	FIXTURE_VARIANT_ADD(fixture, no_domain) {                           \
+		.mock_domains = 0,                                          \
+	};                                                                  \
+	FIXTURE_VARIANT_ADD(fixture, mock_domain) {                         \
+		.mock_domains = 1,                                          \
+	};                                                                  \
+	FIXTURE_VARIANT_ADD(fixture, two_mock_domain) {                     \
+		.mock_domains = 2,                                          \
+	}
+
 #endif /* XIOMMU_SELFTEST_IOMMUFD_UTILS_H */

@@ -40,25 +40,7 @@ FIXTURE(iommufd_viommu)
 	__u32 viommu_id;
 };
 
-FIXTURE_VARIANT(iommufd_viommu)
-{
-	unsigned int mock_domains;
-};
-
-FIXTURE_VARIANT_ADD(iommufd_viommu, no_domain)
-{
-	.mock_domains = 0,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_viommu, mock_domain)
-{
-	.mock_domains = 1,
-};
-
-FIXTURE_VARIANT_ADD(iommufd_viommu, two_mock_domain)
-{
-	.mock_domains = 2,
-};
+MOCK_DOMAIN_VARIANTS(iommufd_viommu);
 
 /*
  * With a device: the buffer mapped in the IOAS, a NEST_PARENT HWPT on it
