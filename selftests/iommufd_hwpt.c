@@ -35,30 +35,6 @@ static __attribute__((constructor)) void setup_buffer(void)
 	EXPECT_ERRNO(err, _test_hwpt_alloc(self->fd, flags, dev_id, pt_id, \
 					   IOMMU_HWPT_DATA_NONE, NULL, 0, NULL))
 
-/* A mock device with MOCK_FLAGS_DEVICE_* @dev_flags attached to @pt_id */
-static int _mock_domain_flags(int fd, __u32 pt_id, __u32 dev_flags,
-			      __u32 *stdev_id, __u32 *hwpt_id, __u32 *idev_id)
-{
-	struct iommu_test_cmd cmd = {
-		.size = sizeof(cmd),
-		.op = IOMMU_TEST_OP_MOCK_DOMAIN_FLAGS,
-		.id = pt_id,
-		.mock_domain_flags = { .dev_flags = dev_flags },
-	};
-	int ret;
-
-	ret = ioctl(fd, IOMMU_TEST_CMD, &cmd);
-	if (ret)
-		return ret;
-	if (stdev_id)
-		*stdev_id = cmd.mock_domain_flags.out_stdev_id;
-	if (hwpt_id)
-		*hwpt_id = cmd.mock_domain_flags.out_hwpt_id;
-	if (idev_id)
-		*idev_id = cmd.mock_domain_flags.out_idev_id;
-	return 0;
-}
-
 static int _set_dirty(int fd, __u32 hwpt_id, __u32 flags)
 {
 	struct iommu_hwpt_set_dirty_tracking cmd = {
@@ -260,11 +236,12 @@ TEST_F(iommufd_hwpt, no_dirty_device)
 {
 	__u32 stdev, hwpt, idev, dirty_hwpt, plain_hwpt;
 
-	EXPECT_ERRNO(EINVAL, _mock_domain_flags(self->fd, self->ioas_id,
-						1U << 3, NULL, NULL, NULL));
-	ASSERT_EQ(0, _mock_domain_flags(self->fd, self->ioas_id,
-					MOCK_FLAGS_DEVICE_NO_DIRTY, &stdev,
-					&hwpt, &idev));
+	EXPECT_ERRNO(EINVAL, _test_mock_domain_flags(self->fd, self->ioas_id,
+						     1U << 3, NULL, NULL,
+						     NULL));
+	ASSERT_EQ(0, _test_mock_domain_flags(self->fd, self->ioas_id,
+					     MOCK_FLAGS_DEVICE_NO_DIRTY, &stdev,
+					     &hwpt, &idev));
 
 	err_hwpt_alloc(EOPNOTSUPP, IOMMU_HWPT_ALLOC_DIRTY_TRACKING, idev,
 		       self->ioas_id);
@@ -278,9 +255,9 @@ TEST_F(iommufd_hwpt, no_dirty_device)
 	/* It cannot join a dirty-tracking HWPT (upstream: EINVAL) */
 	hwpt_alloc(IOMMU_HWPT_ALLOC_DIRTY_TRACKING, self->idev_ids[0],
 		   self->ioas_id, &dirty_hwpt);
-	EXPECT_ERRNO(EINVAL, _mock_domain_flags(self->fd, dirty_hwpt,
-						MOCK_FLAGS_DEVICE_NO_DIRTY,
-						NULL, NULL, NULL));
+	EXPECT_ERRNO(EINVAL, _test_mock_domain_flags(self->fd, dirty_hwpt,
+						     MOCK_FLAGS_DEVICE_NO_DIRTY,
+						     NULL, NULL, NULL));
 	EXPECT_ERRNO(EINVAL, _test_cmd_mock_domain_replace(self->fd, stdev,
 							   dirty_hwpt, NULL));
 	/* A dirty-capable device can */
@@ -355,16 +332,16 @@ TEST_F(iommufd_hwpt, hw_info_device_flags)
 	struct iommu_hw_info info;
 	__u32 idev;
 
-	ASSERT_EQ(0, _mock_domain_flags(self->fd, self->ioas_id,
-					MOCK_FLAGS_DEVICE_NO_DIRTY, NULL,
-					NULL, &idev));
+	ASSERT_EQ(0, _test_mock_domain_flags(self->fd, self->ioas_id,
+					     MOCK_FLAGS_DEVICE_NO_DIRTY, NULL,
+					     NULL, &idev));
 	ASSERT_EQ(0, _hw_info(self->fd, idev, 0, 0, &info));
 	EXPECT_EQ(0, info.out_capabilities);
 	EXPECT_EQ(0, info.out_max_pasid_log2);
 
-	ASSERT_EQ(0, _mock_domain_flags(self->fd, self->ioas_id,
-					MOCK_FLAGS_DEVICE_PASID, NULL, NULL,
-					&idev));
+	ASSERT_EQ(0, _test_mock_domain_flags(self->fd, self->ioas_id,
+					     MOCK_FLAGS_DEVICE_PASID, NULL,
+					     NULL, &idev));
 	ASSERT_EQ(0, _hw_info(self->fd, idev, 0, 0, &info));
 	/* Not a PCI device: no PCI PASID capability bits */
 	EXPECT_EQ(IOMMU_HW_CAP_DIRTY_TRACKING, info.out_capabilities);
@@ -784,9 +761,10 @@ TEST_F(iommufd_hwpt, paging_data)
 	EXPECT_ERRNO(EOPNOTSUPP, _hwpt_alloc_fmt(self->fd, 1U << 31, dev,
 						 self->ioas_id,
 						 MOCK_IOMMUPT_DEFAULT, &id));
-	ASSERT_EQ(0, _mock_domain_flags(self->fd, self->ioas_id,
-					MOCK_FLAGS_DEVICE_NO_DIRTY,
-					&nodirty_stdev, NULL, &nodirty_idev));
+	ASSERT_EQ(0, _test_mock_domain_flags(self->fd, self->ioas_id,
+					     MOCK_FLAGS_DEVICE_NO_DIRTY,
+					     &nodirty_stdev, NULL,
+					     &nodirty_idev));
 	EXPECT_ERRNO(EOPNOTSUPP,
 		     _hwpt_alloc_fmt(self->fd, IOMMU_HWPT_ALLOC_DIRTY_TRACKING,
 				     nodirty_idev, self->ioas_id,
