@@ -388,8 +388,9 @@ int xiommu_test_trigger_iopf(struct xiommu_ictx *ictx, u32 idev_id, u32 pasid,
 			hwpt = attach->hwpt;
 		} else if (idev->attached && igroup->hwpt &&
 			   igroup->hwpt->domain->type == XIOMMU_DOMAIN_NESTED) {
+			/* the unit the nested domain holds a reference on */
 			const struct xiommu_ops *ops =
-				xiommu_endpoint_iommu(idev->dev)->ops;
+				igroup->hwpt->domain->owner->ops;
 
 			/* the guest's PASID table: the RID's HWPT answers */
 			via_rid = ops->user_pasid_table;
